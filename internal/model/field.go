@@ -1,0 +1,262 @@
+package model
+
+import (
+	"encoding"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Field describes one stored attribute of a struct type.
+type Field struct {
+	GoName string       // the Go field name
+	Attr   string       // the attribute name in DynamoDB
+	Index  []int        // reflect index path from the outer struct (through embedded structs)
+	Type   reflect.Type // the Go type of the field
+
+	OmitEmpty bool // omit the attribute when the value is empty
+	Set       bool // store a slice or map[T]struct{} as SS, NS or BS
+	UnixTime  bool // store time.Time as Unix seconds (N)
+
+	PK, SK    bool // table partition and sort key
+	Version   bool // optimistic-lock counter
+	TTL       bool // expiry, stored as Unix seconds
+	CreatedAt bool // set once, on create
+	UpdatedAt bool // set on every write
+	ULID      bool // filled with a new ULID on create when empty
+
+	Indexes []IndexRole // secondary indexes this field is a key of
+
+	// ThroughPointer is true when Index passes through an embedded pointer,
+	// so reading the field may meet a nil pointer.
+	ThroughPointer bool
+}
+
+// KeyType is the DynamoDB scalar type ("S", "N" or "B") values of the field
+// are stored as, or "" when the field cannot be a key.
+func (f *Field) KeyType() string {
+	return scalarType(f.Type, f.UnixTime)
+}
+
+var (
+	timeType            = reflect.TypeOf(time.Time{})
+	textMarshalerType   = reflect.TypeOf((*encoding.TextMarshaler)(nil)).Elem()
+	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+)
+
+func scalarType(t reflect.Type, unixTime bool) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == timeType {
+		if unixTime {
+			return "N"
+		}
+		return "S"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "S"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return "N"
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "B"
+		}
+	}
+	if t.Implements(textMarshalerType) || reflect.PointerTo(t).Implements(textMarshalerType) {
+		return "S"
+	}
+	return ""
+}
+
+var fieldCache sync.Map // reflect.Type -> fieldsResult
+
+type fieldsResult struct {
+	fields []*Field
+	err    error
+}
+
+// Fields returns the stored fields of struct type t, in declaration order,
+// with the fields of embedded structs promoted as in Go. The result is
+// computed once per type and shared: callers must not modify it.
+func Fields(t reflect.Type) ([]*Field, error) {
+	if cached, ok := fieldCache.Load(t); ok {
+		r := cached.(fieldsResult)
+		return r.fields, r.err
+	}
+	fields, err := walkFields(t)
+	fieldCache.Store(t, fieldsResult{fields, err})
+	return fields, err
+}
+
+// walkFields collects the fields of t breadth-first by embedding depth, so
+// that a shallower field hides a deeper one with the same attribute name, as
+// Go's own field promotion does. Two fields with one name at the same depth
+// are an error.
+func walkFields(t reflect.Type) ([]*Field, error) {
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("%s is not a struct", t)
+	}
+	type level struct {
+		t      reflect.Type
+		index  []int
+		viaPtr bool
+	}
+	var (
+		out     []*Field
+		byAttr  = map[string]int{} // attr -> depth where it was taken
+		current = []level{{t: t}}
+		visited = map[reflect.Type]bool{t: true}
+	)
+	for depth := 0; len(current) > 0; depth++ {
+		var next []level
+		seenHere := map[string]string{}
+		for _, lv := range current {
+			for i := 0; i < lv.t.NumField(); i++ {
+				sf := lv.t.Field(i)
+				raw := sf.Tag.Get(TagKey)
+				tg, err := parseTag(raw)
+				if err != nil {
+					return nil, fmt.Errorf("%s.%s: tag `%s:%q`: %v", t.Name(), sf.Name, TagKey, raw, err)
+				}
+				if tg.skip {
+					continue
+				}
+				index := append(append([]int(nil), lv.index...), i)
+				ft := sf.Type
+				if sf.Anonymous && tg.attr == "" && jsonName(sf) == "" {
+					et := ft
+					ptr := false
+					if et.Kind() == reflect.Pointer {
+						et, ptr = et.Elem(), true
+					}
+					if et.Kind() == reflect.Struct && et != timeType && !isTextCodec(et) {
+						if ptr && !sf.IsExported() {
+							return nil, fmt.Errorf("%s.%s: embedded pointer to unexported struct %s cannot be filled when decoding; embed it by value or export the type", t.Name(), sf.Name, et)
+						}
+						if !visited[et] {
+							visited[et] = true
+							next = append(next, level{t: et, index: index, viaPtr: lv.viaPtr || ptr})
+						}
+						continue
+					}
+				}
+				if !sf.IsExported() {
+					continue
+				}
+				f := &Field{
+					GoName:         sf.Name,
+					Attr:           attrName(sf, tg),
+					Index:          index,
+					Type:           ft,
+					OmitEmpty:      tg.omitEmpty,
+					Set:            tg.set,
+					UnixTime:       tg.unixTime,
+					PK:             tg.pk,
+					SK:             tg.sk,
+					Version:        tg.version,
+					TTL:            tg.ttl,
+					CreatedAt:      tg.createdAt,
+					UpdatedAt:      tg.updatedAt,
+					ULID:           tg.ulid,
+					Indexes:        tg.indexes,
+					ThroughPointer: lv.viaPtr,
+				}
+				if err := checkFieldOptions(t, f); err != nil {
+					return nil, err
+				}
+				if d, hidden := byAttr[f.Attr]; hidden && d < depth {
+					continue // a shallower field with this name wins
+				}
+				if prev, dup := seenHere[f.Attr]; dup {
+					return nil, fmt.Errorf("%s: fields %s and %s both store attribute %q; give one of them another name with attr:NAME", t.Name(), prev, sf.Name, f.Attr)
+				}
+				seenHere[f.Attr] = sf.Name
+				byAttr[f.Attr] = depth
+				out = append(out, f)
+			}
+		}
+		current = next
+	}
+	return out, nil
+}
+
+func isTextCodec(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	return (t.Implements(textMarshalerType) || p.Implements(textMarshalerType)) &&
+		p.Implements(textUnmarshalerType)
+}
+
+func jsonName(sf reflect.StructField) string {
+	name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+	if name == "-" {
+		return ""
+	}
+	return name
+}
+
+func attrName(sf reflect.StructField, tg tag) string {
+	if tg.attr != "" {
+		return tg.attr
+	}
+	if name := jsonName(sf); name != "" {
+		return name
+	}
+	return sf.Name
+}
+
+// checkFieldOptions rejects option combinations that cannot work, naming the
+// struct, the field and the fix.
+func checkFieldOptions(owner reflect.Type, f *Field) error {
+	where := owner.Name() + "." + f.GoName
+	base := f.Type
+	for base.Kind() == reflect.Pointer {
+		base = base.Elem()
+	}
+	isInt := func() bool {
+		switch base.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			return true
+		}
+		return false
+	}
+	switch {
+	case f.Version && !isInt():
+		return fmt.Errorf("%s: a version field must be an integer, not %s", where, f.Type)
+	case f.TTL && !isInt() && base != timeType:
+		return fmt.Errorf("%s: a ttl field must be an integer (Unix seconds) or time.Time, not %s", where, f.Type)
+	case (f.CreatedAt || f.UpdatedAt) && !isInt() && base != timeType:
+		return fmt.Errorf("%s: a created_at or updated_at field must be time.Time or an integer (Unix seconds), not %s", where, f.Type)
+	case f.UnixTime && base != timeType:
+		return fmt.Errorf("%s: unixtime applies to time.Time fields, not %s", where, f.Type)
+	case f.ULID && base.Kind() != reflect.String:
+		return fmt.Errorf("%s: a ulid field must be a string, not %s", where, f.Type)
+	case f.Set && !isSetType(base):
+		return fmt.Errorf("%s: set applies to slices or map[T]struct{} of strings, numbers or []byte, not %s", where, f.Type)
+	case f.PK && f.SK:
+		return fmt.Errorf("%s: a field cannot be both pk and sk", where)
+	}
+	return nil
+}
+
+func isSetType(t reflect.Type) bool {
+	var elem reflect.Type
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		elem = t.Elem()
+	case reflect.Map:
+		if t.Elem().Kind() != reflect.Struct || t.Elem().NumField() != 0 {
+			return false
+		}
+		elem = t.Key()
+	default:
+		return false
+	}
+	return scalarType(elem, false) != ""
+}

@@ -1,0 +1,264 @@
+// Package model holds the metadata of dynamorm models: which struct fields
+// are stored under which attribute names, the table and index keys, and the
+// lifecycle fields. Metadata is parsed once per type and cached.
+package model
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"sync"
+
+	"github.com/dynamorm/dynamorm/pkg/core"
+)
+
+// Model is the metadata of one model type.
+type Model struct {
+	Type   reflect.Type // the struct type
+	Fields []*Field     // stored fields in declaration order
+
+	PK, SK  *Field   // table keys (SK may be nil)
+	Indexes []*Index // secondary indexes, sorted by name
+
+	Version, TTL, CreatedAt, UpdatedAt *Field // lifecycle fields, each may be nil
+	ULIDs                              []*Field
+
+	defaultTable string
+	tabler       bool
+	byGoName     map[string]*Field
+	byAttr       map[string]*Field
+	byIndex      map[string]*Index
+}
+
+// Index describes a secondary index declared by a model's tags.
+type Index struct {
+	Name   string
+	Local  bool   // an LSI: PK is the table's partition key
+	PK, SK *Field // SK may be nil for a GSI
+}
+
+// Tabler is implemented by models that name their own table.
+type Tabler interface {
+	TableName() string
+}
+
+var (
+	tablerType = reflect.TypeOf((*Tabler)(nil)).Elem()
+	modelCache sync.Map // reflect.Type -> modelResult
+)
+
+type modelResult struct {
+	model *Model
+	err   error
+}
+
+// Of returns the metadata of the model whose struct type is t (pointers are
+// dereferenced). It is parsed once per type; errors wrap core.ErrInvalidModel
+// and name the struct, the field and the fix.
+func Of(t reflect.Type) (*Model, error) {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("%w: a model must be a struct or a pointer to one, got %v", core.ErrInvalidModel, t)
+	}
+	if cached, ok := modelCache.Load(t); ok {
+		r := cached.(modelResult)
+		return r.model, r.err
+	}
+	m, err := build(t)
+	if err != nil {
+		err = fmt.Errorf("%w: %v", core.ErrInvalidModel, err)
+	}
+	actual, _ := modelCache.LoadOrStore(t, modelResult{m, err})
+	r := actual.(modelResult)
+	return r.model, r.err
+}
+
+// OfValue returns the metadata of the model v, which may be a struct, a
+// pointer to one, or a pointer to a slice of either.
+func OfValue(v any) (*Model, error) {
+	if v == nil {
+		return nil, fmt.Errorf("%w: model is nil", core.ErrInvalidModel)
+	}
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	return Of(t)
+}
+
+func build(t reflect.Type) (*Model, error) {
+	fields, err := Fields(t)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{
+		Type:         t,
+		Fields:       fields,
+		defaultTable: DefaultTableName(t.Name()),
+		tabler:       t.Implements(tablerType) || reflect.PointerTo(t).Implements(tablerType),
+		byGoName:     make(map[string]*Field, len(fields)),
+		byAttr:       make(map[string]*Field, len(fields)),
+		byIndex:      map[string]*Index{},
+	}
+	name := t.Name()
+	one := func(slot **Field, f *Field, what string) error {
+		if *slot != nil {
+			return fmt.Errorf("%s: both %s and %s are tagged %s; a model has at most one", name, (*slot).GoName, f.GoName, what)
+		}
+		*slot = f
+		return nil
+	}
+	for _, f := range fields {
+		m.byAttr[f.Attr] = f
+		if _, dup := m.byGoName[f.GoName]; !dup {
+			m.byGoName[f.GoName] = f
+		}
+		checks := []struct {
+			on   bool
+			slot **Field
+			what string
+		}{
+			{f.PK, &m.PK, "pk"}, {f.SK, &m.SK, "sk"}, {f.Version, &m.Version, "version"},
+			{f.TTL, &m.TTL, "ttl"}, {f.CreatedAt, &m.CreatedAt, "created_at"}, {f.UpdatedAt, &m.UpdatedAt, "updated_at"},
+		}
+		for _, c := range checks {
+			if c.on {
+				if err := one(c.slot, f, c.what); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if f.ULID {
+			m.ULIDs = append(m.ULIDs, f)
+		}
+		if (f.PK || f.SK || len(f.Indexes) > 0) && f.KeyType() == "" {
+			return nil, fmt.Errorf("%s.%s: a key must be a string, number or []byte (or time.Time), not %s; change the field type or drop the key option", name, f.GoName, f.Type)
+		}
+		if (f.PK || f.SK || len(f.Indexes) > 0) && f.OmitEmpty {
+			return nil, fmt.Errorf("%s.%s: a key attribute cannot be omitempty; drop omitempty", name, f.GoName)
+		}
+		for _, role := range f.Indexes {
+			if err := m.addIndexKey(f, role); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if m.PK == nil {
+		return nil, fmt.Errorf("%s has no partition key; tag one field `dynamorm:\"pk\"`", name)
+	}
+	for _, idx := range m.byIndex {
+		if idx.Local {
+			idx.PK = m.PK
+			if m.SK == nil {
+				return nil, fmt.Errorf("%s: local secondary index %q needs the table to have a sort key; tag a field `dynamorm:\"sk\"`", name, idx.Name)
+			}
+		} else if idx.PK == nil {
+			return nil, fmt.Errorf("%s: index %q has a sort key (%s) but no partition key; tag a field `dynamorm:\"index:%s,pk\"`", name, idx.Name, idx.SK.GoName, idx.Name)
+		}
+		m.Indexes = append(m.Indexes, idx)
+	}
+	sort.Slice(m.Indexes, func(i, j int) bool { return m.Indexes[i].Name < m.Indexes[j].Name })
+	return m, nil
+}
+
+func (m *Model) addIndexKey(f *Field, role IndexRole) error {
+	name := m.Type.Name()
+	idx := m.byIndex[role.Name]
+	if idx == nil {
+		idx = &Index{Name: role.Name, Local: role.Local}
+		m.byIndex[role.Name] = idx
+	}
+	if idx.Local != role.Local {
+		return fmt.Errorf("%s.%s: %q is used both as a global (index:) and a local (lsi:) index; give them different names", name, f.GoName, role.Name)
+	}
+	slot, what := &idx.PK, "partition"
+	if role.SK || role.Local {
+		slot, what = &idx.SK, "sort"
+	}
+	if *slot != nil {
+		return fmt.Errorf("%s: index %q has two %s keys, %s and %s; an index has one", name, role.Name, what, (*slot).GoName, f.GoName)
+	}
+	*slot = f
+	return nil
+}
+
+// Name is the Go name of the model's struct type.
+func (m *Model) Name() string { return m.Type.Name() }
+
+// TableName returns the table of the model value v (a struct or a pointer to
+// one, possibly nil): TableName() on the model when it has that method,
+// otherwise the default name derived from the struct name.
+func (m *Model) TableName(v reflect.Value) string {
+	if m.tabler {
+		if v.IsValid() {
+			if v.Kind() == reflect.Pointer && v.IsNil() {
+				v = reflect.New(m.Type)
+			}
+			if tb, ok := v.Interface().(Tabler); ok {
+				return tb.TableName()
+			}
+			if v.Kind() != reflect.Pointer {
+				p := reflect.New(m.Type)
+				p.Elem().Set(v)
+				if tb, ok := p.Interface().(Tabler); ok {
+					return tb.TableName()
+				}
+			}
+		}
+		if tb, ok := reflect.New(m.Type).Interface().(Tabler); ok {
+			return tb.TableName()
+		}
+	}
+	return m.defaultTable
+}
+
+// Field finds a field by its Go name or, failing that, by its attribute name.
+func (m *Model) Field(name string) (*Field, bool) {
+	if f, ok := m.byGoName[name]; ok {
+		return f, true
+	}
+	f, ok := m.byAttr[name]
+	return f, ok
+}
+
+// MustField is Field that returns an error wrapping core.ErrValidation which
+// lists the known names when there is no such field.
+func (m *Model) MustField(name string) (*Field, error) {
+	if f, ok := m.Field(name); ok {
+		return f, nil
+	}
+	return nil, fmt.Errorf("%w: %s has no field or attribute %q (fields: %s)", core.ErrValidation, m.Name(), name, m.fieldList())
+}
+
+func (m *Model) fieldList() string {
+	s := ""
+	for i, f := range m.Fields {
+		if i > 0 {
+			s += ", "
+		}
+		s += f.GoName
+	}
+	return s
+}
+
+// FieldByAttr finds a field by its attribute name.
+func (m *Model) FieldByAttr(attr string) (*Field, bool) {
+	f, ok := m.byAttr[attr]
+	return f, ok
+}
+
+// Index returns the secondary index with the given name.
+func (m *Model) Index(name string) (*Index, bool) {
+	idx, ok := m.byIndex[name]
+	return idx, ok
+}
+
+// IsKey reports whether f is a key of the table or of any index.
+func (m *Model) IsKey(f *Field) bool {
+	return f.PK || f.SK || len(f.Indexes) > 0
+}

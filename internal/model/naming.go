@@ -1,0 +1,52 @@
+package model
+
+import (
+	"strings"
+	"unicode"
+)
+
+// DefaultTableName derives a table name from a Go struct name: snake_case,
+// with the last word pluralised (User -> users, PaymentEvent ->
+// payment_events, Category -> categories, HTTPRequest -> http_requests).
+func DefaultTableName(structName string) string {
+	return Plural(SnakeCase(structName))
+}
+
+// SnakeCase converts a Go identifier to snake_case, keeping acronyms
+// together (UserID -> user_id, HTTPServer -> http_server).
+func SnakeCase(s string) string {
+	runes := []rune(s)
+	var b strings.Builder
+	for i, r := range runes {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				prev := runes[i-1]
+				nextLower := i+1 < len(runes) && unicode.IsLower(runes[i+1])
+				if unicode.IsLower(prev) || unicode.IsDigit(prev) || (unicode.IsUpper(prev) && nextLower) {
+					b.WriteByte('_')
+				}
+			}
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Plural returns the English plural of a lower-case word by the regular
+// rules: -s/-x/-z/-ch/-sh take -es, a consonant before -y becomes -ies,
+// everything else takes -s.
+func Plural(s string) string {
+	if s == "" {
+		return s
+	}
+	switch {
+	case strings.HasSuffix(s, "s"), strings.HasSuffix(s, "x"), strings.HasSuffix(s, "z"),
+		strings.HasSuffix(s, "ch"), strings.HasSuffix(s, "sh"):
+		return s + "es"
+	case strings.HasSuffix(s, "y") && len(s) > 1 && !strings.ContainsRune("aeiou", rune(s[len(s)-2])):
+		return s[:len(s)-1] + "ies"
+	}
+	return s + "s"
+}
