@@ -1,0 +1,147 @@
+package core
+
+import (
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// ConsumedCapacity is capacity consumed by one or more requests, as
+// DynamoDB reported it, in total and per table and index.
+type ConsumedCapacity struct {
+	ReadUnits  float64
+	WriteUnits float64
+	Requests   int                 // requests that reported capacity
+	Tables     map[string]Capacity // by table name
+	Indexes    map[string]Capacity // by "table/index"
+}
+
+// Capacity is read and write units.
+type Capacity struct {
+	ReadUnits  float64
+	WriteUnits float64
+}
+
+// Total returns read plus write units.
+func (c ConsumedCapacity) Total() float64 { return c.ReadUnits + c.WriteUnits }
+
+// CapacityCollector sums consumed capacity across operations. It is safe for
+// concurrent use. Attach one to a DB or a context (see dynamorm's
+// WithCapacityCollector) to total what everything done through it consumed.
+type CapacityCollector struct {
+	mu    sync.Mutex
+	total ConsumedCapacity
+}
+
+// Record adds what DynamoDB reported for one request. Requests that did not
+// report capacity (nil entries) still count nothing.
+func (c *CapacityCollector) Record(ccs ...types.ConsumedCapacity) {
+	if c == nil || len(ccs) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, cc := range ccs {
+		c.total.add(cc)
+	}
+}
+
+// Total returns a copy of what has been recorded so far.
+func (c *CapacityCollector) Total() ConsumedCapacity {
+	if c == nil {
+		return ConsumedCapacity{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.total.clone()
+}
+
+// Reset clears the totals.
+func (c *CapacityCollector) Reset() {
+	c.mu.Lock()
+	c.total = ConsumedCapacity{}
+	c.mu.Unlock()
+}
+
+func (t *ConsumedCapacity) add(cc types.ConsumedCapacity) {
+	t.Requests++
+	read, write := units(cc.ReadCapacityUnits, cc.WriteCapacityUnits, cc.CapacityUnits)
+	t.ReadUnits += read
+	t.WriteUnits += write
+	if cc.TableName != nil {
+		if t.Tables == nil {
+			t.Tables = map[string]Capacity{}
+		}
+		tc := t.Tables[*cc.TableName]
+		if cc.Table != nil {
+			r, w := units(cc.Table.ReadCapacityUnits, cc.Table.WriteCapacityUnits, cc.Table.CapacityUnits)
+			tc.ReadUnits += r
+			tc.WriteUnits += w
+		} else {
+			tc.ReadUnits += read
+			tc.WriteUnits += write
+		}
+		t.Tables[*cc.TableName] = tc
+		for _, m := range []map[string]types.Capacity{cc.GlobalSecondaryIndexes, cc.LocalSecondaryIndexes} {
+			for name, c := range m {
+				if t.Indexes == nil {
+					t.Indexes = map[string]Capacity{}
+				}
+				key := *cc.TableName + "/" + name
+				ic := t.Indexes[key]
+				r, w := units(c.ReadCapacityUnits, c.WriteCapacityUnits, c.CapacityUnits)
+				ic.ReadUnits += r
+				ic.WriteUnits += w
+				t.Indexes[key] = ic
+			}
+		}
+	}
+}
+
+// units splits DynamoDB's report into read and write units. DynamoDB reports
+// the split for TOTAL and INDEXES; when only the undifferentiated
+// CapacityUnits is present, it is counted as read units.
+func units(read, write, total *float64) (float64, float64) {
+	var r, w float64
+	if read != nil {
+		r = *read
+	}
+	if write != nil {
+		w = *write
+	}
+	if read == nil && write == nil && total != nil {
+		r = *total
+	}
+	return r, w
+}
+
+// Merge adds other into c.
+func (c *ConsumedCapacity) Merge(other ConsumedCapacity) {
+	c.ReadUnits += other.ReadUnits
+	c.WriteUnits += other.WriteUnits
+	c.Requests += other.Requests
+	for k, v := range other.Tables {
+		if c.Tables == nil {
+			c.Tables = map[string]Capacity{}
+		}
+		x := c.Tables[k]
+		x.ReadUnits += v.ReadUnits
+		x.WriteUnits += v.WriteUnits
+		c.Tables[k] = x
+	}
+	for k, v := range other.Indexes {
+		if c.Indexes == nil {
+			c.Indexes = map[string]Capacity{}
+		}
+		x := c.Indexes[k]
+		x.ReadUnits += v.ReadUnits
+		x.WriteUnits += v.WriteUnits
+		c.Indexes[k] = x
+	}
+}
+
+func (c ConsumedCapacity) clone() ConsumedCapacity {
+	out := ConsumedCapacity{ReadUnits: c.ReadUnits, WriteUnits: c.WriteUnits, Requests: c.Requests}
+	out.Merge(ConsumedCapacity{Tables: c.Tables, Indexes: c.Indexes})
+	return out
+}

@@ -1,0 +1,158 @@
+package core
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// PaginatedResult describes one page read by AllPaginated.
+type PaginatedResult struct {
+	Items            any                             // the destination slice that was filled
+	Count            int                             // items on this page
+	ScannedCount     int                             // items DynamoDB read for this page
+	LastEvaluatedKey map[string]types.AttributeValue // where this page stopped; nil at the end
+	NextCursor       string                          // opaque cursor for Cursor(); "" at the end
+	HasMore          bool                            // whether another page may exist
+}
+
+// Explanation is the request a query would send, as returned by Explain.
+type Explanation struct {
+	Operation        string // GetItem, Query or Scan
+	Table            string
+	Index            string
+	Key              map[string]types.AttributeValue // GetItem only
+	KeyCondition     string
+	Filter           string
+	Projection       string
+	Names            map[string]string
+	Values           map[string]types.AttributeValue
+	ScanIndexForward bool
+	ConsistentRead   bool
+	Limit            int32 // the page size sent, 0 for none
+	Segment          *int32
+	TotalSegments    *int32
+}
+
+// String renders the explanation on one line per part, placeholders resolved
+// in a readable form: #n0 as its name and :v0 as its value.
+func (e *Explanation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s on %s", e.Operation, e.Table)
+	if e.Index != "" {
+		fmt.Fprintf(&b, " (index %s)", e.Index)
+	}
+	b.WriteByte('\n')
+	line := func(label, s string) {
+		if s != "" {
+			fmt.Fprintf(&b, "  %s: %s\n", label, e.resolve(s))
+		}
+	}
+	if len(e.Key) > 0 {
+		keys := make([]string, 0, len(e.Key))
+		for k := range e.Key {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "=" + FormatValue(e.Key[k])
+		}
+		line("key", strings.Join(parts, ", "))
+	}
+	line("key condition", e.KeyCondition)
+	line("filter", e.Filter)
+	line("projection", e.Projection)
+	if e.Operation == "Query" && !e.ScanIndexForward {
+		line("order", "descending")
+	}
+	if e.ConsistentRead {
+		line("consistent read", "true")
+	}
+	if e.Limit > 0 {
+		line("page size", fmt.Sprint(e.Limit))
+	}
+	return b.String()
+}
+
+func (e *Explanation) resolve(s string) string {
+	var pairs []string
+	for ph, name := range e.Names {
+		pairs = append(pairs, ph, name)
+	}
+	for ph, v := range e.Values {
+		pairs = append(pairs, ph, FormatValue(v))
+	}
+	// Longer placeholders first so #n10 is not replaced as #n1 followed by 0.
+	type pair struct{ from, to string }
+	ps := make([]pair, 0, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		ps = append(ps, pair{pairs[i], pairs[i+1]})
+	}
+	sort.Slice(ps, func(i, j int) bool { return len(ps[i].from) > len(ps[j].from) })
+	args := make([]string, 0, len(pairs))
+	for _, p := range ps {
+		args = append(args, p.from, p.to)
+	}
+	return strings.NewReplacer(args...).Replace(s)
+}
+
+// FormatValue renders an attribute value compactly for messages and
+// explanations: strings quoted, numbers bare, sets and lists bracketed.
+func FormatValue(av types.AttributeValue) string {
+	switch v := av.(type) {
+	case *types.AttributeValueMemberS:
+		return fmt.Sprintf("%q", v.Value)
+	case *types.AttributeValueMemberN:
+		return v.Value
+	case *types.AttributeValueMemberBOOL:
+		return fmt.Sprint(v.Value)
+	case *types.AttributeValueMemberB:
+		return fmt.Sprintf("<%d bytes>", len(v.Value))
+	case *types.AttributeValueMemberNULL:
+		return "NULL"
+	case *types.AttributeValueMemberSS:
+		return fmt.Sprintf("%q", v.Value)
+	case *types.AttributeValueMemberNS:
+		return "[" + strings.Join(v.Value, " ") + "]"
+	case *types.AttributeValueMemberBS:
+		return fmt.Sprintf("<set of %d binaries>", len(v.Value))
+	case *types.AttributeValueMemberL:
+		parts := make([]string, len(v.Value))
+		for i, e := range v.Value {
+			parts[i] = FormatValue(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case *types.AttributeValueMemberM:
+		keys := make([]string, 0, len(v.Value))
+		for k := range v.Value {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + ":" + FormatValue(v.Value[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case nil:
+		return "<nil>"
+	}
+	return fmt.Sprintf("%T", av)
+}
+
+// KeySchema is a partition key and optional sort key by attribute name.
+type KeySchema struct {
+	PartitionKey string
+	SortKey      string
+}
+
+// IndexSchema describes a secondary index of a model.
+type IndexSchema struct {
+	Name           string
+	Local          bool
+	KeySchema      KeySchema
+	ProjectionType string   // ALL, KEYS_ONLY or INCLUDE
+	NonKeyFields   []string // attributes projected with INCLUDE
+}

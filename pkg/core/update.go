@@ -1,0 +1,50 @@
+package core
+
+import "context"
+
+// UpdateBuilder builds an UpdateItem request on the item whose key the model
+// holds. Clauses are emitted in a deterministic order.
+type UpdateBuilder interface {
+	// Set sets field to value.
+	Set(field string, value any) UpdateBuilder
+	// SetIfNotExists sets field to value only when the attribute is absent.
+	SetIfNotExists(field string, value any) UpdateBuilder
+	// Add adds a number to a number attribute, or elements to a set.
+	Add(field string, value any) UpdateBuilder
+	// Increment adds 1 to a number attribute.
+	Increment(field string) UpdateBuilder
+	// Decrement subtracts 1 from a number attribute.
+	Decrement(field string) UpdateBuilder
+	// Remove removes the attribute.
+	Remove(field string) UpdateBuilder
+	// Delete removes elements (value is a set or slice) from a set attribute.
+	Delete(field string, value any) UpdateBuilder
+	// AppendToList appends the elements of values (a slice) to a list.
+	AppendToList(field string, values any) UpdateBuilder
+	// PrependToList puts the elements of values (a slice) before a list.
+	PrependToList(field string, values any) UpdateBuilder
+	// RemoveFromListAt removes the list element at index.
+	RemoveFromListAt(field string, index int) UpdateBuilder
+	// SetListElement sets the list element at index.
+	SetListElement(field string, index int, value any) UpdateBuilder
+	// Condition adds a condition joined with AND.
+	Condition(field string, op string, value any) UpdateBuilder
+	// OrCondition adds a condition joined with OR.
+	OrCondition(field string, op string, value any) UpdateBuilder
+	// ConditionExists requires the attribute to exist.
+	ConditionExists(field string) UpdateBuilder
+	// ConditionNotExists requires the attribute to be absent.
+	ConditionNotExists(field string) UpdateBuilder
+	// ConditionVersion requires the model's version field to equal v.
+	ConditionVersion(v int64) UpdateBuilder
+	// ReturnValues selects what Execute returns: "NONE", "ALL_OLD",
+	// "UPDATED_OLD", "ALL_NEW" or "UPDATED_NEW".
+	ReturnValues(option string) UpdateBuilder
+	// WithContext returns a builder whose request honours ctx.
+	WithContext(ctx context.Context) UpdateBuilder
+	// Execute sends the update.
+	Execute() error
+	// ExecuteWithResult sends the update and decodes the returned attributes
+	// (ALL_NEW unless ReturnValues chose otherwise) into dest.
+	ExecuteWithResult(dest any) error
+}
