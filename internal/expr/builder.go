@@ -1,0 +1,250 @@
+// Package expr builds DynamoDB expressions: key conditions, filters,
+// conditions, updates and projections. One Builder serves a whole request,
+// so every expression of the request draws its placeholders from one
+// allocator and they never collide. Names always go through #placeholders
+// and values through :placeholders; nothing a caller passes is spliced into
+// an expression.
+package expr
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/pkg/core"
+)
+
+// Builder allocates placeholders for one request.
+type Builder struct {
+	names  map[string]string // placeholder -> attribute name
+	byName map[string]string // attribute name -> placeholder
+	values map[string]types.AttributeValue
+}
+
+// Name returns the placeholder of an attribute name, allocating it on first use.
+func (b *Builder) Name(attr string) string {
+	if ph, ok := b.byName[attr]; ok {
+		return ph
+	}
+	if b.names == nil {
+		b.names = make(map[string]string, 4)
+		b.byName = make(map[string]string, 4)
+	}
+	ph := "#n" + strconv.Itoa(len(b.names))
+	b.names[ph] = attr
+	b.byName[attr] = ph
+	return ph
+}
+
+// Path renders a document path: each element is an attribute name, or a
+// list index written "[N]" that applies to the element before it.
+func (b *Builder) Path(parts ...string) string {
+	var s strings.Builder
+	for i, p := range parts {
+		if strings.HasPrefix(p, "[") {
+			s.WriteString(p)
+			continue
+		}
+		if i > 0 {
+			s.WriteByte('.')
+		}
+		s.WriteString(b.Name(p))
+	}
+	return s.String()
+}
+
+// Value returns a new placeholder for av.
+func (b *Builder) Value(av types.AttributeValue) string {
+	if b.values == nil {
+		b.values = make(map[string]types.AttributeValue, 4)
+	}
+	ph := ":v" + strconv.Itoa(len(b.values))
+	b.values[ph] = av
+	return ph
+}
+
+// Names returns the ExpressionAttributeNames of the request, nil when empty.
+func (b *Builder) Names() map[string]string {
+	if len(b.names) == 0 {
+		return nil
+	}
+	return b.names
+}
+
+// Values returns the ExpressionAttributeValues of the request, nil when empty.
+func (b *Builder) Values() map[string]types.AttributeValue {
+	if len(b.values) == 0 {
+		return nil
+	}
+	return b.values
+}
+
+// Cond is one condition on an attribute path.
+type Cond struct {
+	Path   []string // attribute name, or a document path (see Builder.Path)
+	Op     Op
+	Values []types.AttributeValue
+}
+
+// Condition renders c. The number of values must fit the operator.
+func (b *Builder) Condition(c Cond) (string, error) {
+	if err := checkArity(c); err != nil {
+		return "", err
+	}
+	path := b.Path(c.Path...)
+	if cmp, ok := c.Op.comparator(); ok {
+		if c.Op >= SizeEq {
+			return "size(" + path + ") " + cmp + " " + b.Value(c.Values[0]), nil
+		}
+		return path + " " + cmp + " " + b.Value(c.Values[0]), nil
+	}
+	switch c.Op {
+	case Between:
+		return path + " BETWEEN " + b.Value(c.Values[0]) + " AND " + b.Value(c.Values[1]), nil
+	case In:
+		phs := make([]string, len(c.Values))
+		for i, v := range c.Values {
+			phs[i] = b.Value(v)
+		}
+		return path + " IN (" + strings.Join(phs, ", ") + ")", nil
+	case BeginsWith:
+		return "begins_with(" + path + ", " + b.Value(c.Values[0]) + ")", nil
+	case Contains:
+		return "contains(" + path + ", " + b.Value(c.Values[0]) + ")", nil
+	case NotContains:
+		return "NOT contains(" + path + ", " + b.Value(c.Values[0]) + ")", nil
+	case Exists:
+		return "attribute_exists(" + path + ")", nil
+	case NotExists:
+		return "attribute_not_exists(" + path + ")", nil
+	case AttributeType:
+		return "attribute_type(" + path + ", " + b.Value(c.Values[0]) + ")", nil
+	}
+	return "", fmt.Errorf("%w: operator %v is not supported here", core.ErrValidation, c.Op)
+}
+
+func checkArity(c Cond) error {
+	n := len(c.Values)
+	switch want := c.Op.Arity(); {
+	case want == -1 && n == 0:
+		return fmt.Errorf("%w: %s on %s needs at least one value", core.ErrValidation, c.Op, strings.Join(c.Path, "."))
+	case want == -1 && n > 100:
+		return fmt.Errorf("%w: %s on %s has %d values; DynamoDB allows at most 100", core.ErrValidation, c.Op, strings.Join(c.Path, "."), n)
+	case want >= 0 && n != want:
+		return fmt.Errorf("%w: %s on %s takes %d value(s), got %d", core.ErrValidation, c.Op, strings.Join(c.Path, "."), want, n)
+	}
+	return nil
+}
+
+// Node is a condition tree: a leaf condition, or a group of children. Each
+// child after the first is joined to what precedes it by AND, or by OR when
+// its Or flag is set; DynamoDB gives AND precedence over OR.
+type Node struct {
+	Or       bool
+	Cond     *Cond
+	Children []Node
+}
+
+// Render renders the tree; an empty group renders as "".
+func (b *Builder) Render(n Node) (string, error) {
+	if n.Cond != nil {
+		return b.Condition(*n.Cond)
+	}
+	var s strings.Builder
+	for _, child := range n.Children {
+		part, err := b.Render(child)
+		if err != nil {
+			return "", err
+		}
+		if part == "" {
+			continue
+		}
+		if s.Len() > 0 {
+			if child.Or {
+				s.WriteString(" OR ")
+			} else {
+				s.WriteString(" AND ")
+			}
+		}
+		if child.Cond == nil && len(child.Children) > 1 {
+			part = "(" + part + ")"
+		}
+		s.WriteString(part)
+	}
+	return s.String(), nil
+}
+
+// And joins non-empty expressions with AND, parenthesising each when there
+// is more than one.
+func And(parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 1 {
+		return kept[0]
+	}
+	for i, p := range kept {
+		kept[i] = "(" + p + ")"
+	}
+	return strings.Join(kept, " AND ")
+}
+
+// Projection renders a projection expression of attribute names.
+func (b *Builder) Projection(attrs []string) string {
+	phs := make([]string, len(attrs))
+	for i, a := range attrs {
+		phs[i] = b.Name(a)
+	}
+	return strings.Join(phs, ", ")
+}
+
+// Rewrite renders a caller's raw expression: each #name token is replaced
+// by the placeholder of resolve(name) (resolve maps field names to attribute
+// names), and each :name token by a placeholder for values[name]. A :name
+// without a value is an error; so is a value the expression never uses.
+func (b *Builder) Rewrite(raw string, resolve func(string) string, values map[string]types.AttributeValue) (string, error) {
+	var out strings.Builder
+	used := make(map[string]bool, len(values))
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c != '#' && c != ':' {
+			out.WriteByte(c)
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(raw) && isIdent(raw[j]) {
+			j++
+		}
+		token := raw[i+1 : j]
+		if token == "" {
+			return "", fmt.Errorf("%w: expression %q: %c at offset %d is not followed by a name", core.ErrValidation, raw, c, i)
+		}
+		if c == '#' {
+			out.WriteString(b.Name(resolve(token)))
+		} else {
+			av, ok := values[token]
+			if !ok {
+				return "", fmt.Errorf("%w: expression %q uses :%s but no value was given for it", core.ErrValidation, raw, token)
+			}
+			used[token] = true
+			out.WriteString(b.Value(av))
+		}
+		i = j
+	}
+	for name := range values {
+		if !used[name] {
+			return "", fmt.Errorf("%w: expression %q does not use the value given as :%s", core.ErrValidation, raw, name)
+		}
+	}
+	return out.String(), nil
+}
+
+func isIdent(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
