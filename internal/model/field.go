@@ -170,6 +170,9 @@ func walkFields(t reflect.Type) ([]*Field, error) {
 				if err := checkFieldOptions(t, f); err != nil {
 					return nil, err
 				}
+				if f.TTL && derefType(ft) == timeType {
+					f.UnixTime = true // DynamoDB's TTL reads Unix seconds
+				}
 				if d, hidden := byAttr[f.Attr]; hidden && d < depth {
 					continue // a shallower field with this name wins
 				}
@@ -259,4 +262,11 @@ func isSetType(t reflect.Type) bool {
 		return false
 	}
 	return scalarType(elem, false) != ""
+}
+
+func derefType(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
 }

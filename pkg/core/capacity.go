@@ -33,16 +33,22 @@ type CapacityCollector struct {
 	total ConsumedCapacity
 }
 
-// Record adds what DynamoDB reported for one request. Requests that did not
-// report capacity (nil entries) still count nothing.
-func (c *CapacityCollector) Record(ccs ...types.ConsumedCapacity) {
+// RecordRead adds what DynamoDB reported for a read request (GetItem,
+// Query, Scan, BatchGetItem, TransactGetItems).
+func (c *CapacityCollector) RecordRead(ccs ...types.ConsumedCapacity) { c.record(false, ccs) }
+
+// RecordWrite adds what DynamoDB reported for a write request (PutItem,
+// UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems).
+func (c *CapacityCollector) RecordWrite(ccs ...types.ConsumedCapacity) { c.record(true, ccs) }
+
+func (c *CapacityCollector) record(write bool, ccs []types.ConsumedCapacity) {
 	if c == nil || len(ccs) == 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, cc := range ccs {
-		c.total.add(cc)
+		c.total.add(cc, write)
 	}
 }
 
@@ -63,9 +69,9 @@ func (c *CapacityCollector) Reset() {
 	c.mu.Unlock()
 }
 
-func (t *ConsumedCapacity) add(cc types.ConsumedCapacity) {
+func (t *ConsumedCapacity) add(cc types.ConsumedCapacity, isWrite bool) {
 	t.Requests++
-	read, write := units(cc.ReadCapacityUnits, cc.WriteCapacityUnits, cc.CapacityUnits)
+	read, write := units(cc.ReadCapacityUnits, cc.WriteCapacityUnits, cc.CapacityUnits, isWrite)
 	t.ReadUnits += read
 	t.WriteUnits += write
 	if cc.TableName != nil {
@@ -74,7 +80,7 @@ func (t *ConsumedCapacity) add(cc types.ConsumedCapacity) {
 		}
 		tc := t.Tables[*cc.TableName]
 		if cc.Table != nil {
-			r, w := units(cc.Table.ReadCapacityUnits, cc.Table.WriteCapacityUnits, cc.Table.CapacityUnits)
+			r, w := units(cc.Table.ReadCapacityUnits, cc.Table.WriteCapacityUnits, cc.Table.CapacityUnits, isWrite)
 			tc.ReadUnits += r
 			tc.WriteUnits += w
 		} else {
@@ -89,7 +95,7 @@ func (t *ConsumedCapacity) add(cc types.ConsumedCapacity) {
 				}
 				key := *cc.TableName + "/" + name
 				ic := t.Indexes[key]
-				r, w := units(c.ReadCapacityUnits, c.WriteCapacityUnits, c.CapacityUnits)
+				r, w := units(c.ReadCapacityUnits, c.WriteCapacityUnits, c.CapacityUnits, isWrite)
 				ic.ReadUnits += r
 				ic.WriteUnits += w
 				t.Indexes[key] = ic
@@ -98,10 +104,9 @@ func (t *ConsumedCapacity) add(cc types.ConsumedCapacity) {
 	}
 }
 
-// units splits DynamoDB's report into read and write units. DynamoDB reports
-// the split for TOTAL and INDEXES; when only the undifferentiated
-// CapacityUnits is present, it is counted as read units.
-func units(read, write, total *float64) (float64, float64) {
+// units splits DynamoDB's report into read and write units. When only the
+// undivided CapacityUnits is present, it counts as the request's kind.
+func units(read, write, total *float64, isWrite bool) (float64, float64) {
 	var r, w float64
 	if read != nil {
 		r = *read
@@ -110,7 +115,11 @@ func units(read, write, total *float64) (float64, float64) {
 		w = *write
 	}
 	if read == nil && write == nil && total != nil {
-		r = *total
+		if isWrite {
+			w = *total
+		} else {
+			r = *total
+		}
 	}
 	return r, w
 }

@@ -34,6 +34,10 @@ type Explanation struct {
 	Limit            int32 // the page size sent, 0 for none
 	Segment          *int32
 	TotalSegments    *int32
+	// SortInMemory names the attribute results are sorted by after every
+	// match is read, when OrderBy is not the sort key of what is read.
+	SortInMemory   string
+	SortDescending bool
 }
 
 // String renders the explanation on one line per part, placeholders resolved
@@ -65,7 +69,13 @@ func (e *Explanation) String() string {
 	line("key condition", e.KeyCondition)
 	line("filter", e.Filter)
 	line("projection", e.Projection)
-	if e.Operation == "Query" && !e.ScanIndexForward {
+	if e.SortInMemory != "" {
+		order := "ascending"
+		if e.SortDescending {
+			order = "descending"
+		}
+		line("order", "by "+e.SortInMemory+" "+order+", sorted in memory after reading every match")
+	} else if e.Operation == "Query" && !e.ScanIndexForward {
 		line("order", "descending")
 	}
 	if e.ConsistentRead {
