@@ -1,0 +1,114 @@
+package dynamorm
+
+import (
+	"bytes"
+	"fmt"
+	"math/big"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/pkg/marshal"
+)
+
+// decodeOne decodes item into dest, a pointer to a struct. The struct is
+// reset first, so fields absent from the item end up zero.
+func decodeOne(item map[string]types.AttributeValue, dest any) error {
+	v := reflect.ValueOf(dest)
+	if !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("%w: destination must be a non-nil pointer to a struct, got %T", core.ErrValidation, dest)
+	}
+	codec, err := marshal.StructCodecOf(v.Elem().Type())
+	if err != nil {
+		return err
+	}
+	v.Elem().SetZero()
+	return codec.Decode(item, v.Elem())
+}
+
+// decodeAll replaces the slice dest points to with the decoded items. The
+// element type may be a struct or a pointer to one.
+func decodeAll(items []map[string]types.AttributeValue, dest any) error {
+	sv := reflect.ValueOf(dest).Elem()
+	et := sv.Type().Elem()
+	ptr := et.Kind() == reflect.Pointer
+	st := et
+	if ptr {
+		st = et.Elem()
+	}
+	if st.Kind() != reflect.Struct {
+		return fmt.Errorf("%w: destination elements must be structs or pointers to structs, got %s", core.ErrValidation, et)
+	}
+	codec, err := marshal.StructCodecOf(st)
+	if err != nil {
+		return err
+	}
+	out := reflect.MakeSlice(sv.Type(), len(items), len(items))
+	for i, item := range items {
+		elem := out.Index(i)
+		if ptr {
+			elem.Set(reflect.New(st))
+			elem = elem.Elem()
+		}
+		if err := codec.Decode(item, elem); err != nil {
+			return fmt.Errorf("item %d: %w", i, err)
+		}
+	}
+	sv.Set(out)
+	return nil
+}
+
+// sortItems sorts items by attribute attr, stably; items without it go last.
+func sortItems(items []map[string]types.AttributeValue, attr string, desc bool) {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, aok := items[i][attr]
+		b, bok := items[j][attr]
+		switch {
+		case !aok || !bok:
+			return aok && !bok
+		case desc:
+			return compareValues(b, a) < 0
+		default:
+			return compareValues(a, b) < 0
+		}
+	})
+}
+
+// compareValues orders scalar attribute values as DynamoDB does: numbers
+// numerically, strings by UTF-8 bytes, binary bytewise, false before true.
+// Values of different types order by type name.
+func compareValues(a, b types.AttributeValue) int {
+	switch x := a.(type) {
+	case *types.AttributeValueMemberN:
+		if y, ok := b.(*types.AttributeValueMemberN); ok {
+			fx, _, errx := big.ParseFloat(x.Value, 10, 256, big.ToNearestEven)
+			fy, _, erry := big.ParseFloat(y.Value, 10, 256, big.ToNearestEven)
+			if errx == nil && erry == nil {
+				return fx.Cmp(fy)
+			}
+			return strings.Compare(x.Value, y.Value)
+		}
+	case *types.AttributeValueMemberS:
+		if y, ok := b.(*types.AttributeValueMemberS); ok {
+			return strings.Compare(x.Value, y.Value)
+		}
+	case *types.AttributeValueMemberB:
+		if y, ok := b.(*types.AttributeValueMemberB); ok {
+			return bytes.Compare(x.Value, y.Value)
+		}
+	case *types.AttributeValueMemberBOOL:
+		if y, ok := b.(*types.AttributeValueMemberBOOL); ok {
+			switch {
+			case x.Value == y.Value:
+				return 0
+			case !x.Value:
+				return -1
+			}
+			return 1
+		}
+	}
+	return strings.Compare(fmt.Sprintf("%T", a), fmt.Sprintf("%T", b))
+}

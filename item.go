@@ -1,0 +1,351 @@
+package dynamorm
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/pkg/core"
+)
+
+// MaxItemSize is DynamoDB's limit on the size of one item, in bytes.
+const MaxItemSize = 400 * 1024
+
+// Create writes the model's item; ErrConditionFailed if it exists.
+func (q *query) Create() error {
+	w, err := q.buildCreate()
+	if err != nil {
+		return err
+	}
+	return q.dispatch(w)
+}
+
+// CreateOrUpdate writes the model's item whether or not it exists. A
+// created_at field keeps the value stored when the item exists (and the Go
+// value is updated to it); a version field must match the stored one.
+func (q *query) CreateOrUpdate() error {
+	w, err := q.buildUpsert()
+	if err != nil {
+		return err
+	}
+	return q.dispatch(w)
+}
+
+// Update writes the named fields of the existing item (all non-key fields
+// except created_at when none are named). Fields whose value would be
+// omitted (omitempty, nil, empty index keys) are removed from the item.
+func (q *query) Update(fields ...string) error {
+	w, err := q.buildUpdate(fields)
+	if err != nil {
+		return err
+	}
+	return q.dispatch(w)
+}
+
+// Delete removes the model's item. With a version field holding a non-zero
+// value, the stored version must match. Deleting a missing item succeeds,
+// as in DynamoDB; add IfExists() to make it an error.
+func (q *query) Delete() error {
+	w, err := q.buildDelete()
+	if err != nil {
+		return err
+	}
+	return q.dispatch(w)
+}
+
+// dispatch sends w, or adds it to the transaction the query belongs to.
+func (q *query) dispatch(w *writeOp) error {
+	if q.tx != nil {
+		return q.tx.add(w)
+	}
+	return q.send(w)
+}
+
+func (q *query) buildCreate() (*writeOp, error) {
+	if err := q.requireItem("Create"); err != nil {
+		return nil, err
+	}
+	life := &lifecycle{}
+	q.stampCreate(life)
+	if f := q.model.Version; f != nil && isZeroField(q.item, f) {
+		life.set(fieldOf(q.item, f), versionValue(f.Type, 1))
+	}
+	w, err := q.putOp("Create", life)
+	if err != nil {
+		life.undo()
+		return nil, err
+	}
+	var b expr.Builder
+	if w.cond, err = q.renderConds(&b, "attribute_not_exists("+b.Name(q.model.PK.Attr)+")"); err != nil {
+		life.undo()
+		return nil, err
+	}
+	w.names, w.values = b.Names(), b.Values()
+	return w, nil
+}
+
+// putOp encodes the item and checks its keys and size.
+func (q *query) putOp(op string, life *lifecycle) (*writeOp, error) {
+	item, err := q.codec.Encode(q.item)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", op, q.model.Name(), err)
+	}
+	for _, f := range []*model.Field{q.model.PK, q.model.SK} {
+		if f != nil {
+			if err := checkKeyValue(q.model, f, item[f.Attr], op); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := checkSize(q.model, op, item); err != nil {
+		return nil, err
+	}
+	return &writeOp{kind: writePut, op: op, model: q.model, table: q.table(), item: item, life: life, hasConditions: len(q.conds) > 0}, nil
+}
+
+func (q *query) buildUpsert() (*writeOp, error) {
+	if err := q.requireItem("CreateOrUpdate"); err != nil {
+		return nil, err
+	}
+	life := &lifecycle{}
+	fail := func(err error) (*writeOp, error) { life.undo(); return nil, err }
+	q.stampCreate(life)
+	var b expr.Builder
+	var extra []string
+	if q.model.Version != nil {
+		cur, err := q.bumpVersion(life)
+		if err != nil {
+			return fail(err)
+		}
+		extra = append(extra, "attribute_not_exists("+b.Name(q.model.PK.Attr)+") OR "+
+			b.Name(q.model.Version.Attr)+" = "+b.Value(&types.AttributeValueMemberN{Value: strconv.FormatInt(cur, 10)}))
+	}
+	created := q.model.CreatedAt
+	if created == nil {
+		w, err := q.putOp("CreateOrUpdate", life)
+		if err != nil {
+			return fail(err)
+		}
+		if w.cond, err = q.renderConds(&b, extra...); err != nil {
+			return fail(err)
+		}
+		w.names, w.values = b.Names(), b.Values()
+		return w, nil
+	}
+	// With created_at, an upsert is an UpdateItem so that the stored
+	// creation time survives: created_at = if_not_exists(created_at, :now).
+	key, err := q.key("CreateOrUpdate")
+	if err != nil {
+		return fail(err)
+	}
+	w := &writeOp{kind: writeUpdate, op: "CreateOrUpdate", model: q.model, table: q.table(), key: key, life: life,
+		returnValues: types.ReturnValueUpdatedNew, hasConditions: true}
+	var u expr.Update
+	item, err := q.codec.Encode(q.item)
+	if err != nil {
+		return fail(fmt.Errorf("CreateOrUpdate %s: %w", q.model.Name(), err))
+	}
+	if err := checkSize(q.model, "CreateOrUpdate", item); err != nil {
+		return fail(err)
+	}
+	for _, f := range q.model.Fields {
+		if f.PK || f.SK {
+			continue
+		}
+		name := b.Name(f.Attr)
+		av, ok := item[f.Attr]
+		switch {
+		case f == created:
+			if ok {
+				u.Set(name, "if_not_exists("+name+", "+b.Value(av)+")")
+			}
+		case ok:
+			u.Set(name, b.Value(av))
+		default:
+			u.Remove(name)
+		}
+	}
+	w.update = u.String()
+	if w.cond, err = q.renderConds(&b, extra...); err != nil {
+		return fail(err)
+	}
+	w.names, w.values = b.Names(), b.Values()
+	w.onResult = func(attrs map[string]types.AttributeValue) error {
+		stored, ok := attrs[created.Attr]
+		if !ok {
+			return nil
+		}
+		return q.codec.Decode(map[string]types.AttributeValue{created.Attr: stored}, q.item)
+	}
+	return w, nil
+}
+
+func (q *query) buildUpdate(names []string) (*writeOp, error) {
+	if err := q.requireItem("Update"); err != nil {
+		return nil, err
+	}
+	m := q.model
+	key, err := q.key("Update")
+	if err != nil {
+		return nil, err
+	}
+	var fields []*model.Field
+	if len(names) == 0 {
+		for _, f := range m.Fields {
+			if !f.PK && !f.SK && f != m.CreatedAt && f != m.Version && f != m.UpdatedAt {
+				fields = append(fields, f)
+			}
+		}
+	} else {
+		seen := map[*model.Field]bool{}
+		for _, name := range names {
+			f, err := m.MustField(name)
+			if err != nil {
+				return nil, fmt.Errorf("Update: %w", err)
+			}
+			if f.PK || f.SK {
+				return nil, fmt.Errorf("%w: Update %s: %s is part of the primary key and cannot be updated; delete the item and create it with the new key", core.ErrValidation, m.Name(), f.GoName)
+			}
+			if f == m.Version || f == m.UpdatedAt || seen[f] {
+				continue // maintained below
+			}
+			seen[f] = true
+			fields = append(fields, f)
+		}
+	}
+	life := &lifecycle{}
+	fail := func(err error) (*writeOp, error) { life.undo(); return nil, err }
+	q.stampUpdate(life)
+	if m.UpdatedAt != nil {
+		fields = append(fields, m.UpdatedAt)
+	}
+	var b expr.Builder
+	var u expr.Update
+	extra := []string{"attribute_exists(" + b.Name(m.PK.Attr) + ")"}
+	if m.Version != nil {
+		cur, err := q.bumpVersion(life)
+		if err != nil {
+			return fail(err)
+		}
+		fields = append(fields, m.Version)
+		ver := b.Name(m.Version.Attr)
+		if cur == 0 {
+			extra = append(extra, "(attribute_not_exists("+ver+") OR "+ver+" = "+b.Value(&types.AttributeValueMemberN{Value: "0"})+")")
+		} else {
+			extra = append(extra, ver+" = "+b.Value(&types.AttributeValueMemberN{Value: strconv.FormatInt(cur, 10)}))
+		}
+	}
+	size := 0
+	for _, f := range fields {
+		av, err := q.codec.EncodeAttr(q.item, f.Attr)
+		if err != nil {
+			return fail(fmt.Errorf("Update %s: %w", m.Name(), err))
+		}
+		if av == nil {
+			u.Remove(b.Name(f.Attr))
+			continue
+		}
+		size += len(f.Attr) + valueSize(av)
+		u.Set(b.Name(f.Attr), b.Value(av))
+	}
+	if size > MaxItemSize {
+		return fail(fmt.Errorf("%w: Update %s: the updated attributes alone are %d bytes; DynamoDB's item limit is %d", core.ErrValidation, m.Name(), size, MaxItemSize))
+	}
+	if u.Empty() {
+		return fail(fmt.Errorf("%w: Update %s: nothing to update", core.ErrValidation, m.Name()))
+	}
+	w := &writeOp{kind: writeUpdate, op: "Update", model: m, table: q.table(), key: key, life: life,
+		update: u.String(), missingIsNotFound: true, hasConditions: true}
+	if w.cond, err = q.renderConds(&b, extra...); err != nil {
+		return fail(err)
+	}
+	w.names, w.values = b.Names(), b.Values()
+	return w, nil
+}
+
+func (q *query) buildDelete() (*writeOp, error) {
+	if err := q.requireItem("Delete"); err != nil {
+		return nil, err
+	}
+	key, err := q.key("Delete")
+	if err != nil {
+		return nil, err
+	}
+	var b expr.Builder
+	var extra []string
+	if f := q.model.Version; f != nil {
+		if cur := versionOf(fieldOf(q.item, f)); cur != 0 {
+			extra = append(extra, b.Name(f.Attr)+" = "+b.Value(&types.AttributeValueMemberN{Value: strconv.FormatInt(cur, 10)}))
+		}
+	}
+	w := &writeOp{kind: writeDelete, op: "Delete", model: q.model, table: q.table(), key: key, hasConditions: len(q.conds)+len(extra) > 0}
+	if w.cond, err = q.renderConds(&b, extra...); err != nil {
+		return nil, err
+	}
+	w.names, w.values = b.Names(), b.Values()
+	return w, nil
+}
+
+func checkSize(m *model.Model, op string, item map[string]types.AttributeValue) error {
+	if n := itemSize(item); n > MaxItemSize {
+		return fmt.Errorf("%w: %s %s: the item is %d bytes; DynamoDB's limit is %d (400 KB)", core.ErrValidation, op, m.Name(), n, MaxItemSize)
+	}
+	return nil
+}
+
+// itemSize computes an item's size by DynamoDB's rules: attribute names
+// plus values (numbers about one byte per two digits plus one).
+func itemSize(item map[string]types.AttributeValue) int {
+	n := 0
+	for name, av := range item {
+		n += len(name) + valueSize(av)
+	}
+	return n
+}
+
+func valueSize(av types.AttributeValue) int {
+	switch v := av.(type) {
+	case *types.AttributeValueMemberS:
+		return len(v.Value)
+	case *types.AttributeValueMemberN:
+		return len(v.Value)/2 + 1
+	case *types.AttributeValueMemberB:
+		return len(v.Value)
+	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
+		return 1
+	case *types.AttributeValueMemberSS:
+		n := 0
+		for _, s := range v.Value {
+			n += len(s)
+		}
+		return n
+	case *types.AttributeValueMemberNS:
+		n := 0
+		for _, s := range v.Value {
+			n += len(s)/2 + 1
+		}
+		return n
+	case *types.AttributeValueMemberBS:
+		n := 0
+		for _, b := range v.Value {
+			n += len(b)
+		}
+		return n
+	case *types.AttributeValueMemberL:
+		n := 3
+		for _, e := range v.Value {
+			n += 1 + valueSize(e)
+		}
+		return n
+	case *types.AttributeValueMemberM:
+		n := 3
+		for k, e := range v.Value {
+			n += 1 + len(k) + valueSize(e)
+		}
+		return n
+	}
+	return 0
+}

@@ -1,0 +1,151 @@
+package dynamorm
+
+import (
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/dynamorm/dynamorm/internal/model"
+)
+
+// lifecycle records the changes a write makes to the caller's Go value
+// (generated ULIDs, timestamps, the bumped version) so that they can be
+// undone when the write fails: a failed write leaves the value as it was.
+type lifecycle struct {
+	saved []savedField
+}
+
+type savedField struct {
+	v   reflect.Value
+	old reflect.Value
+}
+
+func (l *lifecycle) set(v, nv reflect.Value) {
+	old := reflect.New(v.Type()).Elem()
+	old.Set(v)
+	l.saved = append(l.saved, savedField{v, old})
+	v.Set(nv)
+}
+
+// undo restores every changed field, latest change first.
+func (l *lifecycle) undo() {
+	if l == nil {
+		return
+	}
+	for i := len(l.saved) - 1; i >= 0; i-- {
+		l.saved[i].v.Set(l.saved[i].old)
+	}
+	l.saved = nil
+}
+
+// fieldOf returns the settable field f of struct v, allocating embedded
+// pointers on the way.
+func fieldOf(v reflect.Value, f *model.Field) reflect.Value {
+	for i, x := range f.Index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v
+}
+
+// isZeroField reports whether field f of v is zero (a nil embedded pointer
+// on the way counts as zero).
+func isZeroField(v reflect.Value, f *model.Field) bool {
+	fv, err := v.FieldByIndexErr(f.Index)
+	return err != nil || fv.IsZero()
+}
+
+// timeValue converts now to a value of type t: time.Time, *time.Time or an
+// integer (Unix seconds).
+func timeValue(t reflect.Type, now time.Time) reflect.Value {
+	now = now.UTC().Round(0)
+	switch {
+	case t == reflect.TypeOf(now):
+		return reflect.ValueOf(now)
+	case t.Kind() == reflect.Pointer:
+		p := reflect.New(t.Elem())
+		p.Elem().Set(timeValue(t.Elem(), now))
+		return p
+	}
+	n := reflect.New(t).Elem()
+	if n.CanInt() {
+		n.SetInt(now.Unix())
+	} else {
+		n.SetUint(uint64(now.Unix()))
+	}
+	return n
+}
+
+// versionOf reads an integer version field (pointers allowed; nil is 0).
+func versionOf(v reflect.Value) int64 {
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return 0
+		}
+		v = v.Elem()
+	}
+	if v.CanInt() {
+		return v.Int()
+	}
+	return int64(v.Uint())
+}
+
+// versionValue builds a value of the version field's type holding n.
+func versionValue(t reflect.Type, n int64) reflect.Value {
+	if t.Kind() == reflect.Pointer {
+		p := reflect.New(t.Elem())
+		p.Elem().Set(versionValue(t.Elem(), n))
+		return p
+	}
+	v := reflect.New(t).Elem()
+	if v.CanInt() {
+		v.SetInt(n)
+	} else {
+		v.SetUint(uint64(n))
+	}
+	return v
+}
+
+// stampCreate fills the fields a create sets: empty ULID keys, a zero
+// created_at, updated_at, and a zero version (to 1).
+func (q *query) stampCreate(l *lifecycle) {
+	now := q.db.now()
+	m := q.model
+	for _, f := range m.ULIDs {
+		if isZeroField(q.item, f) {
+			fv := fieldOf(q.item, f)
+			id := ulid.MustNew(ulid.Timestamp(now), ulid.DefaultEntropy()).String()
+			l.set(fv, reflect.ValueOf(id).Convert(fv.Type()))
+		}
+	}
+	if f := m.CreatedAt; f != nil && isZeroField(q.item, f) {
+		l.set(fieldOf(q.item, f), timeValue(f.Type, now))
+	}
+	q.stampUpdate(l)
+}
+
+// stampUpdate sets updated_at; the version is bumped by bumpVersion.
+func (q *query) stampUpdate(l *lifecycle) {
+	if f := q.model.UpdatedAt; f != nil {
+		l.set(fieldOf(q.item, f), timeValue(f.Type, q.db.now()))
+	}
+}
+
+// bumpVersion sets the version field to current+1 and returns current.
+func (q *query) bumpVersion(l *lifecycle) (int64, error) {
+	f := q.model.Version
+	fv := fieldOf(q.item, f)
+	cur := versionOf(fv)
+	if cur < 0 {
+		return 0, fmt.Errorf("%s.%s: version %d is negative", q.model.Name(), f.GoName, cur)
+	}
+	l.set(fv, versionValue(f.Type, cur+1))
+	return cur, nil
+}

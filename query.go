@@ -1,0 +1,431 @@
+package dynamorm
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/plan"
+	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/pkg/marshal"
+)
+
+// query is dynamorm's core.Query. Builder methods copy the receiver, so a
+// query can be branched; terminals run it.
+type query struct {
+	db  *DB
+	ctx context.Context
+	err error // the first builder error; terminals return it before sending
+
+	model *model.Model
+	codec *marshal.StructCodec
+	item  reflect.Value // the model struct when Model got a pointer to one (addressable)
+
+	where      []plan.Condition
+	filter     expr.Node
+	index      string
+	orderBy    *model.Field
+	desc       bool
+	limit      int
+	offset     int
+	fields     []string // attribute names to project
+	consistent bool
+	retries    int
+	retryDelay time.Duration
+	cursor     string
+	segment    *int32
+	total      *int32
+
+	conds []writeCond // conditions on writes
+	tx    *txCollector
+
+	// collect makes builder methods modify the receiver instead of copying
+	// it: FilterGroup hands such a query to its function.
+	inGroup bool
+	// capacity totals what this query's terminals consumed; created by the
+	// first terminal, never shared with copies.
+	capacity *core.CapacityCollector
+}
+
+var _ core.Query = (*query)(nil)
+
+func newQuery(db *DB, m any) *query {
+	q := &query{db: db, ctx: db.ctx}
+	if err := db.checkOpen(); err != nil {
+		q.err = err
+		return q
+	}
+	if m == nil {
+		q.err = fmt.Errorf("%w: Model(nil): pass a pointer to a model struct, e.g. Model(&User{})", core.ErrInvalidModel)
+		return q
+	}
+	md, err := model.OfValue(m)
+	if err != nil {
+		q.err = err
+		return q
+	}
+	codec, err := codecOf(md.Type)
+	if err != nil {
+		q.err = err
+		return q
+	}
+	q.model, q.codec = md, codec
+	v := reflect.ValueOf(m)
+	if v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+		q.item = v.Elem()
+	} else if v.Kind() == reflect.Struct {
+		q.err = fmt.Errorf("%w: Model(%s): pass a pointer (&%s{...}) so that generated values can be written back", core.ErrInvalidModel, md.Name(), md.Name())
+	}
+	return q
+}
+
+func codecOf(t reflect.Type) (*marshal.StructCodec, error) {
+	c, err := marshal.StructCodecOf(t)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", core.ErrInvalidModel, err)
+	}
+	return c, nil
+}
+
+func (q *query) clone() *query {
+	if q.inGroup {
+		return q
+	}
+	c := *q
+	c.where = slices.Clip(c.where)
+	c.filter.Children = slices.Clip(c.filter.Children)
+	c.fields = slices.Clip(c.fields)
+	c.conds = slices.Clip(c.conds)
+	c.capacity = nil
+	return &c
+}
+
+func (q *query) fail(err error) *query {
+	c := q.clone()
+	if c.err == nil {
+		c.err = err
+	}
+	return c
+}
+
+// table is the table the query's model maps to.
+func (q *query) table() string {
+	return q.model.TableName(q.item)
+}
+
+// resolve finds the field or document path a caller named: a Go field name
+// or attribute name, optionally followed by .child and [N] parts.
+func (q *query) resolve(name string) (*model.Field, []string, error) {
+	if f, ok := q.model.Field(name); ok {
+		return f, []string{f.Attr}, nil
+	}
+	head, rest, _ := strings.Cut(name, ".")
+	idx := ""
+	if i := strings.IndexByte(head, '['); i > 0 {
+		head, idx = head[:i], head[i:]
+	}
+	f, err := q.model.MustField(head)
+	if err != nil {
+		return nil, nil, err
+	}
+	path := []string{f.Attr}
+	if idx != "" {
+		path = append(path, idx)
+	}
+	if rest != "" {
+		path = append(path, splitPath(rest)...)
+	}
+	return nil, path, nil
+}
+
+func splitPath(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ".") {
+		name := part
+		var idxs []string
+		if i := strings.IndexByte(part, '['); i >= 0 {
+			name = part[:i]
+			for _, ix := range strings.SplitAfter(part[i:], "]") {
+				if ix != "" {
+					idxs = append(idxs, ix)
+				}
+			}
+		}
+		out = append(out, name)
+		out = append(out, idxs...)
+	}
+	return out
+}
+
+// condition resolves a field, parses the operator and encodes the values.
+func (q *query) condition(field, op string, value any) (plan.Condition, error) {
+	if q.model == nil {
+		return plan.Condition{}, q.err
+	}
+	f, path, err := q.resolve(field)
+	if err != nil {
+		return plan.Condition{}, err
+	}
+	o, err := expr.ParseOp(op)
+	if err != nil {
+		return plan.Condition{}, fmt.Errorf("%w (on %s of %s)", err, field, q.model.Name())
+	}
+	vals, err := q.encodeOperands(f, o, value)
+	if err != nil {
+		return plan.Condition{}, fmt.Errorf("%s %s of %s: %w", field, o, q.model.Name(), err)
+	}
+	return plan.Condition{Field: f, Path: path, Op: o, Values: vals}, nil
+}
+
+func (q *query) encodeOperands(f *model.Field, op expr.Op, value any) ([]types.AttributeValue, error) {
+	one := func(v any) (types.AttributeValue, error) {
+		if f != nil {
+			return q.codec.EncodeAttrValue(f.Attr, v)
+		}
+		return marshal.MarshalValue(v)
+	}
+	switch op.Arity() {
+	case 0:
+		return nil, nil
+	case 2, -1:
+		rv := reflect.ValueOf(value)
+		isList := rv.IsValid() && (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array) && rv.Type().Elem().Kind() != reflect.Uint8
+		if !isList {
+			if op == expr.Between {
+				return nil, fmt.Errorf("%w: BETWEEN takes a slice or array of two values, got %T", core.ErrValidation, value)
+			}
+			av, err := one(value)
+			return []types.AttributeValue{av}, err
+		}
+		out := make([]types.AttributeValue, rv.Len())
+		for i := range out {
+			av, err := one(rv.Index(i).Interface())
+			if err != nil {
+				return nil, err
+			}
+			out[i] = av
+		}
+		return out, nil
+	}
+	switch op {
+	case expr.AttributeType:
+		s, ok := value.(string)
+		if !ok {
+			return nil, fmt.Errorf("%w: ATTRIBUTE_TYPE takes a type name such as \"S\", \"N\" or \"SS\", got %T", core.ErrValidation, value)
+		}
+		return []types.AttributeValue{&types.AttributeValueMemberS{Value: strings.ToUpper(s)}}, nil
+	case expr.SizeEq, expr.SizeNe, expr.SizeLt, expr.SizeLe, expr.SizeGt, expr.SizeGe:
+		av, err := marshal.MarshalValue(value)
+		if err == nil {
+			if _, isN := av.(*types.AttributeValueMemberN); !isN {
+				err = fmt.Errorf("%w: SIZE comparisons take a number, got %T", core.ErrValidation, value)
+			}
+		}
+		return []types.AttributeValue{av}, err
+	case expr.Contains, expr.NotContains:
+		av, err := marshal.MarshalValue(value)
+		return []types.AttributeValue{av}, err
+	}
+	av, err := one(value)
+	return []types.AttributeValue{av}, err
+}
+
+// Where adds a condition; see core.Query.
+func (q *query) Where(field, op string, value any) core.Query {
+	if q.err != nil {
+		return q.clone()
+	}
+	c, err := q.condition(field, op, value)
+	if err != nil {
+		return q.fail(err)
+	}
+	n := q.clone()
+	if n.inGroup {
+		cond := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
+		n.filter.Children = append(n.filter.Children, expr.Node{Cond: &cond})
+		return n
+	}
+	n.where = append(n.where, c)
+	return n
+}
+
+// Index selects a secondary index.
+func (q *query) Index(name string) core.Query {
+	n := q.clone()
+	n.index = name
+	return n
+}
+
+func (q *query) addFilter(or bool, field, op string, value any) core.Query {
+	if q.err != nil {
+		return q.clone()
+	}
+	c, err := q.condition(field, op, value)
+	if err != nil {
+		return q.fail(err)
+	}
+	n := q.clone()
+	cond := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
+	n.filter.Children = append(n.filter.Children, expr.Node{Or: or, Cond: &cond})
+	return n
+}
+
+// Filter adds a filter condition joined with AND.
+func (q *query) Filter(field, op string, value any) core.Query {
+	return q.addFilter(false, field, op, value)
+}
+
+// OrFilter adds a filter condition joined with OR.
+func (q *query) OrFilter(field, op string, value any) core.Query {
+	return q.addFilter(true, field, op, value)
+}
+
+func (q *query) addGroup(or bool, fn func(core.Query)) core.Query {
+	if q.err != nil {
+		return q.clone()
+	}
+	g := &query{db: q.db, ctx: q.ctx, model: q.model, codec: q.codec, item: q.item, inGroup: true}
+	fn(g)
+	if g.err != nil {
+		return q.fail(g.err)
+	}
+	n := q.clone()
+	if len(g.filter.Children) > 0 {
+		n.filter.Children = append(n.filter.Children, expr.Node{Or: or, Children: g.filter.Children})
+	}
+	return n
+}
+
+// FilterGroup adds a parenthesised group of filters joined with AND. The
+// query passed to fn collects the group's conditions in place.
+func (q *query) FilterGroup(fn func(core.Query)) core.Query { return q.addGroup(false, fn) }
+
+// OrFilterGroup adds a parenthesised group of filters joined with OR.
+func (q *query) OrFilterGroup(fn func(core.Query)) core.Query { return q.addGroup(true, fn) }
+
+// OrderBy orders by field, "ASC" or "DESC".
+func (q *query) OrderBy(field, order string) core.Query {
+	if q.err != nil {
+		return q.clone()
+	}
+	f, err := q.model.MustField(field)
+	if err != nil {
+		return q.fail(err)
+	}
+	var desc bool
+	switch strings.ToUpper(strings.TrimSpace(order)) {
+	case "", "ASC", "ASCENDING":
+	case "DESC", "DESCENDING":
+		desc = true
+	default:
+		return q.fail(fmt.Errorf("%w: OrderBy(%q, %q): order must be \"ASC\" or \"DESC\"", core.ErrValidation, field, order))
+	}
+	n := q.clone()
+	n.orderBy, n.desc = f, desc
+	return n
+}
+
+// Limit returns at most n matching items.
+func (q *query) Limit(n int) core.Query {
+	if n < 0 {
+		return q.fail(fmt.Errorf("%w: Limit(%d): must not be negative", core.ErrValidation, n))
+	}
+	c := q.clone()
+	c.limit = n
+	return c
+}
+
+// Offset skips n matching items.
+func (q *query) Offset(n int) core.Query {
+	if n < 0 {
+		return q.fail(fmt.Errorf("%w: Offset(%d): must not be negative", core.ErrValidation, n))
+	}
+	c := q.clone()
+	c.offset = n
+	return c
+}
+
+// Select projects the named fields.
+func (q *query) Select(fields ...string) core.Query {
+	if q.err != nil {
+		return q.clone()
+	}
+	attrs := make([]string, 0, len(fields))
+	for _, name := range fields {
+		f, err := q.model.MustField(name)
+		if err != nil {
+			return q.fail(err)
+		}
+		attrs = append(attrs, f.Attr)
+	}
+	n := q.clone()
+	n.fields = append(n.fields, attrs...)
+	return n
+}
+
+// ConsistentRead asks for strongly consistent reads.
+func (q *query) ConsistentRead() core.Query {
+	n := q.clone()
+	n.consistent = true
+	return n
+}
+
+// WithRetry retries empty or short reads.
+func (q *query) WithRetry(maxRetries int, initialDelay time.Duration) core.Query {
+	if maxRetries < 0 || initialDelay < 0 {
+		return q.fail(fmt.Errorf("%w: WithRetry(%d, %v): negative values", core.ErrValidation, maxRetries, initialDelay))
+	}
+	n := q.clone()
+	n.retries, n.retryDelay = maxRetries, initialDelay
+	return n
+}
+
+// Cursor resumes after the page that returned cursor.
+func (q *query) Cursor(cursor string) core.Query {
+	n := q.clone()
+	n.cursor = cursor
+	return n
+}
+
+// SetCursor validates cursor and sets it on q itself (queries derived from
+// q earlier keep theirs).
+func (q *query) SetCursor(cursor string) error {
+	if q.err != nil {
+		return q.err
+	}
+	if _, err := decodeCursor(cursor, q.db.shared.cursorKey); err != nil {
+		return err
+	}
+	q.cursor = cursor
+	return nil
+}
+
+// WithContext returns a query whose requests honour ctx.
+func (q *query) WithContext(ctx context.Context) core.Query {
+	n := q.clone()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	n.ctx = ctx
+	return n
+}
+
+// ParallelScan restricts a scan to one segment.
+func (q *query) ParallelScan(segment, total int32) core.Query {
+	if total < 1 || total > 1000000 || segment < 0 || segment >= total {
+		return q.fail(fmt.Errorf("%w: ParallelScan(%d, %d): need 0 <= segment < total <= 1000000", core.ErrValidation, segment, total))
+	}
+	n := q.clone()
+	n.segment, n.total = &segment, &total
+	return n
+}
+
+// ConsumedCapacity returns what this query's requests have consumed.
+func (q *query) ConsumedCapacity() core.ConsumedCapacity { return q.capacity.Total() }
