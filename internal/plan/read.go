@@ -1,0 +1,327 @@
+// Package plan turns the clauses a query collected, together with the
+// model's metadata, into the one DynamoDB operation that serves them.
+package plan
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/pkg/core"
+)
+
+// The read operations a plan can choose.
+const (
+	GetItem = "GetItem"
+	Query   = "Query"
+	Scan    = "Scan"
+)
+
+// Condition is one Where condition with its values already encoded.
+type Condition struct {
+	Field  *model.Field // nil for a document path below a field
+	Path   []string     // attribute path
+	Op     expr.Op
+	Values []types.AttributeValue
+}
+
+// ReadInput is what a query collected.
+type ReadInput struct {
+	Model      *model.Model
+	Table      string
+	Index      string      // explicit index, "" to choose
+	Where      []Condition // conditions that may become key conditions
+	Filter     expr.Node   // Filter/OrFilter/groups
+	OrderBy    *model.Field
+	Desc       bool
+	Consistent bool
+	Projection []string // attribute names; empty for all
+	ForceScan  bool     // Scan() and parallel scans
+	Segment    *int32
+	Total      *int32
+	Count      bool // Select=COUNT
+}
+
+// Read is a planned read.
+type Read struct {
+	Operation    string
+	Table        string
+	Index        string
+	Key          map[string]types.AttributeValue // GetItem
+	KeyCondition string
+	Filter       string
+	Projection   string
+	Names        map[string]string
+	Values       map[string]types.AttributeValue
+	Forward      bool
+	Consistent   bool
+	Segment      *int32
+	Total        *int32
+
+	// SortBy, when set, is a field that is not the sort key of the table or
+	// index read: results must be read completely and sorted in memory.
+	SortBy *model.Field
+	Desc   bool
+	// KeyAttrs are the attributes of an ExclusiveStartKey for this read:
+	// the table keys and, for an index, the index keys.
+	KeyAttrs []string
+}
+
+type candidate struct {
+	index  *model.Index // nil for the table
+	pk, sk *model.Field
+}
+
+func (c candidate) name() string {
+	if c.index == nil {
+		return ""
+	}
+	return c.index.Name
+}
+
+// PlanRead chooses GetItem, Query or Scan for in and renders its expressions.
+func PlanRead(in ReadInput) (*Read, error) {
+	m := in.Model
+	cands, err := candidates(in)
+	if err != nil {
+		return nil, err
+	}
+	r := &Read{Table: in.Table, Forward: true, Consistent: in.Consistent, Segment: in.Segment, Total: in.Total}
+
+	if !in.ForceScan && in.Index == "" && !in.Count && len(in.Filter.Children) == 0 && in.Filter.Cond == nil {
+		if key, ok := fullKey(m, in.Where); ok {
+			r.Operation = GetItem
+			r.Key = key
+			r.KeyAttrs = tableKeyAttrs(m)
+			var b expr.Builder
+			if len(in.Projection) > 0 {
+				r.Projection = b.Projection(withKeys(in.Projection, r.KeyAttrs))
+			}
+			r.Names = b.Names()
+			return r, nil
+		}
+	}
+
+	var chosen *candidate
+	var pkCond, skCond int = -1, -1
+	if !in.ForceScan {
+		best := -1
+		for i := range cands {
+			c := &cands[i]
+			p := findCond(in.Where, c.pk, func(op expr.Op) bool { return op == expr.Eq })
+			if p < 0 {
+				continue
+			}
+			s := -1
+			score := 1
+			if c.sk != nil {
+				s = findCond(in.Where, c.sk, expr.Op.KeyCondition)
+				if s == p {
+					s = -1
+				}
+				if s >= 0 {
+					score += 2
+				}
+				if in.OrderBy == c.sk {
+					score++
+				}
+			}
+			if score > best {
+				best, chosen, pkCond, skCond = score, c, p, s
+			}
+		}
+	}
+
+	var b expr.Builder
+	var rest []expr.Node
+	if chosen != nil {
+		r.Operation = Query
+		r.Index = chosen.name()
+		keyParts := []string{}
+		for _, i := range []int{pkCond, skCond} {
+			if i < 0 {
+				continue
+			}
+			s, err := b.Condition(expr.Cond{Path: in.Where[i].Path, Op: in.Where[i].Op, Values: in.Where[i].Values})
+			if err != nil {
+				return nil, err
+			}
+			keyParts = append(keyParts, s)
+		}
+		r.KeyCondition = joinAnd(keyParts)
+		for i, c := range in.Where {
+			if i != pkCond && i != skCond {
+				cc := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
+				rest = append(rest, expr.Node{Cond: &cc})
+			}
+		}
+	} else {
+		r.Operation = Scan
+		if in.Index != "" {
+			r.Index = in.Index
+		}
+		for _, c := range in.Where {
+			cc := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
+			rest = append(rest, expr.Node{Cond: &cc})
+		}
+	}
+	if in.Segment != nil && r.Operation != Scan {
+		return nil, fmt.Errorf("%w: ParallelScan applies to scans; this query has a key condition (use Scan or drop ParallelScan)", core.ErrValidation)
+	}
+
+	var idx *model.Index
+	if r.Index != "" {
+		idx, _ = m.Index(r.Index)
+	}
+	if in.Consistent && idx != nil && !idx.Local {
+		return nil, fmt.Errorf("%w: ConsistentRead is not supported on global secondary index %q of %s; drop ConsistentRead or query the table or a local index", core.ErrValidation, idx.Name, m.Name())
+	}
+
+	// The filter: the Where conditions that are not key conditions, AND the
+	// Filter tree as a whole.
+	filterRoot := expr.Node{Children: rest}
+	if in.Filter.Cond != nil || len(in.Filter.Children) > 0 {
+		filterRoot.Children = append(filterRoot.Children, expr.Node{Children: []expr.Node{in.Filter}})
+	}
+	filter, err := b.Render(filterRoot)
+	if err != nil {
+		return nil, err
+	}
+	r.Filter = filter
+
+	r.KeyAttrs = tableKeyAttrs(m)
+	var sortKey *model.Field
+	if idx != nil {
+		r.KeyAttrs = appendUnique(r.KeyAttrs, idx.PK.Attr)
+		if idx.SK != nil {
+			r.KeyAttrs = appendUnique(r.KeyAttrs, idx.SK.Attr)
+			sortKey = idx.SK
+		}
+	} else if m.SK != nil {
+		sortKey = m.SK
+	}
+	if in.OrderBy != nil {
+		if r.Operation == Query && in.OrderBy == sortKey {
+			r.Forward = !in.Desc
+		} else {
+			r.SortBy, r.Desc = in.OrderBy, in.Desc
+		}
+	}
+	if len(in.Projection) > 0 && !in.Count {
+		r.Projection = b.Projection(withKeys(in.Projection, r.KeyAttrs))
+	}
+	r.Names, r.Values = b.Names(), b.Values()
+	return r, nil
+}
+
+// candidates lists the table and indexes a Query may use, in order of
+// preference on equal scores: the table, local indexes, global indexes.
+func candidates(in ReadInput) ([]candidate, error) {
+	m := in.Model
+	if in.Index != "" {
+		idx, ok := m.Index(in.Index)
+		if !ok {
+			names := ""
+			for i, x := range m.Indexes {
+				if i > 0 {
+					names += ", "
+				}
+				names += x.Name
+			}
+			if names == "" {
+				names = "none"
+			}
+			return nil, fmt.Errorf("%w: %s has no index %q (declared: %s)", core.ErrIndexNotFound, m.Name(), in.Index, names)
+		}
+		if in.Consistent && !idx.Local {
+			return nil, fmt.Errorf("%w: ConsistentRead is not supported on global secondary index %q of %s; drop ConsistentRead or query the table or a local index", core.ErrValidation, idx.Name, m.Name())
+		}
+		return []candidate{{index: idx, pk: idx.PK, sk: idx.SK}}, nil
+	}
+	cands := []candidate{{pk: m.PK, sk: m.SK}}
+	for _, idx := range m.Indexes {
+		if idx.Local {
+			cands = append(cands, candidate{index: idx, pk: idx.PK, sk: idx.SK})
+		}
+	}
+	if !in.Consistent {
+		for _, idx := range m.Indexes {
+			if !idx.Local {
+				cands = append(cands, candidate{index: idx, pk: idx.PK, sk: idx.SK})
+			}
+		}
+	}
+	return cands, nil
+}
+
+func findCond(conds []Condition, f *model.Field, ok func(expr.Op) bool) int {
+	if f == nil {
+		return -1
+	}
+	for i, c := range conds {
+		if c.Field == f && len(c.Path) == 1 && ok(c.Op) {
+			return i
+		}
+	}
+	return -1
+}
+
+// fullKey returns the primary key when the conditions are exactly equality
+// on the table's partition key and, if it has one, its sort key.
+func fullKey(m *model.Model, conds []Condition) (map[string]types.AttributeValue, bool) {
+	want := 1
+	if m.SK != nil {
+		want = 2
+	}
+	if len(conds) != want {
+		return nil, false
+	}
+	key := make(map[string]types.AttributeValue, want)
+	for _, c := range conds {
+		if c.Op != expr.Eq || len(c.Path) != 1 || c.Field == nil || !(c.Field == m.PK || c.Field == m.SK) {
+			return nil, false
+		}
+		if _, dup := key[c.Field.Attr]; dup {
+			return nil, false
+		}
+		key[c.Field.Attr] = c.Values[0]
+	}
+	return key, len(key) == want
+}
+
+func tableKeyAttrs(m *model.Model) []string {
+	if m.SK != nil {
+		return []string{m.PK.Attr, m.SK.Attr}
+	}
+	return []string{m.PK.Attr}
+}
+
+func withKeys(attrs, keys []string) []string {
+	out := append([]string(nil), attrs...)
+	for _, k := range keys {
+		out = appendUnique(out, k)
+	}
+	return out
+}
+
+func appendUnique(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+func joinAnd(parts []string) string {
+	s := ""
+	for i, p := range parts {
+		if i > 0 {
+			s += " AND "
+		}
+		s += p
+	}
+	return s
+}

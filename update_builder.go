@@ -1,0 +1,418 @@
+package dynamorm
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/pkg/marshal"
+)
+
+// updateBuilder is dynamorm's core.UpdateBuilder. Its methods record
+// actions in order; nothing is rendered until Execute, so one placeholder
+// allocator serves the whole request. Like every UpdateItem it requires the
+// item to exist: a missing item is ErrItemNotFound, never a silent create.
+type updateBuilder struct {
+	q       *query
+	err     error
+	actions []updateAction
+	conds   expr.Node
+	rv      types.ReturnValue
+	version *int64 // ConditionVersion
+}
+
+type actionKind int
+
+const (
+	actSet actionKind = iota
+	actSetIfNotExists
+	actAdd
+	actRemove
+	actDelete
+	actAppend
+	actPrepend
+)
+
+type updateAction struct {
+	kind  actionKind
+	field *model.Field // nil for document paths
+	path  []string
+	value types.AttributeValue
+}
+
+var _ core.UpdateBuilder = (*updateBuilder)(nil)
+
+// UpdateBuilder starts an update expression on the item whose key the
+// model value (or Where equality conditions on the keys) gives.
+func (q *query) UpdateBuilder() core.UpdateBuilder {
+	return &updateBuilder{q: q, err: q.err}
+}
+
+func (u *updateBuilder) setErr(err error) *updateBuilder {
+	if u.err == nil {
+		u.err = err
+	}
+	return u
+}
+
+// add resolves field, encodes value (when given) and records the action.
+func (u *updateBuilder) add(kind actionKind, field string, value any, hasValue bool) *updateBuilder {
+	if u.err != nil {
+		return u
+	}
+	f, path, err := u.q.resolve(field)
+	if err != nil {
+		return u.setErr(err)
+	}
+	if f != nil && (f.PK || f.SK) {
+		return u.setErr(fmt.Errorf("%w: UpdateBuilder on %s: %s is part of the primary key and cannot be updated", core.ErrValidation, u.q.model.Name(), f.GoName))
+	}
+	a := updateAction{kind: kind, field: f, path: path}
+	if hasValue {
+		var av types.AttributeValue
+		switch {
+		case kind == actAppend || kind == actPrepend:
+			av, err = marshal.MarshalValue(value)
+			if err == nil {
+				if _, isList := av.(*types.AttributeValueMemberL); !isList {
+					err = fmt.Errorf("%w: list operations on %s take a slice, got %T", core.ErrValidation, field, value)
+				}
+			}
+		case f != nil:
+			av, err = u.q.codec.EncodeAttrValue(f.Attr, value)
+		default:
+			av, err = marshal.MarshalValue(value)
+		}
+		if err == nil && (kind == actDelete || kind == actAdd) {
+			av, err = asSetOrNumber(av, field, kind == actDelete)
+		}
+		if err != nil {
+			return u.setErr(fmt.Errorf("UpdateBuilder on %s: %w", u.q.model.Name(), err))
+		}
+		if av == nil {
+			return u.setErr(fmt.Errorf("%w: UpdateBuilder on %s: the value for %s is empty (an empty set or omitted value); use Remove to delete an attribute", core.ErrValidation, u.q.model.Name(), field))
+		}
+		a.value = av
+	}
+	u.actions = append(u.actions, a)
+	return u
+}
+
+// asSetOrNumber converts a list of scalars to the matching set, as ADD and
+// DELETE require; numbers pass for ADD.
+func asSetOrNumber(av types.AttributeValue, field string, setOnly bool) (types.AttributeValue, error) {
+	switch v := av.(type) {
+	case *types.AttributeValueMemberSS, *types.AttributeValueMemberNS, *types.AttributeValueMemberBS:
+		return av, nil
+	case *types.AttributeValueMemberN:
+		if !setOnly {
+			return av, nil
+		}
+	case *types.AttributeValueMemberS:
+		return &types.AttributeValueMemberSS{Value: []string{v.Value}}, nil
+	case *types.AttributeValueMemberL:
+		if len(v.Value) == 0 {
+			return nil, fmt.Errorf("%w: %s: an empty set cannot be added or deleted", core.ErrValidation, field)
+		}
+		switch v.Value[0].(type) {
+		case *types.AttributeValueMemberS:
+			out := &types.AttributeValueMemberSS{}
+			for _, e := range v.Value {
+				s, ok := e.(*types.AttributeValueMemberS)
+				if !ok {
+					return nil, fmt.Errorf("%w: %s: set elements must all be of one type", core.ErrValidation, field)
+				}
+				out.Value = append(out.Value, s.Value)
+			}
+			return out, nil
+		case *types.AttributeValueMemberN:
+			out := &types.AttributeValueMemberNS{}
+			for _, e := range v.Value {
+				n, ok := e.(*types.AttributeValueMemberN)
+				if !ok {
+					return nil, fmt.Errorf("%w: %s: set elements must all be of one type", core.ErrValidation, field)
+				}
+				out.Value = append(out.Value, n.Value)
+			}
+			return out, nil
+		case *types.AttributeValueMemberB:
+			out := &types.AttributeValueMemberBS{}
+			for _, e := range v.Value {
+				b, ok := e.(*types.AttributeValueMemberB)
+				if !ok {
+					return nil, fmt.Errorf("%w: %s: set elements must all be of one type", core.ErrValidation, field)
+				}
+				out.Value = append(out.Value, b.Value)
+			}
+			return out, nil
+		}
+	}
+	what := "a number or a set"
+	if setOnly {
+		what = "a set"
+	}
+	return nil, fmt.Errorf("%w: %s takes %s, got %s", core.ErrValidation, field, what, core.FormatValue(av))
+}
+
+// Set sets field to value.
+func (u *updateBuilder) Set(field string, value any) core.UpdateBuilder {
+	return u.add(actSet, field, value, true)
+}
+
+// SetIfNotExists sets field to value only when the attribute is absent.
+func (u *updateBuilder) SetIfNotExists(field string, value any) core.UpdateBuilder {
+	return u.add(actSetIfNotExists, field, value, true)
+}
+
+// Add adds a number to a number attribute or elements to a set.
+func (u *updateBuilder) Add(field string, value any) core.UpdateBuilder {
+	return u.add(actAdd, field, value, true)
+}
+
+// Increment adds 1.
+func (u *updateBuilder) Increment(field string) core.UpdateBuilder {
+	return u.add(actAdd, field, 1, true)
+}
+
+// Decrement subtracts 1.
+func (u *updateBuilder) Decrement(field string) core.UpdateBuilder {
+	return u.add(actAdd, field, -1, true)
+}
+
+// Remove removes the attribute.
+func (u *updateBuilder) Remove(field string) core.UpdateBuilder {
+	return u.add(actRemove, field, nil, false)
+}
+
+// Delete removes elements from a set attribute.
+func (u *updateBuilder) Delete(field string, value any) core.UpdateBuilder {
+	return u.add(actDelete, field, value, true)
+}
+
+// AppendToList appends values (a slice) to a list, creating it if absent.
+func (u *updateBuilder) AppendToList(field string, values any) core.UpdateBuilder {
+	return u.add(actAppend, field, values, true)
+}
+
+// PrependToList puts values (a slice) before a list, creating it if absent.
+func (u *updateBuilder) PrependToList(field string, values any) core.UpdateBuilder {
+	return u.add(actPrepend, field, values, true)
+}
+
+// RemoveFromListAt removes the list element at index.
+func (u *updateBuilder) RemoveFromListAt(field string, index int) core.UpdateBuilder {
+	if index < 0 {
+		return u.setErr(fmt.Errorf("%w: RemoveFromListAt(%q, %d): negative index", core.ErrValidation, field, index))
+	}
+	return u.add(actRemove, field+"["+strconv.Itoa(index)+"]", nil, false)
+}
+
+// SetListElement sets the list element at index.
+func (u *updateBuilder) SetListElement(field string, index int, value any) core.UpdateBuilder {
+	if index < 0 {
+		return u.setErr(fmt.Errorf("%w: SetListElement(%q, %d): negative index", core.ErrValidation, field, index))
+	}
+	if u.err != nil {
+		return u
+	}
+	av, err := marshal.MarshalValue(value)
+	if err != nil {
+		return u.setErr(err)
+	}
+	n := len(u.actions)
+	u.add(actRemove, field+"["+strconv.Itoa(index)+"]", nil, false)
+	if u.err == nil {
+		u.actions[n].kind, u.actions[n].value = actSet, av
+	}
+	return u
+}
+
+func (u *updateBuilder) condition(or bool, field, op string, value any) *updateBuilder {
+	if u.err != nil {
+		return u
+	}
+	c, err := u.q.condition(field, op, value)
+	if err != nil {
+		return u.setErr(err)
+	}
+	cond := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
+	u.conds.Children = append(u.conds.Children, expr.Node{Or: or, Cond: &cond})
+	return u
+}
+
+// Condition adds a condition joined with AND.
+func (u *updateBuilder) Condition(field, op string, value any) core.UpdateBuilder {
+	return u.condition(false, field, op, value)
+}
+
+// OrCondition adds a condition joined with OR.
+func (u *updateBuilder) OrCondition(field, op string, value any) core.UpdateBuilder {
+	return u.condition(true, field, op, value)
+}
+
+// ConditionExists requires the attribute to exist.
+func (u *updateBuilder) ConditionExists(field string) core.UpdateBuilder {
+	return u.condition(false, field, "EXISTS", nil)
+}
+
+// ConditionNotExists requires the attribute to be absent.
+func (u *updateBuilder) ConditionNotExists(field string) core.UpdateBuilder {
+	return u.condition(false, field, "NOT_EXISTS", nil)
+}
+
+// ConditionVersion requires the version field to equal v; the update then
+// sets it to v+1.
+func (u *updateBuilder) ConditionVersion(v int64) core.UpdateBuilder {
+	if u.err == nil && u.q.model.Version == nil {
+		return u.setErr(fmt.Errorf("%w: ConditionVersion: %s has no version field", core.ErrValidation, u.q.model.Name()))
+	}
+	u.version = &v
+	return u
+}
+
+// ReturnValues selects what the update returns.
+func (u *updateBuilder) ReturnValues(option string) core.UpdateBuilder {
+	rv := types.ReturnValue(strings.ToUpper(strings.TrimSpace(option)))
+	switch rv {
+	case types.ReturnValueNone, types.ReturnValueAllOld, types.ReturnValueUpdatedOld, types.ReturnValueAllNew, types.ReturnValueUpdatedNew:
+		u.rv = rv
+		return u
+	}
+	return u.setErr(fmt.Errorf("%w: ReturnValues(%q): use NONE, ALL_OLD, UPDATED_OLD, ALL_NEW or UPDATED_NEW", core.ErrValidation, option))
+}
+
+// WithContext sets the context of the request.
+func (u *updateBuilder) WithContext(ctx context.Context) core.UpdateBuilder {
+	u.q = u.q.WithContext(ctx).(*query)
+	return u
+}
+
+// Execute sends the update.
+func (u *updateBuilder) Execute() error {
+	w, err := u.build()
+	if err != nil {
+		return err
+	}
+	return u.q.dispatch(w)
+}
+
+// ExecuteWithResult sends the update and decodes the returned attributes
+// (ALL_NEW unless ReturnValues chose otherwise) into dest, a pointer to a
+// struct or to a map[string]any.
+func (u *updateBuilder) ExecuteWithResult(dest any) error {
+	if u.err == nil && u.q.tx != nil {
+		return fmt.Errorf("%w: ExecuteWithResult cannot run inside a transaction (transactions return no values); use Execute", core.ErrValidation)
+	}
+	if v := reflect.ValueOf(dest); !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() {
+		return fmt.Errorf("%w: ExecuteWithResult needs a non-nil pointer, got %T", core.ErrValidation, dest)
+	}
+	if u.rv == "" || u.rv == types.ReturnValueNone {
+		u.rv = types.ReturnValueAllNew
+	}
+	w, err := u.build()
+	if err != nil {
+		return err
+	}
+	w.onResult = func(attrs map[string]types.AttributeValue) error {
+		return marshal.Unmarshal(attrs, dest)
+	}
+	return u.q.send(w)
+}
+
+// updateKey is the key of the item to update: from the model value, or
+// from Where equality conditions on the table keys.
+func (u *updateBuilder) updateKey() (map[string]types.AttributeValue, error) {
+	q := u.q
+	if q.item.IsValid() {
+		return q.key("UpdateBuilder")
+	}
+	key := map[string]types.AttributeValue{}
+	for _, c := range q.where {
+		if c.Op == expr.Eq && c.Field != nil && (c.Field.PK || c.Field.SK) {
+			key[c.Field.Attr] = c.Values[0]
+		}
+	}
+	for _, f := range []*model.Field{q.model.PK, q.model.SK} {
+		if f == nil {
+			continue
+		}
+		if err := checkKeyValue(q.model, f, key[f.Attr], "UpdateBuilder"); err != nil {
+			return nil, fmt.Errorf("%w (give the key with Model(&%s{...}) or Where(%q, \"=\", v))", err, q.model.Name(), f.GoName)
+		}
+	}
+	return key, nil
+}
+
+// build renders the update as a writeOp.
+func (u *updateBuilder) build() (*writeOp, error) {
+	if u.err != nil {
+		return nil, u.err
+	}
+	q := u.q
+	m := q.model
+	key, err := u.updateKey()
+	if err != nil {
+		return nil, err
+	}
+	var b expr.Builder
+	var up expr.Update
+	touched := map[*model.Field]bool{}
+	for _, a := range u.actions {
+		path := b.Path(a.path...)
+		if a.field != nil {
+			touched[a.field] = true
+		}
+		switch a.kind {
+		case actSet:
+			up.Set(path, b.Value(a.value))
+		case actSetIfNotExists:
+			up.Set(path, "if_not_exists("+path+", "+b.Value(a.value)+")")
+		case actAdd:
+			up.Add(path, b.Value(a.value))
+		case actRemove:
+			up.Remove(path)
+		case actDelete:
+			up.Delete(path, b.Value(a.value))
+		case actAppend:
+			up.Set(path, "list_append(if_not_exists("+path+", "+b.Value(&types.AttributeValueMemberL{Value: []types.AttributeValue{}})+"), "+b.Value(a.value)+")")
+		case actPrepend:
+			up.Set(path, "list_append("+b.Value(a.value)+", if_not_exists("+path+", "+b.Value(&types.AttributeValueMemberL{Value: []types.AttributeValue{}})+"))")
+		}
+	}
+	if up.Empty() {
+		return nil, fmt.Errorf("%w: UpdateBuilder on %s: no update actions", core.ErrValidation, m.Name())
+	}
+	if f := m.UpdatedAt; f != nil && !touched[f] {
+		av, err := q.codec.EncodeAttrValue(f.Attr, timeValue(f.Type, q.db.now()).Interface())
+		if err != nil {
+			return nil, err
+		}
+		up.Set(b.Name(f.Attr), b.Value(av))
+	}
+	extra := []string{"attribute_exists(" + b.Name(m.PK.Attr) + ")"}
+	if f := m.Version; f != nil && !touched[f] {
+		ver := b.Name(f.Attr)
+		if u.version != nil {
+			extra = append(extra, ver+" = "+b.Value(&types.AttributeValueMemberN{Value: strconv.FormatInt(*u.version, 10)}))
+		}
+		up.Add(ver, b.Value(&types.AttributeValueMemberN{Value: "1"}))
+	}
+	conds, err := b.Render(u.conds)
+	if err != nil {
+		return nil, err
+	}
+	cond, err := q.renderConds(&b, append(extra, conds)...)
+	if err != nil {
+		return nil, err
+	}
+	return &writeOp{kind: writeUpdate, op: "UpdateBuilder", model: m, table: q.table(), key: key,
+		update: up.String(), cond: cond, names: b.Names(), values: b.Values(),
+		returnValues: u.rv, missingIsNotFound: true, hasConditions: true}, nil
+}
