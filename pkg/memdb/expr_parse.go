@@ -1,0 +1,668 @@
+package memdb
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// pathElem is one step of a document path: an attribute/map key, or a list index (idx >= 0).
+type pathElem struct {
+	name string
+	idx  int
+}
+
+type docPath []pathElem
+
+func (p docPath) String() string {
+	parts := make([]string, len(p))
+	for i, e := range p {
+		if e.idx >= 0 {
+			parts[i] = "[" + strconv.Itoa(e.idx) + "]"
+		} else {
+			parts[i] = e.name
+		}
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+type opKind uint8
+
+const (
+	opPath opKind = iota
+	opValue
+	opSize
+	opIfNotExists
+	opListAppend
+	opPlus
+	opMinus
+)
+
+type operand struct {
+	kind opKind
+	path docPath
+	val  *value
+	name string // placeholder name for values
+	args []*operand
+}
+
+type condKind uint8
+
+const (
+	cAnd condKind = iota
+	cOr
+	cNot
+	cCmp
+	cBetween
+	cIn
+	cExists
+	cNotExists
+	cType
+	cBegins
+	cContains
+)
+
+type condNode struct {
+	kind condKind
+	op   string
+	kids []*condNode
+	args []*operand
+}
+
+type updateAction struct {
+	path docPath
+	val  *operand
+}
+
+type updateExpr struct {
+	set, remove, add, del []updateAction
+}
+
+// exprCtx holds the placeholders of one request and which of them were used.
+type exprCtx struct {
+	names      map[string]string
+	values     map[string]*value
+	usedNames  map[string]bool
+	usedValues map[string]bool
+}
+
+func newExprCtx(names map[string]string, wv wireItem) (*exprCtx, *apiError) {
+	c := &exprCtx{names: names, usedNames: map[string]bool{}, usedValues: map[string]bool{}}
+	if wv != nil {
+		c.values = make(map[string]*value, len(wv))
+		for k, w := range wv {
+			v, err := convValue(&w)
+			if err != nil {
+				return nil, validationf("ExpressionAttributeValues contains invalid value: %s for key %s", err.msg, k)
+			}
+			c.values[k] = v
+		}
+	}
+	return c, nil
+}
+
+// checkUnused reports placeholders given but never used, as DynamoDB does.
+func (c *exprCtx) checkUnused() *apiError {
+	if c == nil {
+		return nil
+	}
+	var un []string
+	for k := range c.names {
+		if !c.usedNames[k] {
+			un = append(un, k)
+		}
+	}
+	if len(un) > 0 {
+		sort.Strings(un)
+		return validationf("Value provided in ExpressionAttributeNames unused in expressions: keys: {%s}", strings.Join(un, ", "))
+	}
+	for k := range c.values {
+		if !c.usedValues[k] {
+			un = append(un, k)
+		}
+	}
+	if len(un) > 0 {
+		sort.Strings(un)
+		return validationf("Value provided in ExpressionAttributeValues unused in expressions: keys: {%s}", strings.Join(un, ", "))
+	}
+	return nil
+}
+
+type parser struct {
+	ctx  *exprCtx
+	kind string
+	src  string
+	toks []token
+	pos  int
+}
+
+func newParser(ctx *exprCtx, kind, src string) (*parser, *apiError) {
+	if strings.TrimSpace(src) == "" {
+		return nil, validationf("Invalid %s: The expression can not be empty;", kind)
+	}
+	toks, bad := lex(src)
+	p := &parser{ctx: ctx, kind: kind, src: src, toks: toks}
+	if bad >= 0 {
+		return nil, validationf("Invalid %s: Syntax error; token: \"%s\", near: \"%s\"", kind, src[bad:bad+1], p.nearAt(len(toks)-1, bad, bad+1))
+	}
+	return p, nil
+}
+
+func (p *parser) fail(format string, args ...any) *apiError {
+	return validationf("Invalid "+p.kind+": "+format, args...)
+}
+
+// nearAt renders DynamoDB's "near" text: previous token through next token.
+func (p *parser) nearAt(prev, start, end int) string {
+	s := start
+	if prev >= 0 && prev < len(p.toks) {
+		s = p.toks[prev].start
+	}
+	return p.src[s:end]
+}
+
+func (p *parser) syntaxErr() *apiError {
+	t := p.toks[p.pos]
+	s, e := t.start, t.end
+	if p.pos > 0 {
+		s = p.toks[p.pos-1].start
+	}
+	if p.pos+1 < len(p.toks) && p.toks[p.pos+1].kind != tkEOF {
+		e = p.toks[p.pos+1].end
+	}
+	return p.fail("Syntax error; token: \"%s\", near: \"%s\"", t.text, p.src[s:e])
+}
+
+func (p *parser) peek() token { return p.toks[p.pos] }
+func (p *parser) next() token { t := p.toks[p.pos]; p.pos++; return t }
+
+func (p *parser) isSym(s string) bool {
+	t := p.toks[p.pos]
+	return t.kind == tkSym && t.text == s
+}
+
+func (p *parser) isKeyword(k string) bool {
+	t := p.toks[p.pos]
+	return t.kind == tkIdent && strings.EqualFold(t.text, k)
+}
+
+func (p *parser) expectSym(s string) *apiError {
+	if !p.isSym(s) {
+		return p.syntaxErr()
+	}
+	p.pos++
+	return nil
+}
+
+func (p *parser) expectEOF() *apiError {
+	if p.peek().kind != tkEOF {
+		return p.syntaxErr()
+	}
+	return nil
+}
+
+// ---- conditions ----
+
+func parseCondition(ctx *exprCtx, kind, src string) (*condNode, *apiError) {
+	p, err := newParser(ctx, kind, src)
+	if err != nil {
+		return nil, err
+	}
+	c, err := p.orExpr()
+	if err != nil {
+		return nil, err
+	}
+	return c, p.expectEOF()
+}
+
+func (p *parser) orExpr() (*condNode, *apiError) {
+	l, err := p.andExpr()
+	if err != nil {
+		return nil, err
+	}
+	for p.isKeyword("OR") {
+		p.pos++
+		r, err := p.andExpr()
+		if err != nil {
+			return nil, err
+		}
+		l = &condNode{kind: cOr, kids: []*condNode{l, r}}
+	}
+	return l, nil
+}
+
+func (p *parser) andExpr() (*condNode, *apiError) {
+	l, err := p.notExpr()
+	if err != nil {
+		return nil, err
+	}
+	for p.isKeyword("AND") {
+		p.pos++
+		r, err := p.notExpr()
+		if err != nil {
+			return nil, err
+		}
+		l = &condNode{kind: cAnd, kids: []*condNode{l, r}}
+	}
+	return l, nil
+}
+
+func (p *parser) notExpr() (*condNode, *apiError) {
+	if p.isKeyword("NOT") {
+		p.pos++
+		c, err := p.notExpr()
+		if err != nil {
+			return nil, err
+		}
+		return &condNode{kind: cNot, kids: []*condNode{c}}, nil
+	}
+	return p.primary()
+}
+
+var condFuncs = map[string]condKind{
+	"attribute_exists": cExists, "attribute_not_exists": cNotExists, "attribute_type": cType,
+	"begins_with": cBegins, "contains": cContains,
+}
+
+func (p *parser) primary() (*condNode, *apiError) {
+	if p.isSym("(") {
+		p.pos++
+		c, err := p.orExpr()
+		if err != nil {
+			return nil, err
+		}
+		return c, p.expectSym(")")
+	}
+	t := p.peek()
+	if t.kind == tkIdent && p.toks[p.pos+1].kind == tkSym && p.toks[p.pos+1].text == "(" {
+		if k, ok := condFuncs[t.text]; ok {
+			p.pos += 2
+			args, err := p.args()
+			if err != nil {
+				return nil, err
+			}
+			return p.condFunc(t.text, k, args)
+		}
+		if _, ok := operandFuncs[t.text]; !ok {
+			return nil, p.fail("Invalid function name; function: %s", t.text)
+		}
+	}
+	l, err := p.operand(false)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case p.peek().kind == tkSym && isComparator(p.peek().text):
+		op := p.next().text
+		r, err := p.operand(false)
+		if err != nil {
+			return nil, err
+		}
+		return &condNode{kind: cCmp, op: op, args: []*operand{l, r}}, nil
+	case p.isKeyword("BETWEEN"):
+		p.pos++
+		lo, err := p.operand(false)
+		if err != nil {
+			return nil, err
+		}
+		if !p.isKeyword("AND") {
+			return nil, p.syntaxErr()
+		}
+		p.pos++
+		hi, err := p.operand(false)
+		if err != nil {
+			return nil, err
+		}
+		if lo.kind == opValue && hi.kind == opValue && lo.val.t == hi.val.t && (lo.val.t == tS || lo.val.t == tN || lo.val.t == tB) && compareScalar(lo.val, hi.val) > 0 {
+			return nil, p.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower operand: AttributeValue: {%s:%s}, upper operand: AttributeValue: {%s:%s}", lo.val.t, lo.val.s, hi.val.t, hi.val.s)
+		}
+		return &condNode{kind: cBetween, args: []*operand{l, lo, hi}}, nil
+	case p.isKeyword("IN"):
+		p.pos++
+		if err := p.expectSym("("); err != nil {
+			return nil, err
+		}
+		args, err := p.args()
+		if err != nil {
+			return nil, err
+		}
+		if len(args) > 100 {
+			return nil, p.fail("The IN operator is provided with too many operands; number of operands: %d", len(args))
+		}
+		return &condNode{kind: cIn, args: append([]*operand{l}, args...)}, nil
+	}
+	if l.kind == opSize {
+		return nil, p.fail("The function is not allowed to be used this way in an expression; function: size")
+	}
+	return nil, p.syntaxErr()
+}
+
+func isComparator(s string) bool {
+	switch s {
+	case "=", "<>", "<", "<=", ">", ">=":
+		return true
+	}
+	return false
+}
+
+// args parses "operand, operand, ... )" after an opening parenthesis.
+func (p *parser) args() ([]*operand, *apiError) {
+	var out []*operand
+	for {
+		o, err := p.operand(false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+		if p.isSym(",") {
+			p.pos++
+			continue
+		}
+		return out, p.expectSym(")")
+	}
+}
+
+func (p *parser) condFunc(name string, k condKind, args []*operand) (*condNode, *apiError) {
+	want := 2
+	if k == cExists || k == cNotExists {
+		want = 1
+	}
+	if len(args) != want {
+		return nil, p.fail("Incorrect number of operands for operator or function; operator or function: %s, number of operands: %d", name, len(args))
+	}
+	if args[0].kind != opPath {
+		return nil, p.fail("Operator or function requires a document path; operator or function: %s", name)
+	}
+	if k == cType {
+		if args[1].kind != opValue || args[1].val.t != tS {
+			return nil, p.fail("Incorrect operand type for operator or function; operator or function: attribute_type, operand type: %s", opTypeName(args[1]))
+		}
+		if typeFromName(args[1].val.s) == 0 {
+			return nil, p.fail("Invalid attribute type name found in type function; type: %s; valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}", args[1].val.s)
+		}
+	}
+	if k == cBegins && args[1].kind == opValue && args[1].val.t != tS && args[1].val.t != tB {
+		return nil, p.fail("Incorrect operand type for operator or function; operator or function: begins_with, operand type: %s", opTypeName(args[1]))
+	}
+	return &condNode{kind: k, op: name, args: args}, nil
+}
+
+var longTypeNames = map[vtype]string{tS: "STRING", tN: "NUMBER", tB: "BINARY", tBOOL: "BOOLEAN", tNULL: "NULL",
+	tSS: "STRING_SET", tNS: "NUMBER_SET", tBS: "BINARY_SET", tL: "LIST", tM: "MAP"}
+
+func opTypeName(o *operand) string {
+	if o.kind == opValue {
+		return longTypeNames[o.val.t]
+	}
+	return "PATH"
+}
+
+var operandFuncs = map[string]opKind{"size": opSize, "if_not_exists": opIfNotExists, "list_append": opListAppend}
+
+// operand parses a path, a :value or a function call; inUpdate allows the
+// update-only functions and arithmetic.
+func (p *parser) operand(inUpdate bool) (*operand, *apiError) {
+	t := p.peek()
+	switch t.kind {
+	case tkValue:
+		p.pos++
+		v, ok := p.ctx.values[t.text]
+		if !ok {
+			return nil, p.fail("An expression attribute value used in expression is not defined; attribute value: %s", t.text)
+		}
+		p.ctx.usedValues[t.text] = true
+		return &operand{kind: opValue, val: v, name: t.text}, nil
+	case tkIdent:
+		if p.toks[p.pos+1].kind == tkSym && p.toks[p.pos+1].text == "(" {
+			k, ok := operandFuncs[t.text]
+			if !ok {
+				if _, isCond := condFuncs[t.text]; isCond {
+					return nil, p.fail("The function is not allowed to be used this way in an expression; function: %s", t.text)
+				}
+				return nil, p.fail("Invalid function name; function: %s", t.text)
+			}
+			if (k == opSize) == inUpdate {
+				return nil, p.fail("The function is not allowed in a %s expression; function: %s", strings.ToLower(strings.TrimSuffix(p.kind, "Expression")), t.text)
+			}
+			p.pos += 2
+			var args []*operand
+			for {
+				o, err := p.operand(inUpdate)
+				if err != nil {
+					return nil, err
+				}
+				args = append(args, o)
+				if p.isSym(",") {
+					p.pos++
+					continue
+				}
+				if err := p.expectSym(")"); err != nil {
+					return nil, err
+				}
+				break
+			}
+			want := 2
+			if k == opSize {
+				want = 1
+			}
+			if len(args) != want {
+				return nil, p.fail("Incorrect number of operands for operator or function; operator or function: %s, number of operands: %d", t.text, len(args))
+			}
+			if (k == opSize || k == opIfNotExists) && args[0].kind != opPath {
+				return nil, p.fail("Operator or function requires a document path; operator or function: %s", t.text)
+			}
+			return &operand{kind: k, args: args}, nil
+		}
+		path, err := p.path()
+		if err != nil {
+			return nil, err
+		}
+		return &operand{kind: opPath, path: path}, nil
+	case tkName:
+		path, err := p.path()
+		if err != nil {
+			return nil, err
+		}
+		return &operand{kind: opPath, path: path}, nil
+	}
+	return nil, p.syntaxErr()
+}
+
+// pathName reads one attribute name (plain or #placeholder).
+func (p *parser) pathName() (string, *apiError) {
+	t := p.peek()
+	switch t.kind {
+	case tkIdent:
+		if reservedWords[strings.ToUpper(t.text)] {
+			return "", p.fail("Attribute name is a reserved keyword; reserved keyword: %s", t.text)
+		}
+		p.pos++
+		return t.text, nil
+	case tkName:
+		n, ok := p.ctx.names[t.text]
+		if !ok {
+			return "", p.fail("An expression attribute name used in the document path is not defined; attribute name: %s", t.text)
+		}
+		p.ctx.usedNames[t.text] = true
+		p.pos++
+		return n, nil
+	}
+	return "", p.syntaxErr()
+}
+
+func (p *parser) path() (docPath, *apiError) {
+	n, err := p.pathName()
+	if err != nil {
+		return nil, err
+	}
+	path := docPath{{name: n, idx: -1}}
+	for {
+		switch {
+		case p.isSym("."):
+			p.pos++
+			n, err := p.pathName()
+			if err != nil {
+				return nil, err
+			}
+			path = append(path, pathElem{name: n, idx: -1})
+		case p.isSym("["):
+			p.pos++
+			t := p.peek()
+			if t.kind != tkInt {
+				return nil, p.syntaxErr()
+			}
+			i, convErr := strconv.Atoi(t.text)
+			if convErr != nil {
+				return nil, p.syntaxErr()
+			}
+			p.pos++
+			if err := p.expectSym("]"); err != nil {
+				return nil, err
+			}
+			path = append(path, pathElem{idx: i})
+		default:
+			return path, nil
+		}
+	}
+}
+
+// ---- projection ----
+
+func parseProjection(ctx *exprCtx, src string) ([]docPath, *apiError) {
+	p, err := newParser(ctx, "ProjectionExpression", src)
+	if err != nil {
+		return nil, err
+	}
+	var out []docPath
+	for {
+		path, err := p.path()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, path)
+		if p.isSym(",") {
+			p.pos++
+			continue
+		}
+		if err := p.expectEOF(); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if err := checkOverlaps(p, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func checkOverlaps(p *parser, paths []docPath) *apiError {
+	for i := range paths {
+		for j := 0; j < i; j++ {
+			a, b := paths[j], paths[i]
+			n := min(len(a), len(b))
+			same := true
+			for k := 0; k < n; k++ {
+				if a[k] != b[k] {
+					same = false
+					break
+				}
+			}
+			if same {
+				return p.fail("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: %s, path two: %s", a, b)
+			}
+		}
+	}
+	return nil
+}
+
+// ---- update ----
+
+func parseUpdate(ctx *exprCtx, src string) (*updateExpr, *apiError) {
+	p, err := newParser(ctx, "UpdateExpression", src)
+	if err != nil {
+		return nil, err
+	}
+	u := &updateExpr{}
+	seen := map[string]bool{}
+	var all []docPath
+	for p.peek().kind != tkEOF {
+		t := p.peek()
+		if t.kind != tkIdent {
+			return nil, p.syntaxErr()
+		}
+		clause := strings.ToUpper(t.text)
+		switch clause {
+		case "SET", "REMOVE", "ADD", "DELETE":
+		default:
+			return nil, p.syntaxErr()
+		}
+		if seen[clause] {
+			return nil, p.fail("The \"%s\" section can only be used once in an update expression;", clause)
+		}
+		seen[clause] = true
+		p.pos++
+		for {
+			path, err := p.path()
+			if err != nil {
+				return nil, err
+			}
+			a := updateAction{path: path}
+			switch clause {
+			case "SET":
+				if err := p.expectSym("="); err != nil {
+					return nil, err
+				}
+				if a.val, err = p.setValue(); err != nil {
+					return nil, err
+				}
+				u.set = append(u.set, a)
+			case "REMOVE":
+				u.remove = append(u.remove, a)
+			case "ADD", "DELETE":
+				if p.peek().kind != tkValue {
+					return nil, p.syntaxErr()
+				}
+				if a.val, err = p.operand(true); err != nil {
+					return nil, err
+				}
+				if clause == "ADD" {
+					u.add = append(u.add, a)
+				} else {
+					u.del = append(u.del, a)
+				}
+			}
+			all = append(all, path)
+			if p.isSym(",") {
+				p.pos++
+				continue
+			}
+			break
+		}
+	}
+	if len(all) == 0 {
+		return nil, p.syntaxErr()
+	}
+	if err := checkOverlaps(p, all); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (p *parser) setValue() (*operand, *apiError) {
+	l, err := p.operand(true)
+	if err != nil {
+		return nil, err
+	}
+	if p.isSym("+") || p.isSym("-") {
+		k := opPlus
+		if p.next().text == "-" {
+			k = opMinus
+		}
+		r, err := p.operand(true)
+		if err != nil {
+			return nil, err
+		}
+		return &operand{kind: k, args: []*operand{l, r}}, nil
+	}
+	return l, nil
+}

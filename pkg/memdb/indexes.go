@@ -1,0 +1,202 @@
+package memdb
+
+// This file holds key validation and the maintenance of the table's ordered store
+// and of its secondary indexes (sparse: an item is in an index only when it has
+// all of the index's key attributes).
+
+var errKeySchema = validationf("The provided key element does not match the schema")
+
+func (t *table) attrType(name string) string {
+	for _, d := range t.attrDefs {
+		if d.AttributeName == name {
+			return d.AttributeType
+		}
+	}
+	return ""
+}
+
+func pkString(hv, rv *value) string {
+	k := hv.keyString()
+	if rv == nil {
+		return k
+	}
+	return itoa(len(k)) + ":" + k + rv.keyString()
+}
+
+func emptyKeyErr(name string, v *value) *apiError {
+	kind := "string"
+	if v.t == tB {
+		kind = "binary"
+	}
+	return validationf("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty %s value. Key: %s", kind, name)
+}
+
+// keyFromKey validates a Key parameter against the table's key schema.
+func (t *table) keyFromKey(key item) (string, *value, *value, *apiError) {
+	want := 1
+	if t.ks.rng != "" {
+		want = 2
+	}
+	if len(key) != want {
+		return "", nil, nil, errKeySchema
+	}
+	var vals [2]*value
+	for i, name := range []string{t.ks.hash, t.ks.rng} {
+		if name == "" {
+			break
+		}
+		v := key[name]
+		if v == nil || v.t.String() != t.attrType(name) {
+			return "", nil, nil, errKeySchema
+		}
+		if (v.t == tS || v.t == tB) && v.s == "" {
+			return "", nil, nil, emptyKeyErr(name, v)
+		}
+		vals[i] = v
+	}
+	return pkString(vals[0], vals[1]), vals[0], vals[1], nil
+}
+
+// keyFromItem validates a full item's table and index key attributes.
+func (t *table) keyFromItem(it item) (string, *value, *value, *apiError) {
+	var vals [2]*value
+	for i, name := range []string{t.ks.hash, t.ks.rng} {
+		if name == "" {
+			break
+		}
+		v := it[name]
+		if v == nil {
+			return "", nil, nil, invalidParam("Missing the key %s in the item", name)
+		}
+		if want := t.attrType(name); v.t.String() != want {
+			return "", nil, nil, invalidParam("Type mismatch for key %s expected: %s actual: %s", name, want, v.t)
+		}
+		if (v.t == tS || v.t == tB) && v.s == "" {
+			return "", nil, nil, emptyKeyErr(name, v)
+		}
+		vals[i] = v
+	}
+	if err := t.checkIndexKeys(it); err != nil {
+		return "", nil, nil, err
+	}
+	return pkString(vals[0], vals[1]), vals[0], vals[1], nil
+}
+
+func (t *table) checkIndexKeys(it item) *apiError {
+	for _, list := range [][]*index{t.lsis, t.gsis} {
+		for _, ix := range list {
+			for _, name := range []string{ix.ks.hash, ix.ks.rng} {
+				if name == "" || name == t.ks.hash || name == t.ks.rng {
+					continue
+				}
+				v := it[name]
+				if v == nil {
+					continue
+				}
+				if want := t.attrType(name); v.t.String() != want {
+					return invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.t, ix.name)
+				}
+				if (v.t == tS || v.t == tB) && v.s == "" {
+					return validationf("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: %s, IndexKey: %s", ix.name, name)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// get returns the stored item with primary key pk, or nil.
+func (t *table) get(pk string) item {
+	if r := t.items[pk]; r != nil {
+		return r.item
+	}
+	return nil
+}
+
+// put stores it under pk (it == nil deletes) and maintains every index.
+func (t *table) put(pk string, hv, rv *value, it item) {
+	if old := t.items[pk]; old != nil {
+		t.store.remove(old)
+		for _, ix := range t.allIndexes() {
+			if e := ix.entryFor(old.pk, old.item); e != nil {
+				ix.store.remove(e)
+			}
+		}
+		delete(t.items, pk)
+	}
+	if it == nil {
+		return
+	}
+	r := &row{hv: hv, rv: rv, pk: pk, item: it, size: itemSize(it)}
+	t.items[pk] = r
+	t.store.insert(r)
+	for _, ix := range t.allIndexes() {
+		t.indexRow(ix, pk, it)
+	}
+}
+
+func (t *table) allIndexes() []*index {
+	if len(t.lsis) == 0 {
+		return t.gsis
+	}
+	if len(t.gsis) == 0 {
+		return t.lsis
+	}
+	return append(append([]*index(nil), t.lsis...), t.gsis...)
+}
+
+func (t *table) indexRow(ix *index, pk string, it item) {
+	if e := ix.entryFor(pk, it); e != nil {
+		e.size = itemSize(t.projectIndex(ix, it))
+		ix.store.insert(e)
+	}
+}
+
+// entryFor is the index entry of an item, or nil when the item is not in the index.
+func (ix *index) entryFor(pk string, it item) *row {
+	hv := it[ix.ks.hash]
+	if hv == nil {
+		return nil
+	}
+	var rv *value
+	if ix.ks.rng != "" {
+		if rv = it[ix.ks.rng]; rv == nil {
+			return nil
+		}
+	}
+	return &row{hv: hv, rv: rv, pk: pk, item: it}
+}
+
+// projectIndex returns the attributes of it that the index projects.
+func (t *table) projectIndex(ix *index, it item) item {
+	if ix.proj.ProjectionType == "ALL" {
+		return it
+	}
+	out := item{}
+	for _, k := range []string{t.ks.hash, t.ks.rng, ix.ks.hash, ix.ks.rng} {
+		if v := it[k]; k != "" && v != nil {
+			out[k] = v
+		}
+	}
+	for _, k := range ix.proj.NonKeyAttributes {
+		if v := it[k]; v != nil {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// keyOf returns the key attributes of it for the table and, if given, an index.
+func (t *table) keyOf(it item, ix *index) item {
+	out := item{}
+	names := []string{t.ks.hash, t.ks.rng}
+	if ix != nil {
+		names = append(names, ix.ks.hash, ix.ks.rng)
+	}
+	for _, k := range names {
+		if v := it[k]; k != "" && v != nil {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -1,0 +1,367 @@
+package memdb
+
+import "encoding/json"
+
+const maxItemSize = 400 * 1024
+
+// writeInput is the shared shape of PutItem, UpdateItem, DeleteItem and the
+// write members of TransactWriteItems.
+type writeInput struct {
+	TableName                           string
+	Item                                wireItem
+	Key                                 wireItem
+	ConditionExpression                 *string
+	UpdateExpression                    *string
+	ExpressionAttributeNames            map[string]string
+	ExpressionAttributeValues           wireItem
+	ReturnValues                        string
+	ReturnValuesOnConditionCheckFailure string
+	ReturnConsumedCapacity              string
+	ReturnItemCollectionMetrics         string
+	Expected                            json.RawMessage
+	AttributeUpdates                    json.RawMessage
+	ConditionalOperator                 json.RawMessage
+}
+
+type writeKind uint8
+
+const (
+	wPut writeKind = iota
+	wUpdate
+	wDelete
+	wCheck
+)
+
+// preparedWrite is a validated write, ready to be evaluated against the table.
+type preparedWrite struct {
+	kind     writeKind
+	t        *table
+	pk       string
+	hv, rv   *value
+	item     item // PutItem's item
+	upd      *updateExpr
+	cond     *condNode
+	ret      string
+	retOnErr string
+}
+
+// checkExprParams enforces DynamoDB's rules on placeholders without expressions.
+func checkExprParams(names map[string]string, values wireItem, anyExpr bool) *apiError {
+	if names != nil && len(names) == 0 {
+		return validationf("ExpressionAttributeNames must not be empty")
+	}
+	if values != nil && len(values) == 0 {
+		return validationf("ExpressionAttributeValues must not be empty")
+	}
+	if !anyExpr && names != nil {
+		return validationf("ExpressionAttributeNames can only be specified when using expressions")
+	}
+	if !anyExpr && values != nil {
+		return validationf("ExpressionAttributeValues can only be specified when using expressions")
+	}
+	return nil
+}
+
+func legacy(raw json.RawMessage, name string) *apiError {
+	if len(raw) > 0 && string(raw) != "null" {
+		return outOfScope("the legacy parameter " + name + " (use expressions)")
+	}
+	return nil
+}
+
+// prepareWrite validates in for kind; the caller holds s.mu.
+func (s *Server) prepareWrite(kind writeKind, in *writeInput) (*preparedWrite, *apiError) {
+	for _, l := range []struct {
+		raw  json.RawMessage
+		name string
+	}{{in.Expected, "Expected"}, {in.AttributeUpdates, "AttributeUpdates"}, {in.ConditionalOperator, "ConditionalOperator"}} {
+		if err := legacy(l.raw, l.name); err != nil {
+			return nil, err
+		}
+	}
+	t, err := s.lookup(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	w := &preparedWrite{kind: kind, t: t, ret: in.ReturnValues, retOnErr: in.ReturnValuesOnConditionCheckFailure}
+	switch in.ReturnValues {
+	case "", "NONE":
+	case "ALL_OLD":
+		if kind == wCheck {
+			return nil, validationf("ReturnValues is not supported for ConditionCheck")
+		}
+	case "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW":
+		if kind != wUpdate {
+			return nil, validationf("Return values set to invalid value")
+		}
+	default:
+		return nil, validationf("1 validation error detected: Value '%s' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]", in.ReturnValues)
+	}
+	switch in.ReturnValuesOnConditionCheckFailure {
+	case "", "NONE", "ALL_OLD":
+	default:
+		return nil, validationf("1 validation error detected: Value '%s' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]", in.ReturnValuesOnConditionCheckFailure)
+	}
+	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	if err := checkExprParams(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression != nil || in.UpdateExpression != nil); err != nil {
+		return nil, err
+	}
+	if kind == wPut {
+		if in.Item == nil {
+			return nil, validationf("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null")
+		}
+		it, err := convItem(in.Item)
+		if err != nil {
+			return nil, err
+		}
+		if w.pk, w.hv, w.rv, err = t.keyFromItem(it); err != nil {
+			return nil, err
+		}
+		if itemSize(it) > maxItemSize {
+			return nil, validationf("Item size has exceeded the maximum allowed size")
+		}
+		w.item = it
+	} else {
+		key, err := convItem(in.Key)
+		if err != nil {
+			return nil, err
+		}
+		if w.pk, w.hv, w.rv, err = t.keyFromKey(key); err != nil {
+			return nil, err
+		}
+	}
+	ctx, err := newExprCtx(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	if err != nil {
+		return nil, err
+	}
+	if in.UpdateExpression != nil {
+		if kind != wUpdate {
+			return nil, validationf("UpdateExpression is not allowed here")
+		}
+		if w.upd, err = parseUpdate(ctx, *in.UpdateExpression); err != nil {
+			return nil, err
+		}
+	}
+	if in.ConditionExpression != nil {
+		if w.cond, err = parseCondition(ctx, "ConditionExpression", *in.ConditionExpression); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.checkUnused(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// evaluate checks the condition and computes the new item (nil for deletes);
+// it stores nothing. A failed condition answers ConditionalCheckFailedException.
+func (w *preparedWrite) evaluate() (old, new item, err *apiError) {
+	old = w.t.get(w.pk)
+	if w.cond != nil {
+		view := old
+		if view == nil {
+			view = item{}
+		}
+		if !evalCond(view, w.cond) {
+			var ret item
+			if w.retOnErr == "ALL_OLD" && old != nil {
+				ret = old
+			}
+			return old, nil, conditionFailed(ret)
+		}
+	}
+	switch w.kind {
+	case wPut:
+		return old, w.item, nil
+	case wDelete:
+		return old, nil, nil
+	case wCheck:
+		return old, old, nil
+	}
+	base := old
+	if base == nil {
+		base = item{w.t.ks.hash: w.hv}
+		if w.rv != nil {
+			base[w.t.ks.rng] = w.rv
+		}
+	}
+	if w.upd == nil {
+		return old, base, nil
+	}
+	keys := []string{w.t.ks.hash}
+	if w.t.ks.rng != "" {
+		keys = append(keys, w.t.ks.rng)
+	}
+	new, err = applyUpdate(base, w.upd, keys)
+	if err != nil {
+		return old, nil, err
+	}
+	if err := w.t.checkIndexKeys(new); err != nil {
+		return old, nil, err
+	}
+	if itemSize(new) > maxItemSize {
+		return old, nil, validationf("Item size to update has exceeded the maximum allowed size")
+	}
+	return old, new, nil
+}
+
+// commit stores the result of evaluate.
+func (w *preparedWrite) commit(new item) {
+	if w.kind == wCheck {
+		return
+	}
+	w.t.put(w.pk, w.hv, w.rv, new)
+}
+
+// returned renders ReturnValues.
+func (w *preparedWrite) returned(old, new item) item {
+	switch w.ret {
+	case "ALL_OLD":
+		return old
+	case "ALL_NEW":
+		return new
+	case "UPDATED_OLD", "UPDATED_NEW":
+		src := new
+		if w.ret == "UPDATED_OLD" {
+			src = old
+		}
+		if src == nil || w.upd == nil {
+			return nil
+		}
+		var paths []docPath
+		for _, l := range [][]updateAction{w.upd.set, w.upd.remove, w.upd.add, w.upd.del} {
+			for _, a := range l {
+				paths = append(paths, a.path)
+			}
+		}
+		out := project(src, paths)
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	}
+	return nil
+}
+
+func (s *Server) singleWrite(kind writeKind, body []byte) (any, *apiError) {
+	var in writeInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, err := s.prepareWrite(kind, &in)
+	if err != nil {
+		return nil, err
+	}
+	old, new, err := w.evaluate()
+	if err != nil {
+		return nil, err
+	}
+	w.commit(new)
+	out := map[string]any{}
+	if r := w.returned(old, new); len(r) > 0 {
+		out["Attributes"] = r
+	}
+	if c := w.t.writeCost(w.pk, old, new, 1).report(in.ReturnConsumedCapacity); c != nil {
+		out["ConsumedCapacity"] = c
+	}
+	return out, nil
+}
+
+func (s *Server) putItem(body []byte) (any, *apiError)    { return s.singleWrite(wPut, body) }
+func (s *Server) updateItem(body []byte) (any, *apiError) { return s.singleWrite(wUpdate, body) }
+func (s *Server) deleteItem(body []byte) (any, *apiError) { return s.singleWrite(wDelete, body) }
+
+// readInput is the shared shape of GetItem and the reads of batches and transactions.
+type readInput struct {
+	TableName                string
+	Key                      wireItem
+	Keys                     []wireItem
+	ConsistentRead           bool
+	ProjectionExpression     *string
+	ExpressionAttributeNames map[string]string
+	ReturnConsumedCapacity   string
+	AttributesToGet          json.RawMessage
+}
+
+// preparedRead is a validated projection for reads.
+type preparedRead struct {
+	t     *table
+	paths []docPath
+}
+
+func (s *Server) prepareRead(in *readInput) (*preparedRead, *apiError) {
+	if err := legacy(in.AttributesToGet, "AttributesToGet"); err != nil {
+		return nil, err
+	}
+	t, err := s.lookup(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	if err := checkExprParams(in.ExpressionAttributeNames, nil, in.ProjectionExpression != nil); err != nil {
+		return nil, err
+	}
+	r := &preparedRead{t: t}
+	if in.ProjectionExpression != nil {
+		ctx, _ := newExprCtx(in.ExpressionAttributeNames, nil)
+		if r.paths, err = parseProjection(ctx, *in.ProjectionExpression); err != nil {
+			return nil, err
+		}
+		if err := ctx.checkUnused(); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (r *preparedRead) get(key wireItem) (item, int, *apiError) {
+	k, err := convItem(key)
+	if err != nil {
+		return nil, 0, err
+	}
+	pk, _, _, err := r.t.keyFromKey(k)
+	if err != nil {
+		return nil, 0, err
+	}
+	it := r.t.get(pk)
+	if it == nil {
+		return nil, 0, nil
+	}
+	size := r.t.items[pk].size
+	if r.paths != nil {
+		it = project(it, r.paths)
+	}
+	return it, size, nil
+}
+
+func (s *Server) getItem(body []byte) (any, *apiError) {
+	var in readInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, err := s.prepareRead(&in)
+	if err != nil {
+		return nil, err
+	}
+	it, size, err := r.get(in.Key)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	if it != nil {
+		out["Item"] = it
+	}
+	c := &consumed{table: r.t.name, tbl: readUnits(size, in.ConsistentRead)}
+	if rep := c.report(in.ReturnConsumedCapacity); rep != nil {
+		out["ConsumedCapacity"] = rep
+	}
+	return out, nil
+}

@@ -1,0 +1,250 @@
+package memdb
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+const (
+	maxTransactItems = 100
+	tokenLifetime    = 10 * time.Minute
+)
+
+// tokenEntry remembers a TransactWriteItems idempotency token.
+type tokenEntry struct {
+	digest [32]byte
+	at     time.Time
+	out    any
+}
+
+type transactWriteMember struct {
+	ConditionCheck *writeInput
+	Put            *writeInput
+	Delete         *writeInput
+	Update         *writeInput
+}
+
+func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
+	var in struct {
+		TransactItems               []transactWriteMember
+		ClientRequestToken          *string
+		ReturnConsumedCapacity      string
+		ReturnItemCollectionMetrics string
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if len(in.TransactItems) == 0 || len(in.TransactItems) > maxTransactItems {
+		return nil, validationf("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100, Member must have length greater than or equal to 1")
+	}
+	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var digest [32]byte
+	if in.ClientRequestToken != nil {
+		m := map[string]json.RawMessage{}
+		json.Unmarshal(body, &m)
+		delete(m, "ClientRequestToken")
+		b, _ := json.Marshal(m)
+		digest = sha256.Sum256(b)
+		if e, ok := s.tokens[*in.ClientRequestToken]; ok && s.now().Sub(e.at) < tokenLifetime {
+			if e.digest != digest {
+				return nil, &apiError{status: 400, code: "IdempotentParameterMismatchException", msg: "Specified idempotency token has been used with different request parameters."}
+			}
+			return e.out, nil
+		}
+	}
+	writes := make([]*preparedWrite, len(in.TransactItems))
+	seen := map[string]bool{}
+	for i, m := range in.TransactItems {
+		var w *preparedWrite
+		var err *apiError
+		n := 0
+		for _, x := range []*writeInput{m.ConditionCheck, m.Put, m.Delete, m.Update} {
+			if x != nil {
+				n++
+			}
+		}
+		if n != 1 {
+			return nil, validationf("TransactItems can only contain one of Check, Put, Update or Delete")
+		}
+		switch {
+		case m.ConditionCheck != nil:
+			if m.ConditionCheck.ConditionExpression == nil {
+				return nil, validationf("1 validation error detected: Value null at 'transactItems.%d.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null", i+1)
+			}
+			w, err = s.prepareWrite(wCheck, m.ConditionCheck)
+		case m.Put != nil:
+			w, err = s.prepareWrite(wPut, m.Put)
+		case m.Delete != nil:
+			w, err = s.prepareWrite(wDelete, m.Delete)
+		default:
+			if m.Update.UpdateExpression == nil {
+				return nil, validationf("1 validation error detected: Value null at 'transactItems.%d.member.update.updateExpression' failed to satisfy constraint: Member must not be null", i+1)
+			}
+			w, err = s.prepareWrite(wUpdate, m.Update)
+		}
+		if err != nil {
+			return nil, err
+		}
+		id := w.t.name + "\x00" + w.pk
+		if seen[id] {
+			return nil, validationf("Transaction request cannot include multiple operations on one item")
+		}
+		seen[id] = true
+		writes[i] = w
+	}
+	olds := make([]item, len(writes))
+	news := make([]item, len(writes))
+	reasons := make([]map[string]any, len(writes))
+	failed := false
+	for i, w := range writes {
+		old, new, err := w.evaluate()
+		olds[i], news[i] = old, new
+		reasons[i] = map[string]any{"Code": "None"}
+		if err == nil {
+			continue
+		}
+		failed = true
+		switch err.code {
+		case "ConditionalCheckFailedException":
+			reasons[i] = map[string]any{"Code": "ConditionalCheckFailed", "Message": err.msg}
+			if it, ok := err.extra["Item"]; ok {
+				reasons[i]["Item"] = it
+			}
+		default:
+			reasons[i] = map[string]any{"Code": "ValidationError", "Message": err.msg}
+		}
+	}
+	if failed {
+		codes := make([]string, len(reasons))
+		list := make([]any, len(reasons))
+		for i, r := range reasons {
+			codes[i] = r["Code"].(string)
+			list[i] = r
+		}
+		return nil, &apiError{status: 400, code: "TransactionCanceledException",
+			msg:   "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]",
+			extra: map[string]any{"CancellationReasons": list}}
+	}
+	caps := map[string]*consumed{}
+	var order []string
+	for i, w := range writes {
+		c := w.t.writeCost(w.pk, olds[i], news[i], 2)
+		if w.kind == wCheck {
+			c = &consumed{table: w.t.name, tbl: readUnits(itemSizeOrZero(olds[i]), true) * 2}
+		}
+		if acc := caps[w.t.name]; acc != nil {
+			mergeConsumed(acc, c)
+		} else {
+			caps[w.t.name] = c
+			order = append(order, w.t.name)
+		}
+		w.commit(news[i])
+	}
+	out := map[string]any{}
+	if rep := reportAll(caps, in.ReturnConsumedCapacity); rep != nil {
+		out["ConsumedCapacity"] = rep
+	}
+	if in.ClientRequestToken != nil {
+		s.tokens[*in.ClientRequestToken] = tokenEntry{digest: digest, at: s.now(), out: out}
+	}
+	return out, nil
+}
+
+func itemSizeOrZero(it item) int {
+	if it == nil {
+		return 0
+	}
+	return itemSize(it)
+}
+
+func mergeConsumed(acc, c *consumed) {
+	acc.tbl += c.tbl
+	for k, u := range c.gsi {
+		acc.addIndex(&index{name: k, global: true}, u)
+	}
+	for k, u := range c.lsi {
+		acc.addIndex(&index{name: k}, u)
+	}
+}
+
+func reportAll(caps map[string]*consumed, mode string) []any {
+	if mode != "TOTAL" && mode != "INDEXES" {
+		return nil
+	}
+	var list []any
+	for _, name := range sortedKeys(caps) {
+		list = append(list, caps[name].report(mode))
+	}
+	return list
+}
+
+func (s *Server) transactGetItems(body []byte) (any, *apiError) {
+	var in struct {
+		TransactItems []struct {
+			Get *readInput
+		}
+		ReturnConsumedCapacity string
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if len(in.TransactItems) == 0 || len(in.TransactItems) > maxTransactItems {
+		return nil, validationf("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100, Member must have length greater than or equal to 1")
+	}
+	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := map[string]bool{}
+	responses := make([]any, len(in.TransactItems))
+	caps := map[string]*consumed{}
+	for i, m := range in.TransactItems {
+		if m.Get == nil {
+			return nil, validationf("1 validation error detected: Value null at 'transactItems.%d.member.get' failed to satisfy constraint: Member must not be null", i+1)
+		}
+		r, err := s.prepareRead(m.Get)
+		if err != nil {
+			return nil, err
+		}
+		k, err := convItem(m.Get.Key)
+		if err != nil {
+			return nil, err
+		}
+		pk, _, _, err := r.t.keyFromKey(k)
+		if err != nil {
+			return nil, err
+		}
+		id := r.t.name + "\x00" + pk
+		if seen[id] {
+			return nil, validationf("Transaction request cannot include multiple operations on one item")
+		}
+		seen[id] = true
+		it, size, err := r.get(m.Get.Key)
+		if err != nil {
+			return nil, err
+		}
+		resp := map[string]any{}
+		if it != nil {
+			resp["Item"] = it
+		}
+		responses[i] = resp
+		c := caps[r.t.name]
+		if c == nil {
+			c = &consumed{table: r.t.name}
+			caps[r.t.name] = c
+		}
+		c.tbl += readUnits(size, true) * 2
+	}
+	out := map[string]any{"Responses": responses}
+	if rep := reportAll(caps, in.ReturnConsumedCapacity); rep != nil {
+		out["ConsumedCapacity"] = rep
+	}
+	return out, nil
+}
