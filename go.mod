@@ -26,5 +26,6 @@ require (
 	github.com/guregu/dynamo/v2 v2.1.1 // indirect
 	github.com/oklog/ulid/v2 v2.1.2 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/sync v0.7.0 // indirect
 )
