@@ -1,15 +1,13 @@
 package dynamorm
 
 import (
-	"bytes"
 	"fmt"
-	"math/big"
 	"reflect"
 	"sort"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/pkg/core"
 	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
@@ -70,45 +68,9 @@ func sortItems(items []map[string]types.AttributeValue, attr string, desc bool) 
 		case !aok || !bok:
 			return aok && !bok
 		case desc:
-			return compareValues(b, a) < 0
+			return expr.Compare(b, a) < 0
 		default:
-			return compareValues(a, b) < 0
+			return expr.Compare(a, b) < 0
 		}
 	})
-}
-
-// compareValues orders scalar attribute values as DynamoDB does: numbers
-// numerically, strings by UTF-8 bytes, binary bytewise, false before true.
-// Values of different types order by type name.
-func compareValues(a, b types.AttributeValue) int {
-	switch x := a.(type) {
-	case *types.AttributeValueMemberN:
-		if y, ok := b.(*types.AttributeValueMemberN); ok {
-			fx, _, errx := big.ParseFloat(x.Value, 10, 256, big.ToNearestEven)
-			fy, _, erry := big.ParseFloat(y.Value, 10, 256, big.ToNearestEven)
-			if errx == nil && erry == nil {
-				return fx.Cmp(fy)
-			}
-			return strings.Compare(x.Value, y.Value)
-		}
-	case *types.AttributeValueMemberS:
-		if y, ok := b.(*types.AttributeValueMemberS); ok {
-			return strings.Compare(x.Value, y.Value)
-		}
-	case *types.AttributeValueMemberB:
-		if y, ok := b.(*types.AttributeValueMemberB); ok {
-			return bytes.Compare(x.Value, y.Value)
-		}
-	case *types.AttributeValueMemberBOOL:
-		if y, ok := b.(*types.AttributeValueMemberBOOL); ok {
-			switch {
-			case x.Value == y.Value:
-				return 0
-			case !x.Value:
-				return -1
-			}
-			return 1
-		}
-	}
-	return strings.Compare(fmt.Sprintf("%T", a), fmt.Sprintf("%T", b))
 }

@@ -57,6 +57,7 @@ type shared struct {
 	client    core.DynamoDBAPI
 	clock     func() time.Time
 	cursorKey []byte
+	prefix    string
 	closed    atomic.Bool
 
 	mu       sync.Mutex
@@ -73,7 +74,7 @@ func New(cfg session.Config) (*DB, error) {
 		return nil, err
 	}
 	return &DB{
-		shared: &shared{client: client, clock: cfg.Now, cursorKey: cfg.CursorKey},
+		shared: &shared{client: client, clock: cfg.Now, cursorKey: cfg.CursorKey, prefix: cfg.TableNamePrefix},
 		ctx:    context.Background(),
 	}, nil
 }

@@ -233,7 +233,7 @@ func (q *query) buildUpdate(names []string) (*writeOp, error) {
 		fields = append(fields, m.Version)
 		ver := b.Name(m.Version.Attr)
 		if cur == 0 {
-			extra = append(extra, "(attribute_not_exists("+ver+") OR "+ver+" = "+b.Value(&types.AttributeValueMemberN{Value: "0"})+")")
+			extra = append(extra, "attribute_not_exists("+ver+") OR "+ver+" = "+b.Value(&types.AttributeValueMemberN{Value: "0"}))
 		} else {
 			extra = append(extra, ver+" = "+b.Value(&types.AttributeValueMemberN{Value: strconv.FormatInt(cur, 10)}))
 		}

@@ -117,7 +117,7 @@ func (q *query) fail(err error) *query {
 
 // table is the table the query's model maps to.
 func (q *query) table() string {
-	return q.model.TableName(q.item)
+	return q.db.shared.prefix + q.model.TableName(q.item)
 }
 
 // resolve finds the field or document path a caller named: a Go field name

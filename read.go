@@ -136,7 +136,7 @@ func (q *query) collect(ctx context.Context, r *plan.Read, start map[string]type
 		var limit int32
 		if want > 0 {
 			remaining := need - len(res.items)
-			if r.Filter == "" {
+			if !r.Filtered() {
 				limit = int32(min(remaining, 1<<30))
 			} else {
 				// A filter drops items after DynamoDB counts them against
@@ -150,6 +150,9 @@ func (q *query) collect(ctx context.Context, r *plan.Read, start map[string]type
 		}
 		res.scanned += int(pg.scanned)
 		for i, item := range pg.items {
+			if !r.Keep(item) {
+				continue
+			}
 			res.items = append(res.items, item)
 			if want > 0 && len(res.items) == need {
 				if i == len(pg.items)-1 {
@@ -455,7 +458,7 @@ func (q *query) Explain() (*core.Explanation, error) {
 		Segment:          r.Segment,
 		TotalSegments:    r.Total,
 	}
-	if q.limit > 0 && r.Filter == "" && r.SortBy == nil && r.Operation != plan.GetItem {
+	if q.limit > 0 && !r.Filtered() && r.SortBy == nil && r.Operation != plan.GetItem {
 		e.Limit = int32(q.limit + q.offset)
 	}
 	if r.SortBy != nil {

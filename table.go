@@ -26,7 +26,7 @@ const maxTableWait = 10 * time.Minute
 // ttl field, and streams when WithStream is given. It waits until the
 // table and its indexes are ACTIVE.
 func (db *DB) CreateTable(m any, opts ...core.TableOption) error {
-	md, o, err := tableModel(m, opts)
+	md, o, err := db.tableModel(m, opts)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (db *DB) CreateTable(m any, opts ...core.TableOption) error {
 	return nil
 }
 
-func tableModel(m any, opts []core.TableOption) (*model.Model, core.TableOptions, error) {
+func (db *DB) tableModel(m any, opts []core.TableOption) (*model.Model, core.TableOptions, error) {
 	var o core.TableOptions
 	for _, opt := range opts {
 		opt(&o)
@@ -62,7 +62,7 @@ func tableModel(m any, opts []core.TableOption) (*model.Model, core.TableOptions
 		return nil, o, err
 	}
 	if o.Name == "" {
-		o.Name = md.TableName(modelValue(m))
+		o.Name = db.shared.prefix + md.TableName(modelValue(m))
 	}
 	return md, o, nil
 }
@@ -221,7 +221,7 @@ func (db *DB) waitContext() (context.Context, context.CancelFunc) {
 // DescribeTable returns DynamoDB's description of the model's table; a
 // missing table is ErrTableNotFound.
 func (db *DB) DescribeTable(m any) (*types.TableDescription, error) {
-	md, o, err := tableModel(m, nil)
+	md, o, err := db.tableModel(m, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +243,7 @@ func (db *DB) EnsureTable(m any) error {
 
 // DeleteTable deletes the model's table and waits until it is gone.
 func (db *DB) DeleteTable(m any) error {
-	md, o, err := tableModel(m, nil)
+	md, o, err := db.tableModel(m, nil)
 	if err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func (db *DB) AutoMigrate(models ...any) error {
 // AutoMigrateWithOptions is AutoMigrate for one model; opts apply when the
 // table is created and to the indexes added.
 func (db *DB) AutoMigrateWithOptions(m any, opts ...core.TableOption) error {
-	md, o, err := tableModel(m, opts)
+	md, o, err := db.tableModel(m, opts)
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,25 @@ type Read struct {
 	// KeyAttrs are the attributes of an ExclusiveStartKey for this read:
 	// the table keys and, for an index, the index keys.
 	KeyAttrs []string
+	// PostFilter holds Where conditions on the queried keys that a key
+	// condition cannot express (<>, IN, CONTAINS, ...). DynamoDB does not
+	// allow them in a Query's filter, so they are evaluated on each item
+	// returned (see expr.Match).
+	PostFilter []expr.Cond
+}
+
+// Filtered reports whether items may be dropped after DynamoDB reads them,
+// by the filter expression or the post-filter.
+func (r *Read) Filtered() bool { return r.Filter != "" || len(r.PostFilter) > 0 }
+
+// Keep reports whether item passes the post-filter.
+func (r *Read) Keep(item map[string]types.AttributeValue) bool {
+	for _, c := range r.PostFilter {
+		if !expr.Match(c, item) {
+			return false
+		}
+	}
+	return true
 }
 
 type candidate struct {
@@ -152,10 +171,18 @@ func PlanRead(in ReadInput) (*Read, error) {
 		}
 		r.KeyCondition = joinAnd(keyParts)
 		for i, c := range in.Where {
-			if i != pkCond && i != skCond {
-				cc := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
-				rest = append(rest, expr.Node{Cond: &cc})
+			if i == pkCond || i == skCond {
+				continue
 			}
+			cc := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
+			if len(c.Path) == 1 && c.Field != nil && (c.Field == chosen.pk || c.Field == chosen.sk) {
+				r.PostFilter = append(r.PostFilter, cc)
+				continue
+			}
+			rest = append(rest, expr.Node{Cond: &cc})
+		}
+		if k := keyInTree(in.Filter, chosen); k != "" {
+			return nil, fmt.Errorf("%w: Filter on %s: DynamoDB does not allow a Query's filter to name the keys of the table or index queried; use Where(%q, ...) instead", core.ErrValidation, k, k)
 		}
 	} else {
 		r.Operation = Scan
@@ -324,4 +351,21 @@ func joinAnd(parts []string) string {
 		s += p
 	}
 	return s
+}
+
+// keyInTree returns the attribute name of a key of c that the filter tree
+// names, or "".
+func keyInTree(n expr.Node, c *candidate) string {
+	if n.Cond != nil {
+		if len(n.Cond.Path) > 0 && (n.Cond.Path[0] == c.pk.Attr || c.sk != nil && n.Cond.Path[0] == c.sk.Attr) {
+			return n.Cond.Path[0]
+		}
+		return ""
+	}
+	for _, ch := range n.Children {
+		if k := keyInTree(ch, c); k != "" {
+			return k
+		}
+	}
+	return ""
 }

@@ -52,7 +52,7 @@ func TestPlanChoosesOperation(t *testing.T) {
 		{"full key in any order is GetItem", []Condition{cond(m, "Timestamp", expr.Eq, "t"), cond(m, "ID", expr.Eq, "1")}, false, GetItem, "", "", false},
 		{"pk only queries the table", []Condition{cond(m, "ID", expr.Eq, "1")}, false, Query, "", "#n0 = :v0", false},
 		{"gsi keys in any order", []Condition{cond(m, "Status", expr.Eq, "open"), cond(m, "CustomerID", expr.Eq, "c")}, false, Query, "customer-index", "#n0 = :v0 AND #n1 = :v1", false},
-		{"sk condition a key condition cannot express goes to the filter", []Condition{cond(m, "ID", expr.Eq, "1"), cond(m, "Timestamp", expr.Ne, "x")}, false, Query, "", "#n0 = :v0", true},
+		{"sk condition a key condition cannot express is post-filtered", []Condition{cond(m, "ID", expr.Eq, "1"), cond(m, "Timestamp", expr.Ne, "x")}, false, Query, "", "#n0 = :v0", false},
 		{"range on sk stays in key condition", []Condition{cond(m, "ID", expr.Eq, "1"), cond(m, "Timestamp", expr.Gt, "x")}, false, Query, "", "#n0 = :v0 AND #n1 > :v1", false},
 		{"no pk equality scans", []Condition{cond(m, "Note", expr.Eq, "n")}, false, Scan, "", "", true},
 		{"lsi chosen when its sort key is constrained", []Condition{cond(m, "ID", expr.Eq, "1"), cond(m, "Amount", expr.Gt, "5")}, false, Query, "by-amount", "#n0 = :v0 AND #n1 > :v1", false},
@@ -120,7 +120,21 @@ func TestPlanFilterTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "#n1 <> :v1 AND (#n2 = :v2 OR #n2 = :v3)"; r.Filter != want {
+	if want := "(#n1 = :v1 OR #n1 = :v2)"; r.Filter != want {
 		t.Errorf("filter = %q, want %q", r.Filter, want)
+	}
+	// The sort-key condition a key condition cannot express is evaluated
+	// on the returned items: DynamoDB rejects key attributes in a Query filter.
+	if len(r.PostFilter) != 1 || r.PostFilter[0].Op != expr.Ne {
+		t.Errorf("post-filter = %+v", r.PostFilter)
+	}
+	if !r.Filtered() {
+		t.Error("Filtered() = false")
+	}
+	ts, _ := m.Field("Timestamp")
+	_, err = PlanRead(ReadInput{Model: m, Table: "p", Where: []Condition{cond(m, "ID", expr.Eq, "1")},
+		Filter: expr.Node{Children: []expr.Node{{Cond: &expr.Cond{Path: []string{ts.Attr}, Op: expr.Ne, Values: a.Values}}}}})
+	if !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), "Where") {
+		t.Errorf("Filter on a queried key: err = %v", err)
 	}
 }

@@ -64,6 +64,9 @@ type Config struct {
 	// CursorKey, when set, signs pagination cursors with HMAC-SHA256 so
 	// that clients cannot forge or alter them.
 	CursorKey []byte
+	// TableNamePrefix is put before every model's table name, for
+	// per-environment tables ("dev_" + "users").
+	TableNamePrefix string
 }
 
 // NewClient builds the DynamoDB client described by c. It makes no network
