@@ -1,0 +1,91 @@
+package marshal
+
+import (
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// encState hands out the attribute value structs an encoding needs from
+// slabs, so that an item of twenty scalars costs a few allocations instead of
+// twenty. Every value handed out is a distinct element that is never handed
+// out again, so results from different calls may share a backing array but
+// never an element. States are pooled; a slab's unused tail carries over to
+// the next call.
+type encState struct {
+	s    slab[types.AttributeValueMemberS]
+	n    slab[types.AttributeValueMemberN]
+	bool slab[types.AttributeValueMemberBOOL]
+	null slab[types.AttributeValueMemberNULL]
+	m    slab[types.AttributeValueMemberM]
+	l    slab[types.AttributeValueMemberL]
+}
+
+var encStates = sync.Pool{New: func() any { return new(encState) }}
+
+func getEncState() *encState { return encStates.Get().(*encState) }
+
+func putEncState(e *encState) { encStates.Put(e) }
+
+func (e *encState) str(v string) types.AttributeValue {
+	m := e.s.get()
+	m.Value = v
+	return m
+}
+
+func (e *encState) num(v string) types.AttributeValue {
+	m := e.n.get()
+	m.Value = v
+	return m
+}
+
+func (e *encState) boolean(v bool) types.AttributeValue {
+	m := e.bool.get()
+	m.Value = v
+	return m
+}
+
+func (e *encState) nullValue() types.AttributeValue {
+	m := e.null.get()
+	m.Value = true
+	return m
+}
+
+func (e *encState) mapValue(v map[string]types.AttributeValue) types.AttributeValue {
+	m := e.m.get()
+	m.Value = v
+	return m
+}
+
+func (e *encState) list(v []types.AttributeValue) types.AttributeValue {
+	m := e.l.get()
+	m.Value = v
+	return m
+}
+
+// slab is a chunk of T handed out one element at a time. Chunks start small
+// and double, up to slabMax elements.
+type slab[T any] struct {
+	buf  []T
+	size int
+}
+
+const (
+	slabMin = 8
+	slabMax = 128
+)
+
+func (s *slab[T]) get() *T {
+	if len(s.buf) == 0 {
+		switch {
+		case s.size == 0:
+			s.size = slabMin
+		case s.size < slabMax:
+			s.size *= 2
+		}
+		s.buf = make([]T, s.size)
+	}
+	p := &s.buf[0]
+	s.buf = s.buf[1:]
+	return p
+}
