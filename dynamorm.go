@@ -101,8 +101,9 @@ func (db *DB) withContext(ctx context.Context) *DB {
 	return &DB{shared: db.shared, ctx: ctx, collector: db.collector}
 }
 
-// Close marks the DB closed; later operations fail. The underlying client
-// holds no resources that need releasing.
+// Close marks the DB closed: later item operations, queries and
+// transactions fail before sending anything (table management still works,
+// for cleanup). The client holds no resources that need releasing.
 func (db *DB) Close() error {
 	db.shared.closed.Store(true)
 	return nil
