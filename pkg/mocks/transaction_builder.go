@@ -1,0 +1,87 @@
+package mocks
+
+import (
+	"context"
+
+	"github.com/stretchr/testify/mock"
+
+	"github.com/dynamorm/dynamorm/pkg/core"
+)
+
+// MockTransactionBuilder is a testify mock of core.TransactionBuilder. Its
+// builder methods return the mock itself unless Return gives another
+// core.TransactionBuilder. Conditions are one []core.TransactCondition
+// argument, absent when there are none:
+//
+//	mockTB.On("Create", mock.Anything, []core.TransactCondition{core.IfNotExists()}).Return()
+//	mockTB.On("Delete", mock.Anything).Return()
+//	mockTB.On("Execute").Return(nil)
+type MockTransactionBuilder struct {
+	mock.Mock
+}
+
+var _ core.TransactionBuilder = (*MockTransactionBuilder)(nil)
+
+// Put records the call and returns the programmed core.TransactionBuilder,
+// or the mock itself when none was programmed.
+func (m *MockTransactionBuilder) Put(model any, conds ...core.TransactCondition) core.TransactionBuilder {
+	args := m.Called(callArgs(conds, model)...)
+	return chain[core.TransactionBuilder]("MockTransactionBuilder.Put", args, m)
+}
+
+// Create records the call and returns the programmed
+// core.TransactionBuilder, or the mock itself when none was programmed.
+func (m *MockTransactionBuilder) Create(model any, conds ...core.TransactCondition) core.TransactionBuilder {
+	args := m.Called(callArgs(conds, model)...)
+	return chain[core.TransactionBuilder]("MockTransactionBuilder.Create", args, m)
+}
+
+// Update records the call and returns the programmed
+// core.TransactionBuilder, or the mock itself when none was programmed.
+// fields is a plain (non-variadic) argument and always present.
+func (m *MockTransactionBuilder) Update(model any, fields []string, conds ...core.TransactCondition) core.TransactionBuilder {
+	args := m.Called(callArgs(conds, model, fields)...)
+	return chain[core.TransactionBuilder]("MockTransactionBuilder.Update", args, m)
+}
+
+// UpdateWithBuilder records the call and returns the programmed
+// core.TransactionBuilder, or the mock itself when none was programmed. fn
+// is not run (use Run to run it against a *MockUpdateBuilder) and is matched
+// with mock.Anything.
+func (m *MockTransactionBuilder) UpdateWithBuilder(model any, fn func(core.UpdateBuilder) error, conds ...core.TransactCondition) core.TransactionBuilder {
+	args := m.Called(callArgs(conds, model, fn)...)
+	return chain[core.TransactionBuilder]("MockTransactionBuilder.UpdateWithBuilder", args, m)
+}
+
+// Delete records the call and returns the programmed
+// core.TransactionBuilder, or the mock itself when none was programmed.
+func (m *MockTransactionBuilder) Delete(model any, conds ...core.TransactCondition) core.TransactionBuilder {
+	args := m.Called(callArgs(conds, model)...)
+	return chain[core.TransactionBuilder]("MockTransactionBuilder.Delete", args, m)
+}
+
+// ConditionCheck records the call and returns the programmed
+// core.TransactionBuilder, or the mock itself when none was programmed.
+func (m *MockTransactionBuilder) ConditionCheck(model any, conds ...core.TransactCondition) core.TransactionBuilder {
+	args := m.Called(callArgs(conds, model)...)
+	return chain[core.TransactionBuilder]("MockTransactionBuilder.ConditionCheck", args, m)
+}
+
+// WithContext records the call and returns the programmed
+// core.TransactionBuilder, or the mock itself when none was programmed.
+func (m *MockTransactionBuilder) WithContext(ctx context.Context) core.TransactionBuilder {
+	args := m.Called(ctx)
+	return chain[core.TransactionBuilder]("MockTransactionBuilder.WithContext", args, m)
+}
+
+// Execute records the call and returns the programmed error.
+func (m *MockTransactionBuilder) Execute() error {
+	args := m.Called()
+	return errorResult("MockTransactionBuilder.Execute", args, 0)
+}
+
+// ExecuteWithContext records the call and returns the programmed error.
+func (m *MockTransactionBuilder) ExecuteWithContext(ctx context.Context) error {
+	args := m.Called(ctx)
+	return errorResult("MockTransactionBuilder.ExecuteWithContext", args, 0)
+}
