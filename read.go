@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/backoff"
+	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
@@ -24,11 +26,15 @@ func (q *query) planRead(forceScan, count bool) (*plan.Read, error) {
 	if q.tx != nil {
 		return nil, fmt.Errorf("%w: reads are not part of a transaction; read through the DB before or after it, or use TransactGet", core.ErrValidation)
 	}
+	where, err := q.readConditions()
+	if err != nil {
+		return nil, err
+	}
 	return plan.PlanRead(plan.ReadInput{
 		Model:      q.model,
 		Table:      q.table(),
 		Index:      q.index,
-		Where:      q.where,
+		Where:      where,
 		Filter:     q.filter,
 		OrderBy:    q.orderBy,
 		Desc:       q.desc,
@@ -39,6 +45,27 @@ func (q *query) planRead(forceScan, count bool) (*plan.Read, error) {
 		Total:      q.total,
 		Count:      count,
 	})
+}
+
+// readConditions returns the Where conditions; without any, the key fields
+// set on the model value (Model(&User{ID: "u1"}).First(&u)) are the
+// conditions, so that reading "this item" never scans.
+func (q *query) readConditions() ([]plan.Condition, error) {
+	if len(q.where) > 0 || !q.item.IsValid() || q.index != "" {
+		return q.where, nil
+	}
+	var where []plan.Condition
+	for _, f := range []*model.Field{q.model.PK, q.model.SK} {
+		if f == nil || isZeroField(q.item, f) {
+			continue
+		}
+		av, err := q.codec.EncodeAttr(q.item, f.Attr)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, plan.Condition{Field: f, Path: []string{f.Attr}, Op: expr.Eq, Values: []types.AttributeValue{av}})
+	}
+	return where, nil
 }
 
 // page is one page of a Query or Scan.

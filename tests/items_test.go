@@ -39,8 +39,13 @@ type Order struct {
 func TestCreateAndFirst(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, &Account{})
+	// Another item first, so that a read which ignored the key would find it.
+	require.NoError(t, e.db.Model(&Account{ID: "a0", Owner: "zed"}).Create())
 	a := &Account{ID: "a1", Owner: "ann", Balance: 100, Status: "open", Tags: []string{"x", "y"}}
 	require.NoError(t, e.db.Model(a).Create())
+	ex, err := e.db.Model(&Account{ID: "a1"}).Explain()
+	require.NoError(t, err)
+	assert.Equal(t, "GetItem", ex.Operation, "the model's key must address the item")
 
 	// Lifecycle fields were set in the Go value ...
 	now := e.clock.Now()

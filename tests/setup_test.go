@@ -141,3 +141,8 @@ func (e *env) itemCount(t *testing.T, table string) int {
 
 func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 func n(v string) types.AttributeValue { return &types.AttributeValueMemberN{Value: v} }
+
+// sessionFor configures a DB on client with e's clock and table prefix.
+func sessionFor(client core.DynamoDBAPI, e *env) session.Config {
+	return session.Config{Client: client, Clock: e.clock.Now, TableNamePrefix: e.prefix}
+}
