@@ -136,8 +136,8 @@ func TestInvalidModels(t *testing.T) {
 		A string `dynamorm:"pk,primary"`
 	}
 	type dupAttr struct {
-		A string `dynamorm:"pk" json:"x"`
-		B string `json:"x"`
+		A string `dynamorm:"pk,attr:x"`
+		B string `dynamorm:"attr:x"`
 	}
 	type badVersion struct {
 		A string `dynamorm:"pk"`
