@@ -64,8 +64,13 @@ func (q *query) dispatch(w *writeOp) error {
 	return q.send(w)
 }
 
-func (q *query) buildCreate() (*writeOp, error) {
-	if err := q.requireItem("Create"); err != nil {
+func (q *query) buildCreate() (*writeOp, error) { return q.buildCreateAs("Create", true) }
+
+// buildCreateAs builds a create named op. mustNotExist adds the condition
+// that the item does not exist; a batch put (BatchWriteItem cannot carry
+// conditions) leaves it out and overwrites an existing item.
+func (q *query) buildCreateAs(op string, mustNotExist bool) (*writeOp, error) {
+	if err := q.requireItem(op); err != nil {
 		return nil, err
 	}
 	life := &lifecycle{}
@@ -73,13 +78,17 @@ func (q *query) buildCreate() (*writeOp, error) {
 	if f := q.model.Version; f != nil && isZeroField(q.item, f) {
 		life.set(fieldOf(q.item, f), versionValue(f.Type, 1))
 	}
-	w, err := q.putOp("Create", life)
+	w, err := q.putOp(op, life)
 	if err != nil {
 		life.undo()
 		return nil, err
 	}
 	var b expr.Builder
-	if w.cond, err = q.renderConds(&b, "attribute_not_exists("+b.Name(q.model.PK.Attr)+")"); err != nil {
+	var extra []string
+	if mustNotExist {
+		extra = append(extra, "attribute_not_exists("+b.Name(q.model.PK.Attr)+")")
+	}
+	if w.cond, err = q.renderConds(&b, extra...); err != nil {
 		life.undo()
 		return nil, err
 	}
