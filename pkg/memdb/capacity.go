@@ -10,6 +10,7 @@ type consumed struct {
 	tbl   float64
 	gsi   map[string]float64
 	lsi   map[string]float64
+	write bool // transactions report WriteCapacityUnits (else ReadCapacityUnits)
 }
 
 func readUnits(size int, consistent bool) float64 {
@@ -114,7 +115,10 @@ func (t *table) writeCost(pk string, old, new item, scale float64) *consumed {
 		case !equalValues(oe.hv, ne.hv) || (oe.rv != nil && !equalValues(oe.rv, ne.rv)):
 			u = writeUnits(itemSize(t.projectIndex(ix, old))) + writeUnits(itemSize(t.projectIndex(ix, new)))
 		default:
-			u = writeUnits(max(itemSize(t.projectIndex(ix, old)), itemSize(t.projectIndex(ix, new))))
+			po, pn := t.projectIndex(ix, old), t.projectIndex(ix, new)
+			if !equalValues(&value{t: tM, m: po}, &value{t: tM, m: pn}) {
+				u = writeUnits(max(itemSize(po), itemSize(pn)))
+			}
 		}
 		c.addIndex(ix, u*scale)
 	}

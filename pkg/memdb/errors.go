@@ -8,6 +8,9 @@ type apiError struct {
 	code   string         // short error type name, e.g. "ValidationException"
 	msg    string         // message, as DynamoDB words it
 	extra  map[string]any // extra members of the error body (Item, CancellationReasons)
+	// itemLevel marks errors about one item's data, which cancel a transaction
+	// (reason ValidationError) instead of rejecting the request.
+	itemLevel bool
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.msg }
@@ -35,6 +38,12 @@ func invalidParam(format string, args ...any) *apiError {
 // outOfScope answers requests that memdb deliberately does not implement.
 func outOfScope(what string) *apiError {
 	return validationf("memdb does not support %s (out of scope); use DynamoDB or DynamoDB Local for it", what)
+}
+
+func itemErr(e *apiError) *apiError {
+	c := *e
+	c.itemLevel = true
+	return &c
 }
 
 func resourceNotFound() *apiError {

@@ -178,8 +178,10 @@ func updateOperand(it item, o *operand) (*value, *apiError) {
 		if err != nil {
 			return nil, err
 		}
-		if a.t != tL || b.t != tL {
-			return nil, errBadOperandType
+		for _, x := range []*value{a, b} {
+			if x.t != tL {
+				return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: %s", x.t)
+			}
 		}
 		l := make([]*value, 0, len(a.l)+len(b.l))
 		return &value{t: tL, l: append(append(l, a.l...), b.l...)}, nil
@@ -192,8 +194,14 @@ func updateOperand(it item, o *operand) (*value, *apiError) {
 		if err != nil {
 			return nil, err
 		}
-		if a.t != tN || b.t != tN {
-			return nil, errBadOperandType
+		for _, x := range []*value{a, b} {
+			if x.t != tN {
+				sym := "+"
+				if o.kind == opMinus {
+					sym = "-"
+				}
+				return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: %s, operand type: %s", sym, x.t)
+			}
 		}
 		y := b.n
 		if o.kind == opMinus {
@@ -362,7 +370,7 @@ func applyUpdate(old item, u *updateExpr, keys []string) (item, *apiError) {
 		var nv *value
 		switch {
 		case v.t != tN && v.t != tSS && v.t != tNS && v.t != tBS:
-			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: %s", longTypeNames[v.t])
+			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: %s, typeSet: ALLOWED_FOR_ADD_OPERAND", longTypeNames[v.t])
 		case cur == nil:
 			nv = v
 		case cur.t != v.t:
@@ -383,7 +391,7 @@ func applyUpdate(old item, u *updateExpr, keys []string) (item, *apiError) {
 	for _, a := range u.del {
 		v := a.val.val
 		if v.t != tSS && v.t != tNS && v.t != tBS {
-			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: %s", longTypeNames[v.t])
+			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: %s, typeSet: ALLOWED_FOR_DELETE_OPERAND", longTypeNames[v.t])
 		}
 		cur := resolve(it, a.path)
 		if cur == nil {

@@ -143,7 +143,7 @@ func newParser(ctx *exprCtx, kind, src string) (*parser, *apiError) {
 	toks, bad := lex(src)
 	p := &parser{ctx: ctx, kind: kind, src: src, toks: toks}
 	if bad >= 0 {
-		return nil, validationf("Invalid %s: Syntax error; token: \"%s\", near: \"%s\"", kind, src[bad:bad+1], p.nearAt(len(toks)-1, bad, bad+1))
+		return nil, validationf("Invalid %s: Syntax error; token: \"%s\", near: \"%s\"", kind, src[bad:bad+1], p.nearAt(len(toks)-1, bad, min(len(src), bad+8)))
 	}
 	return p, nil
 }
@@ -281,6 +281,9 @@ func (p *parser) primary() (*condNode, *apiError) {
 			if err != nil {
 				return nil, err
 			}
+			if p.peek().kind == tkSym && isComparator(p.peek().text) || p.isKeyword("BETWEEN") || p.isKeyword("IN") {
+				return nil, p.fail("The function is not allowed to be used this way in an expression; function: %s", t.text)
+			}
 			return p.condFunc(t.text, k, args)
 		}
 		if _, ok := operandFuncs[t.text]; !ok {
@@ -314,7 +317,7 @@ func (p *parser) primary() (*condNode, *apiError) {
 			return nil, err
 		}
 		if lo.kind == opValue && hi.kind == opValue && lo.val.t == hi.val.t && (lo.val.t == tS || lo.val.t == tN || lo.val.t == tB) && compareScalar(lo.val, hi.val) > 0 {
-			return nil, p.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower operand: AttributeValue: {%s:%s}, upper operand: AttributeValue: {%s:%s}", lo.val.t, lo.val.s, hi.val.t, hi.val.s)
+			return nil, p.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {%s:%s}, upper bound operand: AttributeValue: {%s:%s}", lo.val.t, lo.val.s, hi.val.t, hi.val.s)
 		}
 		return &condNode{kind: cBetween, args: []*operand{l, lo, hi}}, nil
 	case p.isKeyword("IN"):
@@ -378,7 +381,7 @@ func (p *parser) condFunc(name string, k condKind, args []*operand) (*condNode, 
 			return nil, p.fail("Incorrect operand type for operator or function; operator or function: attribute_type, operand type: %s", opTypeName(args[1]))
 		}
 		if typeFromName(args[1].val.s) == 0 {
-			return nil, p.fail("Invalid attribute type name found in type function; type: %s; valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}", args[1].val.s)
+			return nil, p.fail("Invalid attribute type name found; type: %s, valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}", args[1].val.s)
 		}
 	}
 	if k == cBegins && args[1].kind == opValue && args[1].val.t != tS && args[1].val.t != tB {
@@ -392,7 +395,7 @@ var longTypeNames = map[vtype]string{tS: "STRING", tN: "NUMBER", tB: "BINARY", t
 
 func opTypeName(o *operand) string {
 	if o.kind == opValue {
-		return longTypeNames[o.val.t]
+		return o.val.t.String()
 	}
 	return "PATH"
 }
@@ -422,7 +425,11 @@ func (p *parser) operand(inUpdate bool) (*operand, *apiError) {
 				return nil, p.fail("Invalid function name; function: %s", t.text)
 			}
 			if (k == opSize) == inUpdate {
-				return nil, p.fail("The function is not allowed in a %s expression; function: %s", strings.ToLower(strings.TrimSuffix(p.kind, "Expression")), t.text)
+				what := "a condition"
+				if inUpdate {
+					what = "an update"
+				}
+				return nil, p.fail("The function is not allowed in %s expression; function: %s", what, t.text)
 			}
 			p.pos += 2
 			var args []*operand
@@ -450,6 +457,13 @@ func (p *parser) operand(inUpdate bool) (*operand, *apiError) {
 			}
 			if (k == opSize || k == opIfNotExists) && args[0].kind != opPath {
 				return nil, p.fail("Operator or function requires a document path; operator or function: %s", t.text)
+			}
+			if k == opListAppend {
+				for _, a := range args {
+					if a.kind == opValue && a.val.t != tL {
+						return nil, p.fail("Incorrect operand type for operator or function; operator or function: list_append, operand type: %s", a.val.t)
+					}
+				}
 			}
 			return &operand{kind: k, args: args}, nil
 		}
@@ -661,6 +675,15 @@ func (p *parser) setValue() (*operand, *apiError) {
 		r, err := p.operand(true)
 		if err != nil {
 			return nil, err
+		}
+		for _, a := range []*operand{l, r} {
+			if a.kind == opValue && a.val.t != tN {
+				sym := "+"
+				if k == opMinus {
+					sym = "-"
+				}
+				return nil, p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", sym, a.val.t)
+			}
 		}
 		return &operand{kind: k, args: []*operand{l, r}}, nil
 	}

@@ -38,7 +38,7 @@ func (t *table) keyFromKey(key item) (string, *value, *value, *apiError) {
 		want = 2
 	}
 	if len(key) != want {
-		return "", nil, nil, errKeySchema
+		return "", nil, nil, itemErr(errKeySchema)
 	}
 	var vals [2]*value
 	for i, name := range []string{t.ks.hash, t.ks.rng} {
@@ -47,10 +47,10 @@ func (t *table) keyFromKey(key item) (string, *value, *value, *apiError) {
 		}
 		v := key[name]
 		if v == nil || v.t.String() != t.attrType(name) {
-			return "", nil, nil, errKeySchema
+			return "", nil, nil, itemErr(errKeySchema)
 		}
 		if (v.t == tS || v.t == tB) && v.s == "" {
-			return "", nil, nil, emptyKeyErr(name, v)
+			return "", nil, nil, itemErr(emptyKeyErr(name, v))
 		}
 		vals[i] = v
 	}
@@ -66,13 +66,13 @@ func (t *table) keyFromItem(it item) (string, *value, *value, *apiError) {
 		}
 		v := it[name]
 		if v == nil {
-			return "", nil, nil, invalidParam("Missing the key %s in the item", name)
+			return "", nil, nil, itemErr(invalidParam("Missing the key %s in the item", name))
 		}
 		if want := t.attrType(name); v.t.String() != want {
-			return "", nil, nil, invalidParam("Type mismatch for key %s expected: %s actual: %s", name, want, v.t)
+			return "", nil, nil, itemErr(invalidParam("Type mismatch for key %s expected: %s actual: %s", name, want, v.t))
 		}
 		if (v.t == tS || v.t == tB) && v.s == "" {
-			return "", nil, nil, emptyKeyErr(name, v)
+			return "", nil, nil, itemErr(emptyKeyErr(name, v))
 		}
 		vals[i] = v
 	}
@@ -94,7 +94,7 @@ func (t *table) checkIndexKeys(it item) *apiError {
 					continue
 				}
 				if want := t.attrType(name); v.t.String() != want {
-					return invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.t, ix.name)
+					return itemErr(invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.t, ix.name))
 				}
 				if (v.t == tS || v.t == tB) && v.s == "" {
 					return validationf("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: %s, IndexKey: %s", ix.name, name)
@@ -184,6 +184,24 @@ func (t *table) projectIndex(ix *index, it item) item {
 		}
 	}
 	return out
+}
+
+// projects reports whether the index holds attribute name.
+func (t *table) projects(ix *index, name string) bool {
+	if ix.proj.ProjectionType == "ALL" {
+		return true
+	}
+	for _, k := range []string{t.ks.hash, t.ks.rng, ix.ks.hash, ix.ks.rng} {
+		if k == name && k != "" {
+			return true
+		}
+	}
+	for _, k := range ix.proj.NonKeyAttributes {
+		if k == name {
+			return true
+		}
+	}
+	return false
 }
 
 // keyOf returns the key attributes of it for the table and, if given, an index.

@@ -46,7 +46,7 @@ type preparedWrite struct {
 }
 
 // checkExprParams enforces DynamoDB's rules on placeholders without expressions.
-func checkExprParams(names map[string]string, values wireItem, anyExpr bool) *apiError {
+func checkExprParams(names map[string]string, values wireItem, anyExpr bool, nullMsg ...string) *apiError {
 	if names != nil && len(names) == 0 {
 		return validationf("ExpressionAttributeNames must not be empty")
 	}
@@ -57,6 +57,9 @@ func checkExprParams(names map[string]string, values wireItem, anyExpr bool) *ap
 		return validationf("ExpressionAttributeNames can only be specified when using expressions")
 	}
 	if !anyExpr && values != nil {
+		if len(nullMsg) > 0 {
+			return validationf("ExpressionAttributeValues can only be specified when using expressions: %s", nullMsg[0])
+		}
 		return validationf("ExpressionAttributeValues can only be specified when using expressions")
 	}
 	return nil
@@ -95,7 +98,7 @@ func (s *Server) prepareWrite(kind writeKind, in *writeInput) (*preparedWrite, *
 			return nil, validationf("Return values set to invalid value")
 		}
 	default:
-		return nil, validationf("1 validation error detected: Value '%s' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]", in.ReturnValues)
+		return nil, validationf("Return values set to invalid value")
 	}
 	switch in.ReturnValuesOnConditionCheckFailure {
 	case "", "NONE", "ALL_OLD":
@@ -105,7 +108,11 @@ func (s *Server) prepareWrite(kind writeKind, in *writeInput) (*preparedWrite, *
 	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
-	if err := checkExprParams(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression != nil || in.UpdateExpression != nil); err != nil {
+	nullMsg := "ConditionExpression is null"
+	if kind == wUpdate {
+		nullMsg = "UpdateExpression and ConditionExpression are null"
+	}
+	if err := checkExprParams(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression != nil || in.UpdateExpression != nil, nullMsg); err != nil {
 		return nil, err
 	}
 	if kind == wPut {
@@ -230,10 +237,14 @@ func (w *preparedWrite) returned(old, new item) item {
 		if src == nil || w.upd == nil {
 			return nil
 		}
+		// DynamoDB returns each top-level attribute holding a path the update
+		// named, when that path exists in the returned image.
 		var paths []docPath
 		for _, l := range [][]updateAction{w.upd.set, w.upd.remove, w.upd.add, w.upd.del} {
 			for _, a := range l {
-				paths = append(paths, a.path)
+				if resolve(src, a.path) != nil {
+					paths = append(paths, a.path[:1])
+				}
 			}
 		}
 		out := project(src, paths)

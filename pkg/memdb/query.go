@@ -158,6 +158,17 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 	if err := ctx.checkUnused(); err != nil {
 		return nil, err
 	}
+	if ix != nil && ix.global && ix.proj.ProjectionType != "ALL" {
+		var missing []string
+		for _, p := range paths {
+			if !t.projects(ix, p[0].name) {
+				missing = append(missing, p[0].name)
+			}
+		}
+		if missing != nil {
+			return nil, invalidParam("Global secondary index %s does not project [%s]", ix.name, strings.Join(missing, ", "))
+		}
+	}
 	var start *row
 	if in.ExclusiveStartKey != nil {
 		if start, err = t.startRow(in.ExclusiveStartKey, ix); err != nil {
@@ -176,12 +187,6 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 	count, scanned, bytes := 0, 0, 0
 	var last *row
 	visit := func(r *row) bool {
-		if limit >= 0 && scanned >= limit {
-			return false
-		}
-		if bytes >= pageBytes {
-			return false
-		}
 		scanned++
 		last = r
 		it := r.item
@@ -194,7 +199,7 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 			bytes += r.size
 		}
 		if filter != nil && !evalCond(it, filter) {
-			return true
+			return !(limit >= 0 && scanned >= limit) && bytes < pageBytes
 		}
 		count++
 		if in.Select != "COUNT" {
@@ -203,7 +208,7 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 			}
 			items = append(items, it)
 		}
-		return true
+		return !(limit >= 0 && scanned >= limit) && bytes < pageBytes
 	}
 	var more bool
 	if isQuery {
@@ -222,7 +227,10 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		out["LastEvaluatedKey"] = t.keyOf(last.item, ix)
 	}
 	c := &consumed{table: t.name}
-	u := readUnits(bytes, in.ConsistentRead)
+	u := float64((bytes+4095)/4096)
+	if !in.ConsistentRead {
+		u /= 2
+	}
 	if ix == nil {
 		c.tbl = u
 	} else {
@@ -282,7 +290,7 @@ func keyCondition(c *condNode, ks keySchema, t *table) (*keyRange, *apiError) {
 			return validationf("Invalid operator used in KeyConditionExpression: %s", c.op)
 		case cCmp:
 			if c.op == "<>" {
-				return validationf("Unsupported operator on KeyConditionExpression: operator: <>")
+				return validationf("Invalid operator used in KeyConditionExpression: <>")
 			}
 		}
 		parts = append(parts, c)
@@ -290,6 +298,17 @@ func keyCondition(c *condNode, ks keySchema, t *table) (*keyRange, *apiError) {
 	}
 	if err := flatten(c); err != nil {
 		return nil, err
+	}
+	names := map[string]bool{}
+	for _, p := range parts {
+		for _, a := range p.args {
+			if a.kind == opPath {
+				if names[a.path[0].name] {
+					return nil, validationf("KeyConditionExpressions must only contain one condition per key")
+				}
+				names[a.path[0].name] = true
+			}
+		}
 	}
 	if len(parts) > 2 {
 		return nil, validationf("Conditions can be of length 1 or 2 only")
@@ -299,8 +318,10 @@ func keyCondition(c *condNode, ks keySchema, t *table) (*keyRange, *apiError) {
 	for _, p := range parts {
 		attr := p.args[0]
 		vals := p.args[1:]
+		op := p.op
 		if attr.kind != opPath && len(vals) == 1 && vals[0].kind == opPath && p.kind == cCmp {
 			attr, vals = vals[0], []*operand{attr}
+			op = map[string]string{"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
 		}
 		if attr.kind != opPath {
 			return nil, validationf("Invalid KeyConditionExpression: The key condition must refer to a key attribute")
@@ -320,7 +341,7 @@ func keyCondition(c *condNode, ks keySchema, t *table) (*keyRange, *apiError) {
 		seen[name] = true
 		switch name {
 		case ks.hash:
-			if p.kind != cCmp || p.op != "=" {
+			if p.kind != cCmp || op != "=" {
 				return nil, validationf("Query key condition not supported")
 			}
 			kr.hv = vals[0].val
@@ -330,7 +351,7 @@ func keyCondition(c *condNode, ks keySchema, t *table) (*keyRange, *apiError) {
 			}
 			switch p.kind {
 			case cCmp:
-				kr.op = p.op
+				kr.op = op
 			case cBetween:
 				kr.op = "BETWEEN"
 			case cBegins:
@@ -354,7 +375,7 @@ func keyCondition(c *condNode, ks keySchema, t *table) (*keyRange, *apiError) {
 		return nil, validationf("Query condition missed key schema element: %s", ks.hash)
 	}
 	if kr.op == "begins_with" && kr.lo.t == tN {
-		return nil, invalidParam("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: NUMBER")
+		return nil, invalidParam("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N")
 	}
 	return kr, nil
 }

@@ -102,7 +102,7 @@ func parseKeySchema(elems []keyElem, defs map[string]string, what string) (keySc
 		return ks, invalidParam("%s must have one or two elements", what)
 	}
 	if elems[0].KeyType != "HASH" {
-		return ks, invalidParam("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+		return ks, validationf("Invalid key order. Hash Key must be specified first in key schema, Range Key must be specifed second")
 	}
 	ks.hash = elems[0].AttributeName
 	if len(elems) == 2 {
@@ -188,6 +188,9 @@ func (s *Server) createTable(body []byte) (any, *apiError) {
 	used := map[string]bool{ks.hash: true}
 	if ks.rng != "" {
 		used[ks.rng] = true
+	}
+	if len(in.LocalSecondaryIndexes) > 0 && ks.rng == "" {
+		return nil, validationf("Local Secondary indices are not allowed on hash tables, only hash and range tables")
 	}
 	names := map[string]bool{}
 	for i, list := range [][]indexInput{in.LocalSecondaryIndexes, in.GlobalSecondaryIndexes} {
@@ -315,7 +318,7 @@ func (t *table) describe(status string) map[string]any {
 	}
 	for _, ix := range t.gsis {
 		gsis = append(gsis, map[string]any{"IndexName": ix.name, "KeySchema": ix.keyElems, "Projection": ix.proj,
-			"IndexStatus": "ACTIVE", "ProvisionedThroughput": tpDesc(ix.rcu, ix.wcu),
+			"IndexStatus": "ACTIVE", "ProvisionedThroughput": map[string]any{"ReadCapacityUnits": ix.rcu, "WriteCapacityUnits": ix.wcu},
 			"IndexSizeBytes": ix.store.bytes, "ItemCount": ix.store.count, "IndexArn": t.arn() + "/index/" + ix.name})
 	}
 	if lsis != nil {

@@ -36,8 +36,11 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	if len(in.TransactItems) == 0 || len(in.TransactItems) > maxTransactItems {
-		return nil, validationf("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100, Member must have length greater than or equal to 1")
+	if len(in.TransactItems) == 0 {
+		return nil, validationf("Value [] at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	if len(in.TransactItems) > maxTransactItems {
+		return nil, validationf("Member must have length less than or equal to 100")
 	}
 	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
@@ -59,6 +62,7 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		}
 	}
 	writes := make([]*preparedWrite, len(in.TransactItems))
+	prepErrs := make([]*apiError, len(in.TransactItems))
 	seen := map[string]bool{}
 	for i, m := range in.TransactItems {
 		var w *preparedWrite
@@ -88,6 +92,10 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 			}
 			w, err = s.prepareWrite(wUpdate, m.Update)
 		}
+		if err != nil && err.itemLevel {
+			prepErrs[i] = err
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -103,6 +111,11 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 	reasons := make([]map[string]any, len(writes))
 	failed := false
 	for i, w := range writes {
+		if prepErrs[i] != nil {
+			failed = true
+			reasons[i] = map[string]any{"Code": "ValidationError", "Message": prepErrs[i].msg}
+			continue
+		}
 		old, new, err := w.evaluate()
 		olds[i], news[i] = old, new
 		reasons[i] = map[string]any{"Code": "None"}
@@ -112,7 +125,11 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		failed = true
 		switch err.code {
 		case "ConditionalCheckFailedException":
-			reasons[i] = map[string]any{"Code": "ConditionalCheckFailed", "Message": err.msg}
+			msg := err.msg
+			if w.kind == wCheck {
+				msg += "."
+			}
+			reasons[i] = map[string]any{"Code": "ConditionalCheckFailed", "Message": msg}
 			if it, ok := err.extra["Item"]; ok {
 				reasons[i]["Item"] = it
 			}
@@ -135,8 +152,9 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 	var order []string
 	for i, w := range writes {
 		c := w.t.writeCost(w.pk, olds[i], news[i], 2)
+		c.write = true
 		if w.kind == wCheck {
-			c = &consumed{table: w.t.name, tbl: readUnits(itemSizeOrZero(olds[i]), true) * 2}
+			c = &consumed{table: w.t.name, tbl: readUnits(itemSizeOrZero(olds[i]), true) * 2, write: true}
 		}
 		if acc := caps[w.t.name]; acc != nil {
 			mergeConsumed(acc, c)
@@ -179,7 +197,13 @@ func reportAll(caps map[string]*consumed, mode string) []any {
 	}
 	var list []any
 	for _, name := range sortedKeys(caps) {
-		list = append(list, caps[name].report(mode))
+		r := caps[name].report(mode)
+		if caps[name].write {
+			r["WriteCapacityUnits"] = r["CapacityUnits"]
+		} else {
+			r["ReadCapacityUnits"] = r["CapacityUnits"]
+		}
+		list = append(list, r)
 	}
 	return list
 }
@@ -194,8 +218,11 @@ func (s *Server) transactGetItems(body []byte) (any, *apiError) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	if len(in.TransactItems) == 0 || len(in.TransactItems) > maxTransactItems {
-		return nil, validationf("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100, Member must have length greater than or equal to 1")
+	if len(in.TransactItems) == 0 {
+		return nil, validationf("Value [] at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	if len(in.TransactItems) > maxTransactItems {
+		return nil, validationf("Member must have length less than or equal to 100")
 	}
 	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err

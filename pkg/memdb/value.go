@@ -195,7 +195,10 @@ func makeSet(t vtype, members []string) (*value, *apiError) {
 					shown[j] = "java.nio.HeapByteBuffer[pos=0 lim=" + itoa(len(m)) + " cap=" + itoa(len(m)) + "]"
 				}
 			}
-			return nil, invalidParam("Input collection [%s] contains duplicates.", strings.Join(shown, ", "))
+			if t != tSS {
+				return nil, validationf("Input collection contains duplicates")
+			}
+			return nil, invalidParam("Input collection [%s] contains duplicates", strings.Join(shown, ", "))
 		}
 	}
 	return &value{t: t, set: out}, nil
