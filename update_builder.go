@@ -105,6 +105,20 @@ func (u *updateBuilder) add(kind actionKind, field string, value any, hasValue b
 	return u
 }
 
+// setOf converts list elements that are all of member type M to a set; nil
+// when one is not.
+func setOf[M types.AttributeValue, T any](elems []types.AttributeValue, value func(M) T, set func([]T) types.AttributeValue) types.AttributeValue {
+	out := make([]T, len(elems))
+	for i, e := range elems {
+		m, ok := e.(M)
+		if !ok {
+			return nil
+		}
+		out[i] = value(m)
+	}
+	return set(out)
+}
+
 // asSetOrNumber converts a list of scalars to the matching set, as ADD and
 // DELETE require; numbers pass for ADD.
 func asSetOrNumber(av types.AttributeValue, field string, setOnly bool) (types.AttributeValue, error) {
@@ -121,38 +135,19 @@ func asSetOrNumber(av types.AttributeValue, field string, setOnly bool) (types.A
 		if len(v.Value) == 0 {
 			return nil, fmt.Errorf("%w: %s: an empty set cannot be added or deleted", core.ErrValidation, field)
 		}
+		var set types.AttributeValue
 		switch v.Value[0].(type) {
 		case *types.AttributeValueMemberS:
-			out := &types.AttributeValueMemberSS{}
-			for _, e := range v.Value {
-				s, ok := e.(*types.AttributeValueMemberS)
-				if !ok {
-					return nil, fmt.Errorf("%w: %s: set elements must all be of one type", core.ErrValidation, field)
-				}
-				out.Value = append(out.Value, s.Value)
-			}
-			return out, nil
+			set = setOf(v.Value, func(e *types.AttributeValueMemberS) string { return e.Value }, func(s []string) types.AttributeValue { return &types.AttributeValueMemberSS{Value: s} })
 		case *types.AttributeValueMemberN:
-			out := &types.AttributeValueMemberNS{}
-			for _, e := range v.Value {
-				n, ok := e.(*types.AttributeValueMemberN)
-				if !ok {
-					return nil, fmt.Errorf("%w: %s: set elements must all be of one type", core.ErrValidation, field)
-				}
-				out.Value = append(out.Value, n.Value)
-			}
-			return out, nil
+			set = setOf(v.Value, func(e *types.AttributeValueMemberN) string { return e.Value }, func(s []string) types.AttributeValue { return &types.AttributeValueMemberNS{Value: s} })
 		case *types.AttributeValueMemberB:
-			out := &types.AttributeValueMemberBS{}
-			for _, e := range v.Value {
-				b, ok := e.(*types.AttributeValueMemberB)
-				if !ok {
-					return nil, fmt.Errorf("%w: %s: set elements must all be of one type", core.ErrValidation, field)
-				}
-				out.Value = append(out.Value, b.Value)
-			}
-			return out, nil
+			set = setOf(v.Value, func(e *types.AttributeValueMemberB) []byte { return e.Value }, func(s [][]byte) types.AttributeValue { return &types.AttributeValueMemberBS{Value: s} })
 		}
+		if set == nil {
+			return nil, fmt.Errorf("%w: %s: set elements must all be strings, all numbers or all binary", core.ErrValidation, field)
+		}
+		return set, nil
 	}
 	what := "a number or a set"
 	if setOnly {
@@ -330,7 +325,7 @@ func (u *updateBuilder) ExecuteWithResult(dest any) error {
 // from Where equality conditions on the table keys.
 func (u *updateBuilder) updateKey() (map[string]types.AttributeValue, error) {
 	q := u.q
-	if q.item.IsValid() {
+	if len(q.where) == 0 && q.item.IsValid() {
 		return q.key("UpdateBuilder")
 	}
 	key := map[string]types.AttributeValue{}
@@ -359,6 +354,9 @@ func (u *updateBuilder) build() (*writeOp, error) {
 	m := q.model
 	key, err := u.updateKey()
 	if err != nil {
+		return nil, err
+	}
+	if err := u.checkOverlap(); err != nil {
 		return nil, err
 	}
 	var b expr.Builder
@@ -415,4 +413,26 @@ func (u *updateBuilder) build() (*writeOp, error) {
 	return &writeOp{kind: writeUpdate, op: "UpdateBuilder", model: m, table: q.table(), key: key,
 		update: up.String(), cond: cond, names: b.Names(), values: b.Values(),
 		returnValues: u.rv, missingIsNotFound: true, hasConditions: true}, nil
+}
+
+// checkOverlap rejects two actions on overlapping document paths (the same
+// attribute, or one inside the other), which DynamoDB refuses in one update.
+func (u *updateBuilder) checkOverlap() error {
+	paths := make([]string, len(u.actions))
+	for i, a := range u.actions {
+		paths[i] = strings.Join(a.path, ".")
+		for j := 0; j < i; j++ {
+			if overlaps(paths[i], paths[j]) {
+				return fmt.Errorf("%w: UpdateBuilder on %s: actions %d and %d both change %s; DynamoDB allows one action per document path in an update, so split them into two updates", core.ErrValidation, u.q.model.Name(), j, i, paths[j])
+			}
+		}
+	}
+	return nil
+}
+
+func overlaps(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return a == b || strings.HasPrefix(b, a) && (b[len(a)] == '.' || b[len(a)] == '[')
 }

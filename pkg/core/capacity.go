@@ -129,24 +129,21 @@ func (c *ConsumedCapacity) Merge(other ConsumedCapacity) {
 	c.ReadUnits += other.ReadUnits
 	c.WriteUnits += other.WriteUnits
 	c.Requests += other.Requests
-	for k, v := range other.Tables {
-		if c.Tables == nil {
-			c.Tables = map[string]Capacity{}
+	c.Tables = mergeCapacity(c.Tables, other.Tables)
+	c.Indexes = mergeCapacity(c.Indexes, other.Indexes)
+}
+
+func mergeCapacity(into, from map[string]Capacity) map[string]Capacity {
+	for k, v := range from {
+		if into == nil {
+			into = map[string]Capacity{}
 		}
-		x := c.Tables[k]
+		x := into[k]
 		x.ReadUnits += v.ReadUnits
 		x.WriteUnits += v.WriteUnits
-		c.Tables[k] = x
+		into[k] = x
 	}
-	for k, v := range other.Indexes {
-		if c.Indexes == nil {
-			c.Indexes = map[string]Capacity{}
-		}
-		x := c.Indexes[k]
-		x.ReadUnits += v.ReadUnits
-		x.WriteUnits += v.WriteUnits
-		c.Indexes[k] = x
-	}
+	return into
 }
 
 func (c ConsumedCapacity) clone() ConsumedCapacity {
