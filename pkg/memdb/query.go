@@ -227,7 +227,7 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		out["LastEvaluatedKey"] = t.keyOf(last.item, ix)
 	}
 	c := &consumed{table: t.name}
-	u := float64((bytes+4095)/4096)
+	u := float64((bytes + 4095) / 4096)
 	if !in.ConsistentRead {
 		u /= 2
 	}
