@@ -194,19 +194,25 @@ func transactItems(ops []*writeOp) ([]types.TransactWriteItem, error) {
 		size += itemSize(w.item) + itemSize(w.key) + len(w.update) + len(w.cond) + itemSize(w.values)
 		table := aws.String(w.table)
 		cond := optional(w.cond)
+		// For ops whose failed condition on a missing item means "not
+		// found", ask for the old item so that its absence can be told.
+		onFail := types.ReturnValuesOnConditionCheckFailureNone
+		if w.missingIsNotFound {
+			onFail = types.ReturnValuesOnConditionCheckFailureAllOld
+		}
 		switch w.kind {
 		case writePut:
 			items[i].Put = &types.Put{TableName: table, Item: w.item, ConditionExpression: cond,
-				ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values}
+				ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values, ReturnValuesOnConditionCheckFailure: onFail}
 		case writeUpdate:
 			items[i].Update = &types.Update{TableName: table, Key: w.key, UpdateExpression: aws.String(w.update),
-				ConditionExpression: cond, ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values}
+				ConditionExpression: cond, ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values, ReturnValuesOnConditionCheckFailure: onFail}
 		case writeDelete:
 			items[i].Delete = &types.Delete{TableName: table, Key: w.key, ConditionExpression: cond,
-				ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values}
+				ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values, ReturnValuesOnConditionCheckFailure: onFail}
 		case writeCheck:
 			items[i].ConditionCheck = &types.ConditionCheck{TableName: table, Key: w.key, ConditionExpression: cond,
-				ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values}
+				ExpressionAttributeNames: w.names, ExpressionAttributeValues: w.values, ReturnValuesOnConditionCheckFailure: onFail}
 		}
 	}
 	if size > MaxTransactionBytes {
@@ -280,9 +286,13 @@ func transactionError(ops []*writeOp, err error) error {
 			continue
 		}
 		w := ops[i]
+		msg := aws.ToString(r.Message)
+		if code == "ConditionalCheckFailed" && w.missingIsNotFound && r.Item == nil {
+			msg = "item does not exist (" + msg + ")"
+		}
 		te.Failures = append(te.Failures, TransactionFailure{
 			Index: i, Op: w.op, Model: w.model.Name(), Table: w.table, Key: w.describe(),
-			Code: code, Message: aws.ToString(r.Message),
+			Code: code, Message: msg,
 		})
 	}
 	return te

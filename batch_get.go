@@ -1,0 +1,556 @@
+package dynamorm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/backoff"
+	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/pkg/core"
+)
+
+// DynamoDB's limits on one batch request.
+const (
+	MaxBatchGetItems   = 100 // keys per BatchGetItem
+	MaxBatchWriteItems = 25  // requests per BatchWriteItem
+)
+
+// defaultBatchConcurrency is the number of batch requests in flight when
+// the caller does not choose.
+const defaultBatchConcurrency = 4
+
+// BatchGet reads the items with the given keys into dest, a pointer to a
+// slice of the model (or of pointers to it). A key is a scalar (the
+// partition key, for models without a sort key), a value of the model (or a
+// pointer to one) with its key fields set, or a core.KeyPair.
+//
+// Keys are validated before any request is sent. Duplicate keys are read
+// once. The keys are read in chunks of 100, up to 4 chunks at a time; keys
+// DynamoDB leaves unprocessed are retried with jittered exponential backoff
+// (core.DefaultRetryPolicy) that honours the query's context. dest receives
+// the items in the order of the requested keys, each once; keys with no item
+// are simply absent. When retries run out, the error lists the keys that
+// were not read and dest is left unchanged.
+func (q *query) BatchGet(keys []any, dest any) error {
+	return q.BatchGetWithOptions(keys, dest, nil)
+}
+
+// BatchGetWithOptions is BatchGet tuned by opts. A nil opts reads in chunks
+// of 100 with 4 in flight; a non-nil opts is taken as given: chunks run one
+// after another unless Parallel is set. Zero ChunkSize and MaxConcurrency
+// take the defaults (100 and 4), a nil RetryPolicy core.DefaultRetryPolicy.
+// RetryPolicy.MaxRetries bounds the consecutive retries that read nothing
+// new (a retry that makes progress does not use one up).
+// ProgressCallback is called after each chunk (never concurrently) with the
+// items retrieved so far and the number of distinct keys requested.
+func (q *query) BatchGetWithOptions(keys []any, dest any, opts *core.BatchGetOptions) error {
+	if err := q.checkDest(dest); err != nil {
+		return err
+	}
+	if err := q.db.checkOpen(); err != nil {
+		return err
+	}
+	o, err := q.batchGetOptions(opts)
+	if err != nil {
+		return err
+	}
+	reqs, err := q.batchKeys("BatchGet", keys)
+	if err != nil {
+		return err
+	}
+	if len(reqs) == 0 {
+		return decodeAll(nil, dest)
+	}
+	// Duplicates are read once; the first position of each key counts.
+	unique := make([]batchKey, 0, len(reqs))
+	seen := make(map[string]bool, len(reqs))
+	for _, r := range reqs {
+		if !seen[r.id] {
+			seen[r.id] = true
+			unique = append(unique, r)
+		}
+	}
+	proj, err := q.batchProjection(o.ProjectionFields)
+	if err != nil {
+		return err
+	}
+
+	q.initCapacity()
+	chunks := chunk(unique, o.ChunkSize)
+	found := make([]map[string]map[string]types.AttributeValue, len(chunks))
+	unread := make([][]batchKey, len(chunks))
+	errs := make([]error, len(chunks))
+	var retrieved atomic.Int64
+	var progressMu sync.Mutex
+	ctx, cancel := context.WithCancel(q.ctx)
+	defer cancel()
+	limit := 1
+	if o.Parallel {
+		limit = o.MaxConcurrency
+	}
+	runBounded(len(chunks), limit, func(i int) {
+		if ctx.Err() != nil {
+			errs[i] = ctx.Err()
+			unread[i] = chunks[i]
+			return
+		}
+		found[i], unread[i], errs[i] = q.getChunk(ctx, chunks[i], proj, o)
+		if errs[i] != nil {
+			cancel()
+		}
+		n := retrieved.Add(int64(len(found[i])))
+		if o.ProgressCallback != nil {
+			progressMu.Lock()
+			o.ProgressCallback(int(n), len(unique))
+			progressMu.Unlock()
+		}
+	})
+	if err := firstError(errs); err != nil {
+		return err
+	}
+	var missed []batchKey
+	for _, u := range unread {
+		missed = append(missed, u...)
+	}
+	if len(missed) > 0 {
+		return &BatchError{Op: "BatchGet", Model: q.model.Name(), Table: q.table(), Total: len(unique),
+			Failures: keyFailures(q.model, missed, "get", errUnprocessed)}
+	}
+	all := make(map[string]map[string]types.AttributeValue, retrieved.Load())
+	for _, f := range found {
+		for id, item := range f {
+			all[id] = item
+		}
+	}
+	items := make([]map[string]types.AttributeValue, 0, len(all))
+	for _, r := range unique {
+		if item, ok := all[r.table+"\x00"+r.id]; ok {
+			items = append(items, item)
+		}
+	}
+	return decodeAll(items, dest)
+}
+
+// firstError returns the error that stopped a batch, preferring a real
+// error over the cancellations it caused in other chunks.
+func firstError(errs []error) error {
+	var first error
+	for _, err := range errs {
+		if err != nil && (first == nil || errors.Is(first, context.Canceled) && !errors.Is(err, context.Canceled)) {
+			first = err
+		}
+	}
+	return first
+}
+
+func (q *query) batchGetOptions(opts *core.BatchGetOptions) (core.BatchGetOptions, error) {
+	var o core.BatchGetOptions
+	if opts == nil {
+		o.Parallel = true
+	} else {
+		o = *opts
+	}
+	switch {
+	case o.ChunkSize == 0:
+		o.ChunkSize = MaxBatchGetItems
+	case o.ChunkSize < 0 || o.ChunkSize > MaxBatchGetItems:
+		return o, fmt.Errorf("%w: BatchGet %s: ChunkSize %d: must be between 1 and %d", core.ErrValidation, q.model.Name(), o.ChunkSize, MaxBatchGetItems)
+	}
+	switch {
+	case o.MaxConcurrency == 0:
+		o.MaxConcurrency = defaultBatchConcurrency
+	case o.MaxConcurrency < 0:
+		return o, fmt.Errorf("%w: BatchGet %s: MaxConcurrency %d is negative", core.ErrValidation, q.model.Name(), o.MaxConcurrency)
+	}
+	var err error
+	o.RetryPolicy, err = retryPolicyOrDefault("BatchGet", o.RetryPolicy)
+	return o, err
+}
+
+func retryPolicyOrDefault(op string, p *core.RetryPolicy) (*core.RetryPolicy, error) {
+	if p == nil {
+		return core.DefaultRetryPolicy(), nil
+	}
+	if p.MaxRetries < 0 || p.InitialDelay < 0 || p.MaxDelay < 0 || p.Jitter < 0 {
+		return nil, fmt.Errorf("%w: %s: retry policy %+v has negative values", core.ErrValidation, op, *p)
+	}
+	return p, nil
+}
+
+// batchProjection renders the projection of a batch read; the key
+// attributes are always read so that items can be matched to their keys.
+type getProjection struct {
+	expr  string
+	names map[string]string
+}
+
+func (q *query) batchProjection(fields []string) (getProjection, error) {
+	if len(fields) == 0 {
+		return getProjection{}, nil
+	}
+	attrs := keyAttrs(q.model)
+	for _, name := range fields {
+		f, err := q.model.MustField(name)
+		if err != nil {
+			return getProjection{}, fmt.Errorf("BatchGet projection: %w", err)
+		}
+		if !f.PK && !f.SK {
+			attrs = append(attrs, f.Attr)
+		}
+	}
+	var b expr.Builder
+	return getProjection{expr: b.Projection(attrs), names: b.Names()}, nil
+}
+
+// getChunk reads one chunk of keys, retrying unprocessed keys. It returns
+// the items found (by table and key id) and the keys still unread when the
+// retries ran out.
+func (q *query) getChunk(ctx context.Context, keys []batchKey, proj getProjection, o core.BatchGetOptions) (map[string]map[string]types.AttributeValue, []batchKey, error) {
+	found := make(map[string]map[string]types.AttributeValue, len(keys))
+	pending := keys
+	r := retrier{policy: o.RetryPolicy}
+	for {
+		in := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{},
+			ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes}
+		for _, k := range pending {
+			ka := in.RequestItems[k.table]
+			ka.Keys = append(ka.Keys, k.key)
+			ka.ConsistentRead = consistent(o.ConsistentRead)
+			ka.ProjectionExpression = optional(proj.expr)
+			ka.ExpressionAttributeNames = proj.names
+			in.RequestItems[k.table] = ka
+		}
+		out, err := q.db.shared.client.BatchGetItem(ctx, in)
+		if err != nil {
+			if ctx.Err() != nil {
+				return found, pending, ctx.Err()
+			}
+			return found, pending, wrapAWS("BatchGet", q.model.Name(), pending[0].table, err)
+		}
+		for i := range out.ConsumedCapacity {
+			q.recordRead(&out.ConsumedCapacity[i])
+		}
+		for table, items := range out.Responses {
+			for _, item := range items {
+				found[table+"\x00"+keyID(q.model, item)] = item
+			}
+		}
+		left := make(map[string]bool)
+		for table, ka := range out.UnprocessedKeys {
+			for _, key := range ka.Keys {
+				left[table+"\x00"+keyID(q.model, key)] = true
+			}
+		}
+		if len(left) == 0 {
+			return found, nil, nil
+		}
+		next := pending[:0:0]
+		for _, k := range pending {
+			if left[k.table+"\x00"+k.id] {
+				next = append(next, k)
+			}
+		}
+		progressed := len(next) < len(pending)
+		pending = next
+		if ok, err := r.wait(ctx, progressed); !ok {
+			return found, pending, err
+		}
+	}
+}
+
+// retrier paces the retries of a batch's unprocessed keys or items: jittered
+// exponential delays (the one internal/backoff) that grow with every retry
+// and honour the context. It gives up after policy.MaxRetries consecutive
+// retries that made no progress.
+type retrier struct {
+	policy  *core.RetryPolicy
+	retries int // retries sent so far
+	stalls  int // consecutive retries without progress
+	sent    bool
+}
+
+// wait is called after a response that left work unprocessed; progressed
+// says whether it processed anything. It sleeps before the next retry and
+// reports false when the retries have run out (err is the context's error
+// when it ended the wait).
+func (r *retrier) wait(ctx context.Context, progressed bool) (bool, error) {
+	if r.sent {
+		if progressed {
+			r.stalls = 0
+		} else {
+			r.stalls++
+		}
+	}
+	if r.stalls >= r.policy.MaxRetries {
+		return false, nil
+	}
+	if err := backoff.Sleep(ctx, r.policy, min(r.retries, 16)); err != nil {
+		return false, err
+	}
+	r.retries++
+	r.sent = true
+	return true, nil
+}
+
+// runBounded calls fn(0..n-1) with at most limit calls running at once and
+// returns when all have returned.
+func runBounded(n, limit int, fn func(i int)) {
+	if limit < 1 {
+		limit = 1
+	}
+	if limit == 1 || n == 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, limit)
+	for i := 0; i < n; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			fn(i)
+		}(i)
+	}
+	wg.Wait()
+}
+
+func chunk[T any](s []T, size int) [][]T {
+	out := make([][]T, 0, (len(s)+size-1)/size)
+	for len(s) > size {
+		out = append(out, s[:size:size])
+		s = s[size:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+// batchKey is one key given to BatchGet or BatchDelete.
+type batchKey struct {
+	index int // position in the caller's keys
+	value any // as the caller gave it
+	table string
+	key   map[string]types.AttributeValue
+	id    string // keyID of key
+}
+
+// batchKeys encodes and validates keys; nothing is sent when one is bad.
+func (q *query) batchKeys(op string, keys []any) ([]batchKey, error) {
+	if q.err != nil {
+		return nil, q.err
+	}
+	out := make([]batchKey, len(keys))
+	for i, k := range keys {
+		table, key, err := q.keyFromValue(op, k)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: key %d: %w", op, q.model.Name(), i, err)
+		}
+		out[i] = batchKey{index: i, value: k, table: table, key: key, id: keyID(q.model, key)}
+	}
+	return out, nil
+}
+
+// keyFromValue encodes one key: a core.KeyPair, a value of the model (or a
+// pointer to one) with its key fields set, or a scalar partition key. It
+// returns the table the key belongs to (a model value may name its own).
+func (q *query) keyFromValue(op string, k any) (string, map[string]types.AttributeValue, error) {
+	m := q.model
+	var pk, sk any
+	switch kv := k.(type) {
+	case core.KeyPair:
+		pk, sk = kv.PartitionKey, kv.SortKey
+	case *core.KeyPair:
+		if kv == nil {
+			return "", nil, fmt.Errorf("%w: nil *core.KeyPair", core.ErrValidation)
+		}
+		pk, sk = kv.PartitionKey, kv.SortKey
+	default:
+		v := reflect.ValueOf(k)
+		if v.IsValid() && (v.Type() == m.Type || v.Type().Kind() == reflect.Pointer && v.Type().Elem() == m.Type) {
+			if v.Kind() == reflect.Pointer && v.IsNil() {
+				return "", nil, fmt.Errorf("%w: nil *%s", core.ErrValidation, m.Name())
+			}
+			c := *q
+			c.item = reflect.Indirect(v)
+			key, err := c.key(op)
+			return c.table(), key, err
+		}
+		if m.SK != nil {
+			return "", nil, fmt.Errorf("%w: %s has a sort key (%s), so a key must be core.NewKeyPair(%s, %s) or a %s value, not %T",
+				core.ErrValidation, m.Name(), m.SK.GoName, m.PK.GoName, m.SK.GoName, m.Name(), k)
+		}
+		pk = k
+	}
+	key := make(map[string]types.AttributeValue, 2)
+	if err := q.encodeKeyPart(key, op, true, pk); err != nil {
+		return "", nil, err
+	}
+	if m.SK != nil {
+		if err := q.encodeKeyPart(key, op, false, sk); err != nil {
+			return "", nil, err
+		}
+	} else if sk != nil {
+		return "", nil, fmt.Errorf("%w: %s has no sort key, but the KeyPair gives one (%v)", core.ErrValidation, m.Name(), sk)
+	}
+	return q.table(), key, nil
+}
+
+func (q *query) encodeKeyPart(key map[string]types.AttributeValue, op string, partition bool, v any) error {
+	f := q.model.PK
+	if !partition {
+		f = q.model.SK
+	}
+	av, err := q.codec.EncodeAttrValue(f.Attr, v)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", f.GoName, q.model.Name(), err)
+	}
+	if err := checkKeyValue(q.model, f, av, op); err != nil {
+		return err
+	}
+	switch av.(type) {
+	case *types.AttributeValueMemberS, *types.AttributeValueMemberN, *types.AttributeValueMemberB:
+	default:
+		return fmt.Errorf("%w: %s %s: %T is not a key value for %s (a string, number or binary)", core.ErrValidation, op, q.model.Name(), v, f.GoName)
+	}
+	key[f.Attr] = av
+	return nil
+}
+
+// keyID identifies an item of m by its key attributes: equal keys give
+// equal ids whatever their spelling (numbers are normalised), so that
+// responses match requests and duplicates are found.
+func keyID(m *model.Model, item map[string]types.AttributeValue) string {
+	var sb strings.Builder
+	for i, attr := range keyAttrs(m) {
+		if i > 0 {
+			sb.WriteByte(0)
+		}
+		switch v := item[attr].(type) {
+		case *types.AttributeValueMemberS:
+			sb.WriteString("S")
+			sb.WriteString(v.Value)
+		case *types.AttributeValueMemberN:
+			sb.WriteString("N")
+			sb.WriteString(normNumber(v.Value))
+		case *types.AttributeValueMemberB:
+			sb.WriteString("B")
+			sb.Write(v.Value)
+		default:
+			sb.WriteString("?")
+		}
+	}
+	return sb.String()
+}
+
+// normNumber gives a canonical spelling of a DynamoDB number, so that 1,
+// 1.0 and 10e-1 are the same key.
+func normNumber(s string) string {
+	digits := strings.TrimPrefix(s, "-")
+	if s == "0" || digits != "" && digits[0] != '0' && strings.Trim(digits, "0123456789") == "" {
+		return s
+	}
+	if r, ok := new(big.Rat).SetString(s); ok {
+		return r.RatString()
+	}
+	return s
+}
+
+// describeKey formats key for error messages: Model{pk=..., sk=...}.
+func describeKey(m *model.Model, key map[string]types.AttributeValue) string {
+	return (&writeOp{model: m, key: key}).describe()
+}
+
+// batchGet is dynamorm's core.BatchGetBuilder.
+type batchGet struct {
+	q    *query
+	keys []any
+	opts core.BatchGetOptions
+	err  error
+}
+
+var _ core.BatchGetBuilder = (*batchGet)(nil)
+
+// BatchGetBuilder starts a fluent batch read: chunks of 100 run one after
+// another unless Parallel is called; see BatchGetWithOptions.
+func (q *query) BatchGetBuilder() core.BatchGetBuilder {
+	return &batchGet{q: q}
+}
+
+func (b *batchGet) fail(err error) *batchGet {
+	if b.err == nil {
+		b.err = err
+	}
+	return b
+}
+
+// Keys sets the keys to read (scalars, models or core.KeyPairs).
+func (b *batchGet) Keys(keys []any) core.BatchGetBuilder {
+	b.keys = keys
+	return b
+}
+
+// ChunkSize sets the keys per request, 1 to 100.
+func (b *batchGet) ChunkSize(n int) core.BatchGetBuilder {
+	if n < 1 || n > MaxBatchGetItems {
+		return b.fail(fmt.Errorf("%w: BatchGetBuilder.ChunkSize(%d): must be between 1 and %d", core.ErrValidation, n, MaxBatchGetItems))
+	}
+	b.opts.ChunkSize = n
+	return b
+}
+
+// ConsistentRead asks for strongly consistent reads.
+func (b *batchGet) ConsistentRead() core.BatchGetBuilder {
+	b.opts.ConsistentRead = true
+	return b
+}
+
+// Parallel runs up to maxConcurrency chunks at once (0: 4).
+func (b *batchGet) Parallel(maxConcurrency int) core.BatchGetBuilder {
+	if maxConcurrency < 0 {
+		return b.fail(fmt.Errorf("%w: BatchGetBuilder.Parallel(%d): must not be negative", core.ErrValidation, maxConcurrency))
+	}
+	b.opts.Parallel = true
+	b.opts.MaxConcurrency = maxConcurrency
+	return b
+}
+
+// WithRetry sets the retry policy for unprocessed keys.
+func (b *batchGet) WithRetry(policy *core.RetryPolicy) core.BatchGetBuilder {
+	b.opts.RetryPolicy = policy
+	return b
+}
+
+// Select reads only the named fields (the keys are always read).
+func (b *batchGet) Select(fields ...string) core.BatchGetBuilder {
+	b.opts.ProjectionFields = append(b.opts.ProjectionFields, fields...)
+	return b
+}
+
+// OnProgress registers a progress callback.
+func (b *batchGet) OnProgress(fn func(retrieved, total int)) core.BatchGetBuilder {
+	b.opts.ProgressCallback = fn
+	return b
+}
+
+// Execute reads the items into dest, a pointer to a slice, in key order.
+func (b *batchGet) Execute(dest any) error {
+	if b.err != nil {
+		return b.err
+	}
+	opts := b.opts
+	return b.q.BatchGetWithOptions(b.keys, dest, &opts)
+}
