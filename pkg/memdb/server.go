@@ -111,7 +111,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, aerr)
 		return
 	}
-	buf, jerr := json.Marshal(out)
+	buf, jerr := appendJSON(make([]byte, 0, 256), out)
 	if jerr != nil {
 		s.writeError(w, &apiError{status: 500, code: "InternalServerError", msg: jerr.Error()})
 		return

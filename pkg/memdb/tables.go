@@ -2,7 +2,6 @@ package memdb
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -65,7 +64,16 @@ type table struct {
 	tableClass string
 }
 
-var tableNameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
+// validName checks DynamoDB's table and index name pattern [a-zA-Z0-9_.-]+.
+func validName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return name != ""
+}
 
 func checkTableName(name, field string) *apiError {
 	switch {
@@ -75,7 +83,7 @@ func checkTableName(name, field string) *apiError {
 		return validationf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to 3", name, field)
 	case len(name) > 255:
 		return validationf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to 255", name, field)
-	case !tableNameRE.MatchString(name):
+	case !validName(name):
 		return validationf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+", name, field)
 	}
 	return nil
@@ -243,7 +251,7 @@ func (s *Server) createTable(body []byte) (any, *apiError) {
 }
 
 func newIndex(ii indexInput, global bool, t *table, defs map[string]string) (*index, *apiError) {
-	if len(ii.IndexName) < 3 || len(ii.IndexName) > 255 || !tableNameRE.MatchString(ii.IndexName) {
+	if len(ii.IndexName) < 3 || len(ii.IndexName) > 255 || !validName(ii.IndexName) {
 		return nil, validationf("1 validation error detected: Value '%s' at 'indexName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+", ii.IndexName)
 	}
 	ks, err := parseKeySchema(ii.KeySchema, defs, "KeySchema")
