@@ -160,11 +160,12 @@ func (s *Server) batchWriteItem(body []byte) (any, *apiError) {
 		for _, r := range in.RequestItems[name] {
 			var w *preparedWrite
 			var err *apiError
+			metrics := in.ReturnItemCollectionMetrics
 			switch {
 			case r.PutRequest != nil && r.DeleteRequest == nil:
-				w, err = s.prepareWrite(wPut, &writeInput{TableName: name, Item: r.PutRequest.Item})
+				w, err = s.prepareWrite(wPut, &writeInput{TableName: name, Item: r.PutRequest.Item, ReturnItemCollectionMetrics: metrics})
 			case r.DeleteRequest != nil && r.PutRequest == nil:
-				w, err = s.prepareWrite(wDelete, &writeInput{TableName: name, Key: r.DeleteRequest.Key})
+				w, err = s.prepareWrite(wDelete, &writeInput{TableName: name, Key: r.DeleteRequest.Key, ReturnItemCollectionMetrics: metrics})
 			default:
 				return nil, validationf("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
 			}

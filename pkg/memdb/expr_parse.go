@@ -140,6 +140,9 @@ func newParser(ctx *exprCtx, kind, src string) (*parser, *apiError) {
 	if strings.TrimSpace(src) == "" {
 		return nil, validationf("Invalid %s: The expression can not be empty;", kind)
 	}
+	if len(src) > 4096 {
+		return nil, validationf("Invalid %s: Expression size has exceeded the maximum allowed size; expression size: %d", kind, len(src))
+	}
 	toks, bad := lex(src)
 	p := &parser{ctx: ctx, kind: kind, src: src, toks: toks}
 	if bad >= 0 {

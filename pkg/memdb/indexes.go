@@ -23,6 +23,18 @@ func pkString(hv, rv *value) string {
 	return itoa(len(k)) + ":" + k + rv.keyString()
 }
 
+// keySizeErr enforces DynamoDB's key size limits (2048 bytes for a partition
+// key, 1024 for a sort key).
+func keySizeErr(pos int, v *value) *apiError {
+	if pos == 0 && len(v.s) > 2048 {
+		return itemErr(invalidParam("Size of hashkey has exceeded the maximum size limit of2048 bytes"))
+	}
+	if pos == 1 && len(v.s) > 1024 {
+		return itemErr(invalidParam("Aggregated size of all range keys has exceeded the size limit of 1024 bytes"))
+	}
+	return nil
+}
+
 func emptyKeyErr(name string, v *value) *apiError {
 	kind := "string"
 	if v.t == tB {
@@ -73,6 +85,9 @@ func (t *table) keyFromItem(it item) (string, *value, *value, *apiError) {
 		}
 		if (v.t == tS || v.t == tB) && v.s == "" {
 			return "", nil, nil, itemErr(emptyKeyErr(name, v))
+		}
+		if err := keySizeErr(i, v); err != nil {
+			return "", nil, nil, err
 		}
 		vals[i] = v
 	}

@@ -65,6 +65,15 @@ func checkExprParams(names map[string]string, values wireItem, anyExpr bool, nul
 	return nil
 }
 
+// itemCollectionMetrics: memdb does not compute item collection metrics, which
+// DynamoDB returns only for tables with local secondary indexes.
+func itemCollectionMetrics(mode string, t *table) *apiError {
+	if mode == "SIZE" && len(t.lsis) > 0 {
+		return outOfScope("ReturnItemCollectionMetrics SIZE on tables with local secondary indexes")
+	}
+	return nil
+}
+
 func legacy(raw json.RawMessage, name string) *apiError {
 	if len(raw) > 0 && string(raw) != "null" {
 		return outOfScope("the legacy parameter " + name + " (use expressions)")
@@ -106,6 +115,9 @@ func (s *Server) prepareWrite(kind writeKind, in *writeInput) (*preparedWrite, *
 		return nil, validationf("1 validation error detected: Value '%s' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]", in.ReturnValuesOnConditionCheckFailure)
 	}
 	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	if err := itemCollectionMetrics(in.ReturnItemCollectionMetrics, t); err != nil {
 		return nil, err
 	}
 	nullMsg := "ConditionExpression is null"

@@ -124,6 +124,9 @@ func (s *Server) dispatch(method, target string, body []byte) (any, *apiError) {
 		return nil, &apiError{status: 400, code: "UnknownOperationException", msg: ""}
 	}
 	op, ok := strings.CutPrefix(target, "DynamoDB_20120810.")
+	if !ok && strings.HasPrefix(target, "DynamoDBStreams_20120810.") {
+		return nil, outOfScope("DynamoDB Streams (" + strings.TrimPrefix(target, "DynamoDBStreams_20120810.") + ")")
+	}
 	if !ok {
 		return nil, &apiError{status: 400, code: "UnknownOperationException", msg: ""}
 	}

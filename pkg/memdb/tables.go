@@ -382,7 +382,10 @@ func (s *Server) listTables(body []byte) (any, *apiError) {
 	}
 	limit := 100
 	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 100 {
+		if *in.Limit < 1 {
+			return nil, validationf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1", *in.Limit)
+		}
+		if *in.Limit > 100 {
 			return nil, validationf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100", *in.Limit)
 		}
 		limit = *in.Limit

@@ -92,6 +92,9 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 			}
 			w, err = s.prepareWrite(wUpdate, m.Update)
 		}
+		if err == nil {
+			err = itemCollectionMetrics(in.ReturnItemCollectionMetrics, w.t)
+		}
 		if err != nil && err.itemLevel {
 			prepErrs[i] = err
 			continue

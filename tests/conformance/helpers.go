@@ -107,7 +107,7 @@ func queryPK(name, tbl string, pk AV) Step {
 func Scenarios() []Scenario {
 	var all []Scenario
 	for _, f := range []func() []Scenario{tableScenarios, typeScenarios, numberScenarios, expressionScenarios,
-		updateScenarios, queryScenarios, indexScenarios, batchScenarios, transactionScenarios, capacityScenarios} {
+		updateScenarios, queryScenarios, indexScenarios, batchScenarios, transactionScenarios, capacityScenarios, limitScenarios} {
 		all = append(all, f()...)
 	}
 	return all
