@@ -58,8 +58,30 @@ export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}"
 export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
 
 t2=$SECONDS
-echo "==> go test -race -count=1 $* ${extra[*]}" >&2
+echo "==> go test -race -count=1 $* ${extra[*]}  [integration tests on DynamoDB Local]" >&2
 status=0
-go test -race -count=1 "$@" "${extra[@]}" || status=$?
-echo "==> go test exit status $status ($((SECONDS - t2))s; total $((SECONDS - t0))s)" >&2
+DYNAMORM_TEST_BACKEND=local go test -race -count=1 "$@" "${extra[@]}" || status=$?
+echo "==> go test exit status $status ($((SECONDS - t2))s)" >&2
+
+# The integration tests again, on the in-process memdb backend, so that both
+# backends stay faithful to the same suite. Only when ./tests is among the
+# packages run; the flags are the same.
+flags=()
+run_memdb=false
+for arg in "$@" "${extra[@]}"; do
+	case "$arg" in
+	./... | ./tests | ./tests/... | "$MODULE"/... | "$MODULE"/tests | "$MODULE"/tests/...) run_memdb=true ;;
+	. | ./* | ../* | "$MODULE" | "$MODULE"/*) ;;
+	*) flags+=("$arg") ;;
+	esac
+done
+if $run_memdb; then
+	t3=$SECONDS
+	echo "==> go test -race -count=1 ${flags[*]} ./tests/...  [integration tests on memdb]" >&2
+	memdb_status=0
+	DYNAMORM_TEST_BACKEND=memdb go test -race -count=1 "${flags[@]}" ./tests/... || memdb_status=$?
+	echo "==> go test (memdb) exit status $memdb_status ($((SECONDS - t3))s)" >&2
+	((status != 0)) || status=$memdb_status
+fi
+echo "==> total $((SECONDS - t0))s" >&2
 exit "$status"

@@ -1,11 +1,16 @@
-// Package testenv connects dynamorm's integration tests to DynamoDB Local.
+// Package testenv connects dynamorm's integration tests to a
+// DynamoDB-compatible server: DynamoDB Local, or memdb in process.
 //
-// scripts/test.sh starts a private DynamoDB Local and exports its address as
-// DYNAMORM_TEST_ENDPOINT (and AWS_ENDPOINT_URL_DYNAMODB). Tests call Client
-// or Endpoint; when no server is configured or it does not answer, the test
-// is skipped with a hint to run ./scripts/test.sh, except in CI (CI=true),
+// The backend is chosen by DYNAMORM_TEST_BACKEND: "local" for DynamoDB Local
+// at DYNAMORM_TEST_ENDPOINT (or AWS_ENDPOINT_URL_DYNAMODB), "memdb" for a
+// fresh in-process memdb server per test binary. Unset, it is "local" when an
+// endpoint is set and "memdb" otherwise, so `go test ./...` works with no
+// setup. scripts/test.sh starts a private DynamoDB Local, runs the suite on
+// it, and runs ./tests/... again on memdb.
+//
+// With the local backend, when the server does not answer, the test is
+// skipped with a hint to run ./scripts/test.sh, except in CI (CI=true),
 // where a missing server fails the test: CI never skips silently.
-//
 // Reachability is probed once per test binary, not once per test.
 package testenv
 
@@ -28,6 +33,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/pkg/memdb"
 )
 
 // EndpointEnv is the environment variable naming the DynamoDB Local endpoint
@@ -37,6 +44,15 @@ const EndpointEnv = "DYNAMORM_TEST_ENDPOINT"
 // FallbackEndpointEnv is read when EndpointEnv is unset; it is the standard
 // AWS SDK variable for a DynamoDB endpoint override.
 const FallbackEndpointEnv = "AWS_ENDPOINT_URL_DYNAMODB"
+
+// BackendEnv chooses the backend: "local" or "memdb".
+const BackendEnv = "DYNAMORM_TEST_BACKEND"
+
+// The backends.
+const (
+	BackendLocal = "local"
+	BackendMemDB = "memdb"
+)
 
 // Region is the AWS region the test client uses.
 const Region = "us-east-1"
@@ -49,6 +65,7 @@ var (
 	// Set by probe.
 	sharedClient   *dynamodb.Client
 	sharedEndpoint string
+	backend        string
 	// unavailable says why there is no server (skip locally, fail in CI).
 	unavailable error
 	// configErr is a broken client configuration: always a failure.
@@ -65,6 +82,21 @@ func probe() {
 	endpoint := os.Getenv(EndpointEnv)
 	if endpoint == "" {
 		endpoint = os.Getenv(FallbackEndpointEnv)
+	}
+	switch backend = os.Getenv(BackendEnv); backend {
+	case "":
+		backend = BackendLocal
+		if endpoint == "" {
+			backend = BackendMemDB
+		}
+	case BackendLocal, BackendMemDB:
+	default:
+		configErr = fmt.Errorf("%s=%q: use %q or %q", BackendEnv, backend, BackendLocal, BackendMemDB)
+		return
+	}
+	if backend == BackendMemDB {
+		sharedClient = memdb.New().Client()
+		return
 	}
 	if endpoint == "" {
 		unavailable = fmt.Errorf("no DynamoDB Local endpoint configured (%s and %s are unset)", EndpointEnv, FallbackEndpointEnv)
@@ -127,6 +159,13 @@ func Client(t testing.TB) *dynamodb.Client {
 	t.Helper()
 	ensure(t)
 	return sharedClient
+}
+
+// Backend returns the backend the tests run on: BackendLocal or BackendMemDB.
+func Backend(t testing.TB) string {
+	t.Helper()
+	ensure(t)
+	return backend
 }
 
 // Endpoint returns the URL of DynamoDB Local, e.g. "http://127.0.0.1:8000".
