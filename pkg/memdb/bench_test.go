@@ -134,3 +134,27 @@ func BenchmarkSDKFloor(b *testing.B) {
 		return err
 	})
 }
+
+// BenchmarkHandle is memdb's own share of a call: the JSON request in, the
+// JSON response out, without the SDK.
+func BenchmarkHandle(b *testing.B) {
+	srv := New()
+	newTable(b, srv.Client(), "hhh")
+	put := []byte(`{"TableName":"hhh","Item":{"pk":{"S":"q"},"sk":{"N":"3"},"name":{"S":"Ada Lovelace"},"email":{"S":"ada@example.com"},"age":{"N":"36"},"active":{"BOOL":true},"tags":{"SS":["math","engines"]}}}`)
+	srv.handle("POST", "DynamoDB_20120810.PutItem", put)
+	for _, c := range []struct{ name, op, body string }{
+		{"PutItem", "PutItem", string(put)},
+		{"GetItem", "GetItem", `{"TableName":"hhh","Key":{"pk":{"S":"q"},"sk":{"N":"3"}}}`},
+		{"Query", "Query", `{"TableName":"hhh","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"q"}}}`},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			body := []byte(c.body)
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if st, out := srv.handle("POST", "DynamoDB_20120810."+c.op, body); st != 200 {
+					b.Fatal(string(out))
+				}
+			}
+		})
+	}
+}

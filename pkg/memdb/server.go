@@ -102,21 +102,40 @@ var outOfScopeOps = map[string]string{
 // ServeHTTP implements the DynamoDB JSON 1.0 protocol (POST, X-Amz-Target header).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
+	status, out := 400, []byte(nil)
 	if err != nil {
-		s.writeError(w, serializationErr("cannot read request body"))
-		return
+		status, out = s.errorBody(serializationErr("cannot read request body"))
+	} else {
+		status, out = s.handle(r.Method, r.Header.Get("X-Amz-Target"), body)
 	}
-	out, aerr := s.dispatch(r.Method, r.Header.Get("X-Amz-Target"), body)
+	for k, v := range s.headers(out) {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(status)
+	w.Write(out)
+}
+
+// handle runs one request and returns the HTTP status and JSON body.
+func (s *Server) handle(method, target string, body []byte) (int, []byte) {
+	out, aerr := s.dispatch(method, target, body)
 	if aerr != nil {
-		s.writeError(w, aerr)
-		return
+		return s.errorBody(aerr)
 	}
 	buf, jerr := appendJSON(make([]byte, 0, 256), out)
 	if jerr != nil {
-		s.writeError(w, &apiError{status: 500, code: "InternalServerError", msg: jerr.Error()})
-		return
+		return s.errorBody(&apiError{status: 500, code: "InternalServerError", msg: jerr.Error()})
 	}
-	s.write(w, 200, buf)
+	return 200, buf
+}
+
+// headers are the response headers DynamoDB sends, including the CRC32 of the body.
+func (s *Server) headers(body []byte) http.Header {
+	return http.Header{
+		"Content-Type":     {"application/x-amz-json-1.0"},
+		"X-Amz-Crc32":      {strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10)},
+		"X-Amzn-Requestid": {"MEMDB" + strconv.FormatUint(s.reqID.Add(1), 10)},
+		"Content-Length":   {strconv.Itoa(len(body))},
+	}
 }
 
 func (s *Server) dispatch(method, target string, body []byte) (any, *apiError) {
@@ -143,17 +162,7 @@ func (s *Server) dispatch(method, target string, body []byte) (any, *apiError) {
 	return h(s, body)
 }
 
-func (s *Server) write(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/x-amz-json-1.0")
-	h.Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10))
-	h.Set("X-Amzn-Requestid", "MEMDB"+strconv.FormatUint(s.reqID.Add(1), 10))
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	w.Write(body)
-}
-
-func (s *Server) writeError(w http.ResponseWriter, e *apiError) {
+func (s *Server) errorBody(e *apiError) (int, []byte) {
 	m := map[string]any{"__type": e.wireType()}
 	if e.msg != "" || e.code != "UnknownOperationException" {
 		m["message"] = e.msg
@@ -161,8 +170,8 @@ func (s *Server) writeError(w http.ResponseWriter, e *apiError) {
 	for k, v := range e.extra {
 		m[k] = v
 	}
-	buf, _ := json.Marshal(m)
-	s.write(w, e.status, buf)
+	buf, _ := appendJSON(nil, m)
+	return e.status, buf
 }
 
 // decode unmarshals a request body, answering DynamoDB's SerializationException on bad JSON.
@@ -187,34 +196,33 @@ func (s *Server) describeLimits(body []byte) (any, *apiError) {
 // transport is an aws.HTTPClient that calls the Server directly, without a socket.
 type transport struct{ s *Server }
 
-type recorder struct {
-	header http.Header
-	code   int
-	buf    bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header         { return r.header }
-func (r *recorder) Write(b []byte) (int, error) { return r.buf.Write(b) }
-func (r *recorder) WriteHeader(code int)        { r.code = code }
-
 func (t transport) Do(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
-	rec := &recorder{header: make(http.Header, 5), code: 200}
-	if req.Body == nil {
-		req.Body = http.NoBody
+	var body []byte
+	if req.Body != nil {
+		var err error
+		if req.ContentLength > 0 {
+			body = make([]byte, req.ContentLength)
+			_, err = io.ReadFull(req.Body, body)
+		} else {
+			body, err = io.ReadAll(req.Body)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	t.s.ServeHTTP(rec, req)
+	status, out := t.s.handle(req.Method, req.Header.Get("X-Amz-Target"), body)
 	return &http.Response{
-		Status:        strconv.Itoa(rec.code) + " " + http.StatusText(rec.code),
-		StatusCode:    rec.code,
+		Status:        strconv.Itoa(status) + " " + http.StatusText(status),
+		StatusCode:    status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
-		Header:        rec.header,
-		Body:          io.NopCloser(bytes.NewReader(rec.buf.Bytes())),
-		ContentLength: int64(rec.buf.Len()),
+		Header:        t.s.headers(out),
+		Body:          io.NopCloser(bytes.NewReader(out)),
+		ContentLength: int64(len(out)),
 		Request:       req,
 	}, nil
 }
