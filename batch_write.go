@@ -115,7 +115,7 @@ type batchEntry struct {
 	value any
 	table string
 	id    string // keyID
-	key   string // describeKey, for errors
+	key   map[string]types.AttributeValue
 	req   types.WriteRequest
 	life  *lifecycle // put: the Go-value changes to undo when it is not written
 	err   error      // set when the entry was not written
@@ -286,7 +286,7 @@ func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes 
 			return fmt.Errorf("%s: item %d: %w", op, i, err)
 		}
 		entries = append(entries, &batchEntry{kind: "put", index: i, value: puts[i], table: w.table,
-			id: keyID(q.model, w.item), key: w.describe(), life: w.life,
+			id: keyID(q.model, w.item), key: w.item, life: w.life,
 			req: types.WriteRequest{PutRequest: &types.PutRequest{Item: w.item}}})
 	}
 	keys, err := q.batchKeys(op, deletes)
@@ -296,7 +296,7 @@ func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes 
 	}
 	for _, k := range keys {
 		entries = append(entries, &batchEntry{kind: "delete", index: k.index, value: k.value, table: k.table,
-			id: k.id, key: describeKey(q.model, k.key),
+			id: k.id, key: k.key,
 			req: types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k.key}}})
 	}
 	seen := make(map[string]*batchEntry, len(entries))
@@ -304,7 +304,7 @@ func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes 
 		if d, dup := seen[e.table+"\x00"+e.id]; dup {
 			undo()
 			return fmt.Errorf("%w: %s %s: %s %d and %s %d both write %s; DynamoDB rejects a batch that writes one item twice",
-				core.ErrValidation, op, q.model.Name(), d.kind, d.index, e.kind, e.index, e.key)
+				core.ErrValidation, op, q.model.Name(), d.kind, d.index, e.kind, e.index, describeKey(q.model, e.key))
 		}
 		seen[e.table+"\x00"+e.id] = e
 	}
@@ -364,7 +364,7 @@ func (q *query) sendBatch(op string, entries []*batchEntry, o core.BatchOptions)
 	for _, e := range entries {
 		if e.err != nil {
 			e.life.undo()
-			failures = append(failures, BatchFailure{Kind: e.kind, Index: e.index, Item: e.value, Key: e.key, Err: e.err})
+			failures = append(failures, BatchFailure{Kind: e.kind, Index: e.index, Item: e.value, Key: describeKey(q.model, e.key), Err: e.err})
 		}
 	}
 	if len(failures) == 0 {
