@@ -192,7 +192,10 @@ func fillStringMap(c *codec) {
 		if v.IsNil() {
 			return e.nullValue(), nil
 		}
-		src := v.Convert(stringMapType).Interface().(map[string]string)
+		if v.Type() != stringMapType {
+			v = v.Convert(stringMapType) // a named map type
+		}
+		src := v.Interface().(map[string]string)
 		m := make(map[string]types.AttributeValue, len(src))
 		for k, s := range src {
 			m[k] = e.str(s)

@@ -43,6 +43,11 @@ func (cp *compiler) setCodec(t reflect.Type) (*codec, error) {
 			return nil, nil
 		}
 		w := setWriter{elem: elem}
+		if elem.scalar == 'B' {
+			w.bins = make([][]byte, 0, n)
+		} else {
+			w.strs = make([]string, 0, n)
+		}
 		if isMap {
 			k := reflect.New(et).Elem()
 			it := v.MapRange()
