@@ -43,9 +43,9 @@ func benchItem() *benchOrder {
 		ID: "ord_01HQ3Z8K4N7V2R6T9W1X5Y0B3C", Customer: "cus_8842", Status: "shipped",
 		Amount: 129_990, Items: 3, Discount: 0.15, Paid: true,
 		Created: created, Updated: created.Add(36 * time.Hour),
-		Tags:    []string{"gift", "express", "priority"},
-		Meta:    map[string]string{"channel": "web", "campaign": "spring-sale", "locale": "de-DE"},
-		Ship:    benchAddress{Street: "Friedrichstraße 123", City: "Berlin", Zip: "10117"},
+		Tags: []string{"gift", "express", "priority"},
+		Meta: map[string]string{"channel": "web", "campaign": "spring-sale", "locale": "de-DE"},
+		Ship: benchAddress{Street: "Friedrichstraße 123", City: "Berlin", Zip: "10117"},
 		Lines: []benchLine{
 			{SKU: "SKU-1001", Qty: 1, Price: 49.99},
 			{SKU: "SKU-2002", Qty: 2, Price: 25.00},
