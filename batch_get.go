@@ -57,6 +57,9 @@ func (q *query) BatchGetWithOptions(keys []any, dest any, opts *core.BatchGetOpt
 	if err := q.checkDest(dest); err != nil {
 		return err
 	}
+	if q.tx != nil {
+		return fmt.Errorf("%w: reads are not part of a transaction; read through the DB before or after it, or use TransactGet", core.ErrValidation)
+	}
 	if err := q.db.checkOpen(); err != nil {
 		return err
 	}
