@@ -158,11 +158,32 @@ type readResult struct {
 // returned twice when resuming.
 func (q *query) collect(ctx context.Context, r *plan.Read, start map[string]types.AttributeValue, skip, want int) (readResult, error) {
 	var res readResult
+	var err error
+	res.next, res.scanned, err = q.walk(ctx, r, start, skip, want, func(items []map[string]types.AttributeValue) bool {
+		res.items = append(res.items, items...)
+		return true
+	})
+	return res, err
+}
+
+// walk is the read loop behind collect and the lazy iterators: it pages
+// through r from start and passes each page's matching items, minus the
+// first skip matches overall, to emit (which must not modify the slice). It
+// stops after skip+want matches (want 0: all), after the last page, or when
+// emit returns false, and sends no request after that. next is the key to
+// resume from: nil at the end, the key of the last item emitted when walk
+// stopped inside a page; it is meaningless when emit stopped the walk.
+func (q *query) walk(ctx context.Context, r *plan.Read, start map[string]types.AttributeValue, skip, want int,
+	emit func([]map[string]types.AttributeValue) bool) (next map[string]types.AttributeValue, scanned int, err error) {
 	need := skip + want
+	matched := 0
+	// Without a post-filter every item matches, so a page's items after the
+	// skip are passed on as a slice of the page, without copying.
+	postFilter := len(r.PostFilter) > 0
 	for {
 		var limit int32
 		if want > 0 {
-			remaining := need - len(res.items)
+			remaining := need - matched
 			if !r.Filtered() {
 				limit = int32(min(remaining, 1<<30))
 			} else {
@@ -173,27 +194,42 @@ func (q *query) collect(ctx context.Context, r *plan.Read, start map[string]type
 		}
 		pg, err := q.fetch(ctx, r, start, limit, false)
 		if err != nil {
-			return res, err
+			return nil, scanned, err
 		}
-		res.scanned += int(pg.scanned)
+		scanned += int(pg.scanned)
+		var kept []map[string]types.AttributeValue
+		from, done := -1, pg.last == nil
 		for i, item := range pg.items {
-			if !r.Keep(item) {
+			if postFilter && !r.Keep(item) {
 				continue
 			}
-			res.items = append(res.items, item)
-			if want > 0 && len(res.items) == need {
-				if i == len(pg.items)-1 {
-					res.next = pg.last
-				} else {
-					res.next = keyOf(item, r.KeyAttrs)
+			matched++
+			if matched <= skip {
+				continue
+			}
+			if postFilter {
+				kept = append(kept, item)
+			} else {
+				if from < 0 {
+					from = i
 				}
-				res.items = res.items[min(skip, len(res.items)):]
-				return res, nil
+				kept = pg.items[from : i+1]
+			}
+			if want > 0 && matched == need {
+				if i < len(pg.items)-1 {
+					next = keyOf(item, r.KeyAttrs)
+				} else {
+					next = pg.last
+				}
+				done = true
+				break
 			}
 		}
-		if pg.last == nil {
-			res.items = res.items[min(skip, len(res.items)):]
-			return res, nil
+		if len(kept) > 0 && !emit(kept) {
+			return nil, scanned, nil
+		}
+		if done {
+			return next, scanned, nil
 		}
 		start = pg.last
 	}
