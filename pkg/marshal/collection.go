@@ -33,12 +33,17 @@ func (cp *compiler) fillSlice(c *codec) error {
 			}
 			return mismatch(av, c.typ)
 		}
-		s := reflect.MakeSlice(c.typ, n, n)
-		if err := decodeSeq(elem, av, s); err != nil {
-			return err
+		// A new backing array, never the old one: decoding replaces the
+		// slice. (Grow on a nil slice allocates only the array, where
+		// MakeSlice would allocate a slice header as well.)
+		if n == 0 {
+			v.Set(reflect.MakeSlice(c.typ, 0, 0)) // empty, not nil
+			return nil
 		}
-		v.Set(s)
-		return nil
+		v.SetZero()
+		v.Grow(n)
+		v.SetLen(n)
+		return decodeSeq(elem, av, v)
 	}
 	return nil
 }

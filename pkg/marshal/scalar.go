@@ -90,6 +90,10 @@ func fillInt(c *codec) {
 			v.SetInt(i)
 			return nil
 		})
+	// Integers cannot fail to encode: skip the text step.
+	c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
+		return e.num(strconv.FormatInt(v.Int(), 10)), nil
+	}
 }
 
 func fillUint(c *codec) {
@@ -104,6 +108,9 @@ func fillUint(c *codec) {
 			v.SetUint(u)
 			return nil
 		})
+	c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
+		return e.num(strconv.FormatUint(v.Uint(), 10)), nil
+	}
 }
 
 func fillFloat(c *codec) {

@@ -36,35 +36,23 @@ func formatTime(t time.Time) (string, error) {
 		return "", fmt.Errorf("time %s is outside years 0000-9999, which the sortable text form cannot hold; use the unixtime option", t.Format(time.RFC3339Nano))
 	}
 	hour, minute, sec := t.Clock()
-	var buf [len(TimeLayout)]byte
-	b := buf[:0]
-	b = appendDigits(b, year, 4)
-	b = append(b, '-')
-	b = appendDigits(b, int(month), 2)
-	b = append(b, '-')
-	b = appendDigits(b, day, 2)
-	b = append(b, 'T')
-	b = appendDigits(b, hour, 2)
-	b = append(b, ':')
-	b = appendDigits(b, minute, 2)
-	b = append(b, ':')
-	b = appendDigits(b, sec, 2)
-	b = append(b, '.')
-	b = appendDigits(b, t.Nanosecond(), 9)
-	b = append(b, 'Z')
+	b := []byte(TimeLayout) // the separators are in place; digits go over the layout's
+	putDigits(b[0:4], year)
+	putDigits(b[5:7], int(month))
+	putDigits(b[8:10], day)
+	putDigits(b[11:13], hour)
+	putDigits(b[14:16], minute)
+	putDigits(b[17:19], sec)
+	putDigits(b[20:29], t.Nanosecond())
 	return string(b), nil
 }
 
-func appendDigits(b []byte, n, width int) []byte {
-	start := len(b)
-	for range width {
-		b = append(b, '0')
-	}
-	for i := len(b) - 1; i >= start && n > 0; i-- {
+// putDigits writes n, zero-padded, over all of b.
+func putDigits(b []byte, n int) {
+	for i := len(b) - 1; i >= 0; i-- {
 		b[i] = byte('0' + n%10)
 		n /= 10
 	}
-	return b
 }
 
 // parseTime reads a stored time: any RFC 3339 text (TimeLayout is one), or
