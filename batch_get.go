@@ -263,6 +263,10 @@ func (q *query) getChunk(ctx context.Context, keys []batchKey, proj getProjectio
 				next = append(next, k)
 			}
 		}
+		if len(next) == 0 {
+			// Only keys this chunk did not send came back: nothing is left.
+			return found, nil, nil
+		}
 		progressed := len(next) < len(pending)
 		pending = next
 		if ok, err := r.wait(ctx, progressed); !ok {

@@ -426,6 +426,10 @@ func (q *query) writeChunk(op string, entries []*batchEntry, policy *core.RetryP
 				next = append(next, e)
 			}
 		}
+		if len(next) == 0 {
+			// Only keys this chunk did not send came back: nothing is left.
+			return nil
+		}
 		progressed := len(next) < len(pending)
 		pending = next
 		if ok, err := r.wait(q.ctx, progressed); !ok {
