@@ -45,9 +45,10 @@
 //
 // omitempty leaves out empty strings, slices and maps, nil pointers and
 // interfaces, zero numbers, false, zero times, and zero structs. Keys of
-// secondary indexes that are not table keys are left out when empty (so
-// sparse indexes work and no index key is ever ""), and so are zero ttl
-// fields. Decoding an item leaves the fields whose attributes are absent
+// secondary indexes that are not table keys are left out when DynamoDB
+// could not index them: string and binary keys when empty (even through
+// pointers), number keys only when nil, since 0 is a valid key. So sparse
+// indexes work and no index key is ever "". Zero ttl fields are left out. Decoding an item leaves the fields whose attributes are absent
 // untouched and ignores attributes without a field; slices and maps are
 // replaced, not merged.
 //

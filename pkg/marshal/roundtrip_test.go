@@ -125,12 +125,14 @@ func TestEmptyAndAbsent(t *testing.T) {
 		Expires time.Time  `dynamorm:"ttl"`
 		Opt     *int       `dynamorm:"omitempty"`
 		OptT    *time.Time `dynamorm:"omitempty,unixtime"`
+		Rank    *int       `dynamorm:"index:by-rank,pk"`
+		Score   int        `dynamorm:"index:by-rank,sk"`
 		*Extra
 	}
 	item, err := Marshal(Sparse{GSI: ptr("")})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]types.AttributeValue{"ID": &avS{Value: ""}}, item,
-		"table keys are always written; empty index keys, zero ttl, nil omitempty and nil embedded pointers are not")
+	assert.Equal(t, map[string]types.AttributeValue{"ID": &avS{Value: ""}, "Score": &avN{Value: "0"}}, item,
+		"table keys and number index keys are written; empty string index keys, nil index keys, zero ttl, nil omitempty and nil embedded pointers are not")
 
 	exp := time.Unix(1800000000, 0).UTC()
 	item, err = Marshal(Sparse{ID: "a", GSI: ptr("g"), LSI: "l", Expires: exp, OptT: &exp, Extra: &Extra{}})
