@@ -1,14 +1,26 @@
 package conformance
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
+// runID makes idempotency tokens unique to this process: a server keeps a
+// token for minutes, so a fixed token would make a second run on the same
+// DynamoDB Local see a replay of the first run's transaction.
+var runID = func() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}()
+
 func tw(name string, token string, items ...types.TransactWriteItem) Step {
 	in := &dynamodb.TransactWriteItemsInput{TransactItems: items}
 	if token != "" {
-		in.ClientRequestToken = str(token)
+		in.ClientRequestToken = str(token + "-" + runID)
 	}
 	return call(name, (*dynamodb.Client).TransactWriteItems, in)
 }
