@@ -225,11 +225,19 @@ func emptyFunc(t reflect.Type) func(reflect.Value) bool {
 	if t == timeType {
 		return func(v reflect.Value) bool { return timeOf(v).IsZero() }
 	}
-	if m, ok := t.MethodByName("IsZero"); ok && m.Type.NumIn() == 1 && m.Type.NumOut() == 1 && m.Type.Out(0).Kind() == reflect.Bool {
-		return func(v reflect.Value) bool { return v.Method(m.Index).Call(nil)[0].Bool() }
+	// An interface assertion, not reflect.Value.Method: a call of Method
+	// with a computed index makes the linker keep every exported method of
+	// every type in the program, which grows a Lambda binary by megabytes.
+	if t.Implements(isZeroerType) {
+		return func(v reflect.Value) bool { return v.Interface().(isZeroer).IsZero() }
 	}
 	return func(v reflect.Value) bool { return v.IsZero() }
 }
+
+// isZeroer is the omitempty test of types such as time.Time.
+type isZeroer interface{ IsZero() bool }
+
+var isZeroerType = reflect.TypeFor[isZeroer]()
 
 // addressable returns v itself when it is addressable, or an addressable
 // copy, so that pointer-receiver methods can be called.
