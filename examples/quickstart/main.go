@@ -26,9 +26,9 @@ import (
 // User is the README's model, with a global secondary index on Team, a
 // balance and an optimistic-lock version.
 type User struct {
-	ID        string `dynamorm:"pk" json:"id"`                   // partition key
-	Email     string `dynamorm:"sk" json:"email"`                // sort key
-	Name      string `json:"name"`                               // a plain attribute
+	ID        string `dynamorm:"pk" json:"id"`                    // partition key
+	Email     string `dynamorm:"sk" json:"email"`                 // sort key
+	Name      string `json:"name"`                                // a plain attribute
 	Team      string `dynamorm:"index:team-index,pk" json:"team"` // GSI partition key
 	Balance   int64  `json:"balance"`
 	Version   int64  `dynamorm:"version" json:"version"`       // bumped on every write
