@@ -11,6 +11,7 @@ import (
 	"errors"
 	"math/big"
 	"net"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -22,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dynamorm/dynamorm/pkg/memdb"
 )
 
 type lambdaUser struct {
@@ -152,6 +155,57 @@ func TestLambdaInitConcurrent(t *testing.T) {
 	}
 	handlers.Wait()
 	assert.Positive(t, server.conns.Load(), "requests reach AWS_ENDPOINT_URL_DYNAMODB")
+}
+
+// The reference README's Lambda handler, as written, run through the real
+// SDK HTTP stack against an in-process DynamoDB (memdb) named by
+// AWS_ENDPOINT_URL_DYNAMODB, as DynamoDB Local would be.
+func TestReadmeLambdaHandler(t *testing.T) {
+	server := httptest.NewServer(memdb.New())
+	defer server.Close()
+	lambdaEnv(t, server.URL)
+	saved := defaultLambda
+	defaultLambda = newTestLambdaState()
+	t.Cleanup(func() { defaultLambda = saved })
+
+	type Payment struct {
+		ID     string `dynamorm:"pk" json:"id"`
+		Amount int64  `json:"amount"`
+	}
+	type PaymentEvent struct {
+		PaymentID string
+		Amount    int64
+	}
+
+	var db *LambdaDB
+	initFn := func() { // the README's init()
+		var err error
+		db, err = NewLambdaOptimized()
+		if err != nil {
+			panic(err)
+		}
+	}
+	handler := func(ctx context.Context, event PaymentEvent) error {
+		payment := &Payment{
+			ID:     event.PaymentID,
+			Amount: event.Amount,
+		}
+		return db.Model(payment).Create()
+	}
+
+	initFn()
+	require.NoError(t, db.CreateTable(&Payment{}))
+	for _, e := range []PaymentEvent{{"p1", 1250}, {"p2", 99}} {
+		require.NoError(t, handler(context.Background(), e))
+	}
+	assert.ErrorIs(t, handler(context.Background(), PaymentEvent{"p1", 1}), ErrConditionFailed)
+
+	var got Payment
+	require.NoError(t, db.Model(&Payment{ID: "p1"}).First(&got))
+	assert.Equal(t, Payment{ID: "p1", Amount: 1250}, got)
+	n, err := db.Model(&Payment{}).Count()
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, n)
 }
 
 // Init makes no network call: it succeeds quickly even when the endpoint
