@@ -30,39 +30,27 @@ func (q *query) initCapacity() {
 	}
 }
 
-// collectors are the places a request's capacity is added to: the query's
-// own total, the DB handle's collector and the context's.
-func (q *query) collectors() []*core.CapacityCollector {
-	q.initCapacity()
-	cs := []*core.CapacityCollector{q.capacity}
-	if q.db.collector != nil {
-		cs = append(cs, q.db.collector)
-	}
-	if c, ok := q.ctx.Value(capacityKey{}).(*core.CapacityCollector); ok && c != nil {
-		cs = append(cs, c)
-	}
-	return cs
-}
-
 func (q *query) recordRead(ccs ...*types.ConsumedCapacity) { q.record(false, ccs) }
 
 func (q *query) recordWrite(ccs ...*types.ConsumedCapacity) { q.record(true, ccs) }
 
+// record adds what a request consumed to the query's own total, the DB
+// handle's collector and the context's.
 func (q *query) record(write bool, ccs []*types.ConsumedCapacity) {
-	vals := make([]types.ConsumedCapacity, 0, len(ccs))
+	ctxCollector, _ := q.ctx.Value(capacityKey{}).(*core.CapacityCollector)
 	for _, cc := range ccs {
-		if cc != nil {
-			vals = append(vals, *cc)
+		if cc == nil {
+			continue
 		}
-	}
-	if len(vals) == 0 {
-		return
-	}
-	for _, c := range q.collectors() {
-		if write {
-			c.RecordWrite(vals...)
-		} else {
-			c.RecordRead(vals...)
+		q.initCapacity()
+		for _, c := range [...]*core.CapacityCollector{q.capacity, q.db.collector, ctxCollector} {
+			switch {
+			case c == nil:
+			case write:
+				c.RecordWrite(*cc)
+			default:
+				c.RecordRead(*cc)
+			}
 		}
 	}
 }
