@@ -32,7 +32,7 @@ func (b *Builder) Name(attr string) string {
 		b.names = make(map[string]string, 4)
 		b.byName = make(map[string]string, 4)
 	}
-	ph := "#n" + strconv.Itoa(len(b.names))
+	ph := placeholder(&namePlaceholders, "#n", len(b.names))
 	b.names[ph] = attr
 	b.byName[attr] = ph
 	return ph
@@ -60,9 +60,27 @@ func (b *Builder) Value(av types.AttributeValue) string {
 	if b.values == nil {
 		b.values = make(map[string]types.AttributeValue, 4)
 	}
-	ph := ":v" + strconv.Itoa(len(b.values))
+	ph := placeholder(&valuePlaceholders, ":v", len(b.values))
 	b.values[ph] = av
 	return ph
+}
+
+// The first placeholders of each kind, made once so that the common request
+// allocates no placeholder strings.
+var namePlaceholders, valuePlaceholders = placeholders("#n"), placeholders(":v")
+
+func placeholders(prefix string) (out [32]string) {
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(i)
+	}
+	return out
+}
+
+func placeholder(made *[32]string, prefix string, i int) string {
+	if i < len(made) {
+		return made[i]
+	}
+	return prefix + strconv.Itoa(i)
 }
 
 // Names returns the ExpressionAttributeNames of the request, nil when empty.
@@ -179,19 +197,29 @@ func (b *Builder) Render(n Node) (string, error) {
 // And joins non-empty expressions with AND, parenthesising each when there
 // is more than one.
 func And(parts ...string) string {
-	var kept []string
+	count, size, last := 0, 0, ""
 	for _, p := range parts {
 		if p != "" {
-			kept = append(kept, p)
+			count, size, last = count+1, size+len(p), p
 		}
 	}
-	if len(kept) == 1 {
-		return kept[0]
+	if count <= 1 {
+		return last
 	}
-	for i, p := range kept {
-		kept[i] = "(" + p + ")"
+	var s strings.Builder
+	s.Grow(size + 2*count + len(" AND ")*(count-1))
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if s.Len() > 0 {
+			s.WriteString(" AND ")
+		}
+		s.WriteByte('(')
+		s.WriteString(p)
+		s.WriteByte(')')
 	}
-	return strings.Join(kept, " AND ")
+	return s.String()
 }
 
 // Projection renders a projection expression of attribute names.
