@@ -3,9 +3,11 @@
 // transacts and deletes a few items, printing what happens, and deletes its
 // tables again.
 //
-// It talks to whatever endpoint the standard AWS environment names, so run
-// it against DynamoDB Local:
+// With no endpoint configured it runs on memdb, dynamorm's in-process
+// DynamoDB, so it needs no setup at all. When AWS_ENDPOINT_URL_DYNAMODB is
+// set it talks to that server instead (DynamoDB Local, or DynamoDB itself):
 //
+//	go run ./examples/quickstart             # in process, on memdb
 //	./scripts/run-example.sh                 # starts DynamoDB Local and runs this
 //	AWS_ENDPOINT_URL_DYNAMODB=http://localhost:8000 go run ./examples/quickstart
 //
@@ -20,6 +22,7 @@ import (
 	"os"
 
 	"github.com/dynamorm/dynamorm"
+	"github.com/dynamorm/dynamorm/pkg/memdb"
 	"github.com/dynamorm/dynamorm/pkg/session"
 )
 
@@ -56,8 +59,16 @@ func run() error {
 		region = "us-east-1"
 	}
 	// Endpoint and credentials come from the environment
-	// (AWS_ENDPOINT_URL_DYNAMODB, AWS_ACCESS_KEY_ID, ...).
-	db, err := dynamorm.New(session.Config{Region: region, TableNamePrefix: "quickstart_"})
+	// (AWS_ENDPOINT_URL_DYNAMODB, AWS_ACCESS_KEY_ID, ...). Without an
+	// endpoint, an in-process memdb server stands in for DynamoDB.
+	cfg := session.Config{Region: region, TableNamePrefix: "quickstart_"}
+	if os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") == "" && os.Getenv("AWS_ENDPOINT_URL") == "" {
+		srv := memdb.New()
+		defer srv.Close()
+		cfg.Client = srv.Client()
+		fmt.Println("no AWS_ENDPOINT_URL_DYNAMODB set: running on memdb, in process")
+	}
+	db, err := dynamorm.New(cfg)
 	if err != nil {
 		return err
 	}
