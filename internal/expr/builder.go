@@ -19,22 +19,44 @@ import (
 // Builder allocates placeholders for one request.
 type Builder struct {
 	names  map[string]string // placeholder -> attribute name
-	byName map[string]string // attribute name -> placeholder
+	attrs  []string          // attribute names in placeholder order
+	byName map[string]string // attribute name -> placeholder, once attrs is long
 	values map[string]types.AttributeValue
 }
 
+// scanNames is how many names are looked up by scanning attrs; a request
+// with more names indexes them in byName.
+const scanNames = 16
+
 // Name returns the placeholder of an attribute name, allocating it on first use.
 func (b *Builder) Name(attr string) string {
-	if ph, ok := b.byName[attr]; ok {
-		return ph
+	if b.byName != nil {
+		if ph, ok := b.byName[attr]; ok {
+			return ph
+		}
+	} else {
+		for i, a := range b.attrs {
+			if a == attr {
+				return namePlaceholders[i]
+			}
+		}
 	}
 	if b.names == nil {
 		b.names = make(map[string]string, 4)
-		b.byName = make(map[string]string, 4)
+		b.attrs = make([]string, 0, 8)
 	}
-	ph := placeholder(&namePlaceholders, "#n", len(b.names))
+	ph := placeholder(&namePlaceholders, "#n", len(b.attrs))
 	b.names[ph] = attr
-	b.byName[attr] = ph
+	b.attrs = append(b.attrs, attr)
+	switch {
+	case b.byName != nil:
+		b.byName[attr] = ph
+	case len(b.attrs) > scanNames:
+		b.byName = make(map[string]string, 2*len(b.attrs))
+		for i, a := range b.attrs {
+			b.byName[a] = placeholder(&namePlaceholders, "#n", i)
+		}
+	}
 	return ph
 }
 
