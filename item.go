@@ -233,7 +233,8 @@ func (q *query) buildUpdate(names []string) (*writeOp, error) {
 	}
 	var b expr.Builder
 	var u expr.Update
-	extra := []string{"attribute_exists(" + b.Name(m.PK.Attr) + ")"}
+	extra := make([]string, 1, 2)
+	extra[0] = "attribute_exists(" + b.Name(m.PK.Attr) + ")"
 	if m.Version != nil {
 		cur, err := q.bumpVersion(life)
 		if err != nil {

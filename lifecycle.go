@@ -15,6 +15,7 @@ import (
 // undone when the write fails: a failed write leaves the value as it was.
 type lifecycle struct {
 	saved []savedField
+	buf   [3]savedField // saved's first elements: a write changes few fields
 }
 
 type savedField struct {
@@ -25,6 +26,9 @@ type savedField struct {
 func (l *lifecycle) set(v, nv reflect.Value) {
 	old := reflect.New(v.Type()).Elem()
 	old.Set(v)
+	if l.saved == nil {
+		l.saved = l.buf[:0]
+	}
 	l.saved = append(l.saved, savedField{v, old})
 	v.Set(nv)
 }

@@ -147,6 +147,9 @@ func (q *query) rawCondition(exp string, values map[string]any) (writeCond, erro
 // renderConds renders the query's write conditions plus the extra ones the
 // operation needs, ANDed.
 func (q *query) renderConds(b *expr.Builder, extra ...string) (string, error) {
+	if len(q.conds) == 0 {
+		return expr.And(extra...), nil
+	}
 	parts := append([]string(nil), extra...)
 	for _, c := range q.conds {
 		s, err := q.renderCond(b, c)
