@@ -2,6 +2,7 @@ package dynamorm
 
 import (
 	"context"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -26,7 +27,57 @@ func (db *DB) WithCapacityCollector(c *core.CapacityCollector) *DB {
 
 func (q *query) initCapacity() {
 	if q.capacity == nil {
-		q.capacity = &core.CapacityCollector{}
+		q.capacity = &usage{}
+	}
+}
+
+// usage totals what one query's requests consumed. A request only copies
+// DynamoDB's report into it; reports are added up (per table and index, in
+// maps) in batches and when the total is asked for, so that the common
+// single-request query never builds the maps.
+type usage struct {
+	mu      sync.Mutex
+	pending [4]report
+	n       int // reports in pending
+	folded  core.CapacityCollector
+}
+
+type report struct {
+	cc    types.ConsumedCapacity
+	write bool
+}
+
+func (u *usage) add(cc *types.ConsumedCapacity, write bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.n == len(u.pending) {
+		fold(&u.folded, u.pending[:])
+		u.n = 0
+	}
+	u.pending[u.n] = report{*cc, write}
+	u.n++
+}
+
+// Total returns everything recorded so far; a nil usage has recorded nothing.
+func (u *usage) Total() core.ConsumedCapacity {
+	if u == nil {
+		return core.ConsumedCapacity{}
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	fold(&u.folded, u.pending[:u.n])
+	u.n = 0
+	return u.folded.Total()
+}
+
+func fold(c *core.CapacityCollector, reports []report) {
+	for i := range reports {
+		if reports[i].write {
+			c.RecordWrite(reports[i].cc)
+		} else {
+			c.RecordRead(reports[i].cc)
+		}
+		reports[i] = report{}
 	}
 }
 
@@ -43,7 +94,8 @@ func (q *query) record(write bool, ccs []*types.ConsumedCapacity) {
 			continue
 		}
 		q.initCapacity()
-		for _, c := range [...]*core.CapacityCollector{q.capacity, q.db.collector, ctxCollector} {
+		q.capacity.add(cc, write)
+		for _, c := range [...]*core.CapacityCollector{q.db.collector, ctxCollector} {
 			switch {
 			case c == nil:
 			case write:

@@ -51,7 +51,7 @@ type query struct {
 	inGroup bool
 	// capacity totals what this query's terminals consumed; created by the
 	// first terminal, never shared with copies.
-	capacity *core.CapacityCollector
+	capacity *usage
 }
 
 var _ core.Query = (*query)(nil)
