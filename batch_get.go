@@ -176,11 +176,16 @@ func (q *query) batchGetOptions(opts *core.BatchGetOptions) (core.BatchGetOption
 		return o, fmt.Errorf("%w: BatchGet %s: MaxConcurrency %d is negative", core.ErrValidation, q.model.Name(), o.MaxConcurrency)
 	}
 	var err error
-	o.RetryPolicy, err = retryPolicyOrDefault("BatchGet", o.RetryPolicy)
+	o.RetryPolicy, err = q.retryPolicyOrDefault("BatchGet", o.RetryPolicy)
 	return o, err
 }
 
-func retryPolicyOrDefault(op string, p *core.RetryPolicy) (*core.RetryPolicy, error) {
+// retryPolicyOrDefault returns p, or the DB's batch retry policy
+// (session.Config.BatchRetry, else core.DefaultRetryPolicy) when p is nil.
+func (q *query) retryPolicyOrDefault(op string, p *core.RetryPolicy) (*core.RetryPolicy, error) {
+	if p == nil {
+		p = q.db.shared.retry
+	}
 	if p == nil {
 		return core.DefaultRetryPolicy(), nil
 	}

@@ -232,7 +232,7 @@ func (q *query) forItem(v reflect.Value) *query {
 	return &c
 }
 
-func batchOptions(op string, opts []core.BatchOption) (core.BatchOptions, error) {
+func (q *query) batchOptions(op string, opts []core.BatchOption) (core.BatchOptions, error) {
 	o := core.BatchOptions{}
 	for _, fn := range opts {
 		if fn != nil {
@@ -246,7 +246,7 @@ func batchOptions(op string, opts []core.BatchOption) (core.BatchOptions, error)
 		return o, fmt.Errorf("%w: %s: MaxConcurrency %d is negative", core.ErrValidation, op, o.MaxConcurrency)
 	}
 	var err error
-	o.RetryPolicy, err = retryPolicyOrDefault(op, o.RetryPolicy)
+	o.RetryPolicy, err = q.retryPolicyOrDefault(op, o.RetryPolicy)
 	return o, err
 }
 
@@ -269,7 +269,7 @@ func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes 
 	if err := q.checkBatchable(op); err != nil {
 		return err
 	}
-	o, err := batchOptions(op, opts)
+	o, err := q.batchOptions(op, opts)
 	if err != nil {
 		return err
 	}
@@ -466,7 +466,7 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 	if err := q.db.checkOpen(); err != nil {
 		return err
 	}
-	o, err := batchOptions(op, opts)
+	o, err := q.batchOptions(op, opts)
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,7 @@ type shared struct {
 	clock     func() time.Time
 	cursorKey []byte
 	prefix    string
+	retry     *core.RetryPolicy // default batch retry policy, nil for core.DefaultRetryPolicy
 	closed    atomic.Bool
 
 	mu       sync.Mutex
@@ -74,7 +75,7 @@ func New(cfg session.Config) (*DB, error) {
 		return nil, err
 	}
 	return &DB{
-		shared: &shared{client: client, clock: cfg.Now, cursorKey: cfg.CursorKey, prefix: cfg.TableNamePrefix},
+		shared: &shared{client: client, clock: cfg.Now, cursorKey: cfg.CursorKey, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry},
 		ctx:    context.Background(),
 	}, nil
 }

@@ -203,7 +203,10 @@ func (c *batchClient) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInp
 
 // batchDB is a DB on a batchClient around e's client.
 func batchDB(t *testing.T, e *env, c *batchClient) *dynamorm.DB {
-	db, err := dynamorm.New(sessionFor(c, e))
+	cfg := sessionFor(c, e)
+	// Retry as often as by default, without the default's seconds of sleep.
+	cfg.BatchRetry = &core.RetryPolicy{MaxRetries: 8, InitialDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond, BackoffFactor: 2, Jitter: 0.5}
+	db, err := dynamorm.New(cfg)
 	require.NoError(t, err)
 	return db
 }

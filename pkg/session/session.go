@@ -67,6 +67,10 @@ type Config struct {
 	// TableNamePrefix is put before every model's table name, for
 	// per-environment tables ("dev_" + "users").
 	TableNamePrefix string
+	// BatchRetry is how batch operations retry unprocessed items and keys
+	// when the call gives no policy of its own (default
+	// core.DefaultRetryPolicy()).
+	BatchRetry *core.RetryPolicy
 }
 
 // NewClient builds the DynamoDB client described by c. It makes no network
