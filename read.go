@@ -245,9 +245,10 @@ func keyOf(item map[string]types.AttributeValue, attrs []string) map[string]type
 	return key
 }
 
-// run plans and runs a read for All, Scan and AllPaginated, honouring
-// Offset, Limit, cursors, in-memory ordering and WithRetry.
-func (q *query) run(forceScan bool, paginate bool) (*plan.Read, readResult, error) {
+// run plans and runs a read for First, All, Scan and AllPaginated,
+// honouring Offset, limit (Limit, or 1 for First), cursors, in-memory
+// ordering and WithRetry.
+func (q *query) run(forceScan bool, paginate bool, limit int) (*plan.Read, readResult, error) {
 	r, err := q.planRead(forceScan, false)
 	if err != nil {
 		return nil, readResult{}, err
@@ -272,7 +273,7 @@ func (q *query) run(forceScan bool, paginate bool) (*plan.Read, readResult, erro
 		}
 		return r, res, nil
 	}
-	skip, want := q.offset, q.limit
+	skip, want := q.offset, limit
 	if r.SortBy != nil {
 		skip, want = 0, 0
 	}
@@ -282,7 +283,7 @@ func (q *query) run(forceScan bool, paginate bool) (*plan.Read, readResult, erro
 		if err != nil {
 			return nil, readResult{}, err
 		}
-		short := len(res.items) == 0 || (q.limit > 0 && len(res.items) < q.limit)
+		short := len(res.items) == 0 || (limit > 0 && len(res.items) < limit)
 		if !short || attempt >= q.retries {
 			break
 		}
@@ -292,7 +293,7 @@ func (q *query) run(forceScan bool, paginate bool) (*plan.Read, readResult, erro
 	}
 	if r.SortBy != nil {
 		sortItems(res.items, r.SortBy.Attr, r.Desc)
-		res.items = window(res.items, q.offset, q.limit)
+		res.items = window(res.items, q.offset, limit)
 		res.next = nil
 	}
 	return r, res, nil
@@ -342,10 +343,7 @@ func (q *query) First(dest any) error {
 	if q.err != nil {
 		return q.err
 	}
-	one := q.clone()
-	one.limit = 1
-	r, res, err := one.run(false, false)
-	q.capacity = one.capacity
+	r, res, err := q.run(false, false, 1)
 	if err != nil {
 		return err
 	}
@@ -360,7 +358,7 @@ func (q *query) All(dest any) error {
 	if err := q.checkDest(dest); err != nil {
 		return err
 	}
-	_, res, err := q.run(false, false)
+	_, res, err := q.run(false, false, q.limit)
 	if err != nil {
 		return err
 	}
@@ -372,7 +370,7 @@ func (q *query) Scan(dest any) error {
 	if err := q.checkDest(dest); err != nil {
 		return err
 	}
-	_, res, err := q.run(true, false)
+	_, res, err := q.run(true, false, q.limit)
 	if err != nil {
 		return err
 	}
@@ -384,7 +382,7 @@ func (q *query) AllPaginated(dest any) (*core.PaginatedResult, error) {
 	if err := q.checkDest(dest); err != nil {
 		return nil, err
 	}
-	r, res, err := q.run(false, true)
+	r, res, err := q.run(false, true, q.limit)
 	if err != nil {
 		return nil, err
 	}

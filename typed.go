@@ -198,7 +198,7 @@ func (q *query) pages(emit func([]map[string]types.AttributeValue) bool) error {
 			return err
 		}
 	}
-	_, res, err := q.run(false, false)
+	_, res, err := q.run(false, false, q.limit)
 	if err == nil && len(res.items) > 0 {
 		emit(res.items)
 	}
