@@ -76,7 +76,7 @@ func (q *query) buildCreateAs(op string, mustNotExist bool) (*writeOp, error) {
 	life := &lifecycle{}
 	q.stampCreate(life)
 	if f := q.model.Version; f != nil && isZeroField(q.item, f) {
-		life.set(fieldOf(q.item, f), versionValue(f.Type, 1))
+		life.setVersion(fieldOf(q.item, f), 1)
 	}
 	w, err := q.putOp(op, life)
 	if err != nil {

@@ -18,19 +18,64 @@ type lifecycle struct {
 	buf   [3]savedField // saved's first elements: a write changes few fields
 }
 
+// savedField is a field's value before a change: in old, or for the common
+// kinds (a time.Time, an integer) in t or n, which need no allocation.
 type savedField struct {
-	v   reflect.Value
-	old reflect.Value
+	v    reflect.Value
+	kind savedKind
+	old  reflect.Value
+	t    time.Time
+	n    int64
+}
+
+type savedKind uint8
+
+const (
+	savedValue savedKind = iota
+	savedTime
+	savedInt
+	savedUint
+)
+
+func (l *lifecycle) save(s savedField) {
+	if l.saved == nil {
+		l.saved = l.buf[:0]
+	}
+	l.saved = append(l.saved, s)
 }
 
 func (l *lifecycle) set(v, nv reflect.Value) {
 	old := reflect.New(v.Type()).Elem()
 	old.Set(v)
-	if l.saved == nil {
-		l.saved = l.buf[:0]
-	}
-	l.saved = append(l.saved, savedField{v, old})
+	l.save(savedField{v: v, old: old})
 	v.Set(nv)
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// setTime sets v, a time field (time.Time, *time.Time or Unix seconds), to now.
+func (l *lifecycle) setTime(v reflect.Value, now time.Time) {
+	if v.Type() != timeType || !v.CanInterface() {
+		l.set(v, timeValue(v.Type(), now))
+		return
+	}
+	p := v.Addr().Interface().(*time.Time)
+	l.save(savedField{v: v, kind: savedTime, t: *p})
+	*p = now.UTC().Round(0)
+}
+
+// setVersion sets v, a version field, to n.
+func (l *lifecycle) setVersion(v reflect.Value, n int64) {
+	switch {
+	case v.CanInt():
+		l.save(savedField{v: v, kind: savedInt, n: v.Int()})
+		v.SetInt(n)
+	case v.CanUint():
+		l.save(savedField{v: v, kind: savedUint, n: int64(v.Uint())})
+		v.SetUint(uint64(n))
+	default:
+		l.set(v, versionValue(v.Type(), n))
+	}
 }
 
 // undo restores every changed field, latest change first.
@@ -39,7 +84,16 @@ func (l *lifecycle) undo() {
 		return
 	}
 	for i := len(l.saved) - 1; i >= 0; i-- {
-		l.saved[i].v.Set(l.saved[i].old)
+		switch s := &l.saved[i]; s.kind {
+		case savedTime:
+			s.v.Set(reflect.ValueOf(s.t))
+		case savedInt:
+			s.v.SetInt(s.n)
+		case savedUint:
+			s.v.SetUint(uint64(s.n))
+		default:
+			s.v.Set(s.old)
+		}
 	}
 	l.saved = nil
 }
@@ -130,7 +184,7 @@ func (q *query) stampCreate(l *lifecycle) {
 		}
 	}
 	if f := m.CreatedAt; f != nil && isZeroField(q.item, f) {
-		l.set(fieldOf(q.item, f), timeValue(f.Type, now))
+		l.setTime(fieldOf(q.item, f), now)
 	}
 	q.stampUpdate(l)
 }
@@ -138,7 +192,7 @@ func (q *query) stampCreate(l *lifecycle) {
 // stampUpdate sets updated_at; the version is bumped by bumpVersion.
 func (q *query) stampUpdate(l *lifecycle) {
 	if f := q.model.UpdatedAt; f != nil {
-		l.set(fieldOf(q.item, f), timeValue(f.Type, q.db.now()))
+		l.setTime(fieldOf(q.item, f), q.db.now())
 	}
 }
 
@@ -150,6 +204,6 @@ func (q *query) bumpVersion(l *lifecycle) (int64, error) {
 	if cur < 0 {
 		return 0, fmt.Errorf("%s.%s: version %d is negative", q.model.Name(), f.GoName, cur)
 	}
-	l.set(fv, versionValue(f.Type, cur+1))
+	l.setVersion(fv, cur+1)
 	return cur, nil
 }
