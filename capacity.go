@@ -31,30 +31,25 @@ func (q *query) initCapacity() {
 	}
 }
 
-// usage totals what one query's requests consumed. A request only copies
-// DynamoDB's report into it; reports are added up (per table and index, in
-// maps) in batches and when the total is asked for, so that the common
+// usage totals what one query's requests consumed. A request only keeps
+// DynamoDB's report; reports are added up (per table and index, in maps) in
+// batches and when the total is asked for, so that the common
 // single-request query never builds the maps.
 type usage struct {
 	mu      sync.Mutex
-	pending [4]report
+	pending [4]*types.ConsumedCapacity
+	writes  [4]bool
 	n       int // reports in pending
 	folded  core.CapacityCollector
-}
-
-type report struct {
-	cc    types.ConsumedCapacity
-	write bool
 }
 
 func (u *usage) add(cc *types.ConsumedCapacity, write bool) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.n == len(u.pending) {
-		fold(&u.folded, u.pending[:])
-		u.n = 0
+		u.fold()
 	}
-	u.pending[u.n] = report{*cc, write}
+	u.pending[u.n], u.writes[u.n] = cc, write
 	u.n++
 }
 
@@ -65,20 +60,21 @@ func (u *usage) Total() core.ConsumedCapacity {
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	fold(&u.folded, u.pending[:u.n])
-	u.n = 0
+	u.fold()
 	return u.folded.Total()
 }
 
-func fold(c *core.CapacityCollector, reports []report) {
-	for i := range reports {
-		if reports[i].write {
-			c.RecordWrite(reports[i].cc)
+// fold adds the pending reports to the folded total.
+func (u *usage) fold() {
+	for i, cc := range u.pending[:u.n] {
+		if u.writes[i] {
+			u.folded.RecordWrite(*cc)
 		} else {
-			c.RecordRead(reports[i].cc)
+			u.folded.RecordRead(*cc)
 		}
-		reports[i] = report{}
+		u.pending[i] = nil
 	}
+	u.n = 0
 }
 
 func (q *query) recordRead(ccs ...*types.ConsumedCapacity) { q.record(false, ccs) }

@@ -15,7 +15,7 @@ import (
 // undone when the write fails: a failed write leaves the value as it was.
 type lifecycle struct {
 	saved []savedField
-	buf   [3]savedField // saved's first elements: a write changes few fields
+	buf   [2]savedField // saved's first elements: a write changes few fields
 }
 
 // savedField is a field's value before a change: in old, or for the common

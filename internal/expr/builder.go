@@ -43,7 +43,7 @@ func (b *Builder) Name(attr string) string {
 	}
 	if b.names == nil {
 		b.names = make(map[string]string, 4)
-		b.attrs = make([]string, 0, 8)
+		b.attrs = make([]string, 0, 4)
 	}
 	ph := placeholder(&namePlaceholders, "#n", len(b.attrs))
 	b.names[ph] = attr

@@ -15,7 +15,7 @@ type action struct{ path, value string }
 
 func (u *Update) push(list *[]action, path, value string) {
 	if *list == nil {
-		*list = make([]action, 0, 8)
+		*list = make([]action, 0, 4)
 	}
 	*list = append(*list, action{path, value})
 }
