@@ -2,7 +2,9 @@ package dynamorm
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -231,49 +233,163 @@ func (q *query) buildUpdate(names []string) (*writeOp, error) {
 	if m.UpdatedAt != nil {
 		fields = append(fields, m.UpdatedAt)
 	}
-	var b expr.Builder
-	var u expr.Update
-	extra := make([]string, 1, 2)
-	extra[0] = "attribute_exists(" + b.Name(m.PK.Attr) + ")"
+	// vals are the expression's values in the order the expression uses
+	// them: the current version, then each field that is set.
+	vals := make([]types.AttributeValue, 0, len(fields)+2)
+	zeroVersion := false
 	if m.Version != nil {
 		cur, err := q.bumpVersion(life)
 		if err != nil {
 			return fail(err)
 		}
 		fields = append(fields, m.Version)
-		ver := b.Name(m.Version.Attr)
-		if cur == 0 {
-			extra = append(extra, "attribute_not_exists("+ver+") OR "+ver+" = "+b.Value(&types.AttributeValueMemberN{Value: "0"}))
-		} else {
-			extra = append(extra, ver+" = "+b.Value(&types.AttributeValueMemberN{Value: strconv.FormatInt(cur, 10)}))
-		}
+		zeroVersion = cur == 0
+		vals = append(vals, &types.AttributeValueMemberN{Value: strconv.FormatInt(cur, 10)})
 	}
+	if len(fields) == 0 {
+		return fail(fmt.Errorf("%w: Update %s: nothing to update", core.ErrValidation, m.Name()))
+	}
+	removed := make([]bool, len(fields))
 	size := 0
-	for _, f := range fields {
+	for i, f := range fields {
 		av, err := q.codec.EncodeAttr(q.item, f.Attr)
 		if err != nil {
 			return fail(fmt.Errorf("Update %s: %w", m.Name(), err))
 		}
 		if av == nil {
-			u.Remove(b.Name(f.Attr))
+			removed[i] = true
 			continue
 		}
 		size += len(f.Attr) + valueSize(av)
-		u.Set(b.Name(f.Attr), b.Value(av))
+		vals = append(vals, av)
 	}
 	if size > MaxItemSize {
 		return fail(fmt.Errorf("%w: Update %s: the updated attributes alone are %d bytes; DynamoDB's item limit is %d", core.ErrValidation, m.Name(), size, MaxItemSize))
 	}
-	if u.Empty() {
-		return fail(fmt.Errorf("%w: Update %s: nothing to update", core.ErrValidation, m.Name()))
-	}
 	w := &writeOp{kind: writeUpdate, op: "Update", model: m, table: q.table(), key: key, life: life,
-		update: u.String(), missingIsNotFound: true, hasConditions: true}
-	if w.cond, err = q.renderConds(&b, extra...); err != nil {
-		return fail(err)
+		missingIsNotFound: true, hasConditions: true}
+	// The expressions depend only on the fields, which of them are removed
+	// and whether the version is zero; without caller conditions they are
+	// rendered once per such shape and reused.
+	sk, cacheable := newShapeKey(m, fields, removed, zeroVersion)
+	cacheable = cacheable && len(q.conds) == 0
+	var sh *updateShape
+	if cacheable {
+		sh = updateShapes.get(sk)
 	}
-	w.names, w.values = b.Names(), b.Values()
+	if sh == nil {
+		var b expr.Builder
+		rendered, extra := renderUpdate(&b, m, fields, removed, zeroVersion)
+		if rendered.cond, err = q.renderConds(&b, extra...); err != nil {
+			return fail(err)
+		}
+		w.update, w.cond, w.names, w.values = rendered.update, rendered.cond, b.Names(), b.Values()
+		for k, ph := range rendered.values {
+			w.values[ph] = vals[k]
+		}
+		if cacheable {
+			rendered.names = maps.Clone(w.names)
+			updateShapes.put(sk, &rendered)
+		}
+		return w, nil
+	}
+	w.update, w.cond, w.names = sh.update, sh.cond, maps.Clone(sh.names)
+	if len(vals) > 0 {
+		w.values = make(map[string]types.AttributeValue, len(vals))
+		for k, ph := range sh.values {
+			w.values[ph] = vals[k]
+		}
+	}
 	return w, nil
+}
+
+// updateShape is the rendered expressions of an Update: the update and
+// condition expressions, the names, and the value placeholders in the
+// order of the values they stand for.
+type updateShape struct {
+	update, cond string
+	names        map[string]string
+	values       []string
+}
+
+// renderUpdate renders the update expression of fields (removed[i]: REMOVE
+// fields[i]) and returns the conditions Update adds: the item exists, and
+// has the version being replaced. Values are placeholders only.
+func renderUpdate(b *expr.Builder, m *model.Model, fields []*model.Field, removed []bool, zeroVersion bool) (updateShape, []string) {
+	var sh updateShape
+	extra := make([]string, 1, 2)
+	extra[0] = "attribute_exists(" + b.Name(m.PK.Attr) + ")"
+	if m.Version != nil {
+		ver, cur := b.Name(m.Version.Attr), b.Value(nil)
+		sh.values = append(sh.values, cur)
+		if zeroVersion {
+			extra = append(extra, "attribute_not_exists("+ver+") OR "+ver+" = "+cur)
+		} else {
+			extra = append(extra, ver+" = "+cur)
+		}
+	}
+	var u expr.Update
+	for i, f := range fields {
+		if removed[i] {
+			u.Remove(b.Name(f.Attr))
+			continue
+		}
+		ph := b.Value(nil)
+		sh.values = append(sh.values, ph)
+		u.Set(b.Name(f.Attr), ph)
+	}
+	sh.update = u.String()
+	return sh, extra
+}
+
+// maxShapeFields is the most fields an Update can name and still have its
+// expressions cached; maxShapes bounds the cache.
+const (
+	maxShapeFields = 16
+	maxShapes      = 4096
+)
+
+type shapeKey struct {
+	fields      [maxShapeFields]*model.Field
+	removed     uint32
+	zeroVersion bool
+}
+
+func newShapeKey(m *model.Model, fields []*model.Field, removed []bool, zeroVersion bool) (shapeKey, bool) {
+	k := shapeKey{zeroVersion: zeroVersion}
+	if len(fields) > maxShapeFields {
+		return k, false
+	}
+	copy(k.fields[:], fields)
+	for i, r := range removed {
+		if r {
+			k.removed |= 1 << i
+		}
+	}
+	return k, true
+}
+
+// shapeCache holds the rendered Update expressions by shape. Field
+// pointers identify the model, so the key needs no model.
+type shapeCache struct {
+	mu     sync.RWMutex
+	shapes map[shapeKey]*updateShape
+}
+
+var updateShapes = &shapeCache{shapes: map[shapeKey]*updateShape{}}
+
+func (c *shapeCache) get(k shapeKey) *updateShape {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.shapes[k]
+}
+
+func (c *shapeCache) put(k shapeKey, sh *updateShape) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.shapes) < maxShapes {
+		c.shapes[k] = sh
+	}
 }
 
 func (q *query) buildDelete() (*writeOp, error) {
