@@ -3,6 +3,7 @@ package dynamorm
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -203,7 +204,8 @@ func (q *query) buildUpdate(names []string) (*writeOp, error) {
 	if err != nil {
 		return nil, err
 	}
-	var fields []*model.Field
+	var fieldsBuf [maxShapeFields]*model.Field // fields of the common Update, on the stack
+	fields := fieldsBuf[:0]
 	if len(names) == 0 {
 		for _, f := range m.Fields {
 			if !f.PK && !f.SK && f != m.CreatedAt && f != m.Version && f != m.UpdatedAt {
@@ -211,7 +213,6 @@ func (q *query) buildUpdate(names []string) (*writeOp, error) {
 			}
 		}
 	} else {
-		seen := map[*model.Field]bool{}
 		for _, name := range names {
 			f, err := m.MustField(name)
 			if err != nil {
@@ -220,10 +221,9 @@ func (q *query) buildUpdate(names []string) (*writeOp, error) {
 			if f.PK || f.SK {
 				return nil, fmt.Errorf("%w: Update %s: %s is part of the primary key and cannot be updated; delete the item and create it with the new key", core.ErrValidation, m.Name(), f.GoName)
 			}
-			if f == m.Version || f == m.UpdatedAt || seen[f] {
-				continue // maintained below
+			if f == m.Version || f == m.UpdatedAt || slices.Contains(fields, f) {
+				continue // maintained below, or named twice
 			}
-			seen[f] = true
 			fields = append(fields, f)
 		}
 	}
@@ -235,7 +235,8 @@ func (q *query) buildUpdate(names []string) (*writeOp, error) {
 	}
 	// vals are the expression's values in the order the expression uses
 	// them: the current version, then each field that is set.
-	vals := make([]types.AttributeValue, 0, len(fields)+2)
+	var valsBuf [maxShapeFields]types.AttributeValue
+	vals := valsBuf[:0]
 	zeroVersion := false
 	if m.Version != nil {
 		cur, err := q.bumpVersion(life)
@@ -249,7 +250,13 @@ func (q *query) buildUpdate(names []string) (*writeOp, error) {
 	if len(fields) == 0 {
 		return fail(fmt.Errorf("%w: Update %s: nothing to update", core.ErrValidation, m.Name()))
 	}
-	removed := make([]bool, len(fields))
+	var removed []bool
+	if len(fields) <= maxShapeFields {
+		var buf [maxShapeFields]bool
+		removed = buf[:len(fields)]
+	} else {
+		removed = make([]bool, len(fields))
+	}
 	size := 0
 	for i, f := range fields {
 		av, err := q.codec.EncodeAttr(q.item, f.Attr)
