@@ -6,19 +6,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// encState hands out the attribute value structs an encoding needs from
-// slabs, so that an item of twenty scalars costs a few allocations instead of
-// twenty. Every value handed out is a distinct element that is never handed
-// out again, so results from different calls may share a backing array but
-// never an element. States are pooled; a slab's unused tail carries over to
-// the next call.
+// encState hands out the scalar attribute value structs an encoding needs
+// from slabs, so that an item of twenty scalars costs a few allocations
+// instead of twenty. Every value handed out is a distinct element that is
+// never handed out again, so results from different calls may share a
+// backing array but never an element. States are pooled; a slab's unused
+// tail carries over to the next call. A chunk stays reachable while any of
+// its elements is; S and N elements hold only strings, and sync.Pool drops
+// idle states at garbage collection, so what this keeps alive is small and
+// short-lived.
 type encState struct {
 	s    slab[types.AttributeValueMemberS]
 	n    slab[types.AttributeValueMemberN]
 	bool slab[types.AttributeValueMemberBOOL]
 	null slab[types.AttributeValueMemberNULL]
-	m    slab[types.AttributeValueMemberM]
-	l    slab[types.AttributeValueMemberL]
 }
 
 var encStates = sync.Pool{New: func() any { return new(encState) }}
@@ -51,16 +52,17 @@ func (e *encState) nullValue() types.AttributeValue {
 	return m
 }
 
+// Maps and lists are not taken from slabs: a pooled slab keeps every
+// element of its chunk reachable, and for M and L that would be whole
+// earlier items, which the garbage collector would then have to trace.
+// S and N elements only hold strings, cheap to keep.
+
 func (e *encState) mapValue(v map[string]types.AttributeValue) types.AttributeValue {
-	m := e.m.get()
-	m.Value = v
-	return m
+	return &types.AttributeValueMemberM{Value: v}
 }
 
 func (e *encState) list(v []types.AttributeValue) types.AttributeValue {
-	m := e.l.get()
-	m.Value = v
-	return m
+	return &types.AttributeValueMemberL{Value: v}
 }
 
 // slab is a chunk of T handed out one element at a time. Chunks start small
