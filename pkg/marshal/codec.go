@@ -44,7 +44,7 @@ type codec struct {
 }
 
 var (
-	codecs    sync.Map   // reflect.Type -> *codec, complete codecs only
+	codecs    sync.Map   // reflect.Type -> *codec, each filled or marked failed
 	compileMu sync.Mutex // one compilation at a time; lookups never lock
 )
 
@@ -102,7 +102,6 @@ func (cp *compiler) compile(t reflect.Type) (*codec, error) {
 var (
 	timeType            = reflect.TypeOf(time.Time{})
 	numberType          = reflect.TypeOf(Number(""))
-	byteSliceType       = reflect.TypeOf([]byte(nil))
 	marshalerType       = reflect.TypeOf((*Marshaler)(nil)).Elem()
 	unmarshalerType     = reflect.TypeOf((*Unmarshaler)(nil)).Elem()
 	sdkMarshalerType    = reflect.TypeOf((*sdkMarshaler)(nil)).Elem()
