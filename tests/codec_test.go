@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dynamorm/dynamorm/pkg/core"
 	"github.com/dynamorm/dynamorm/pkg/marshal"
 	"github.com/dynamorm/dynamorm/tests/testenv"
 )
@@ -274,29 +275,8 @@ func TestCodecRoundTripThroughDynamoDB(t *testing.T) {
 }
 
 func avTypeName(av types.AttributeValue) string {
-	switch av.(type) {
-	case *types.AttributeValueMemberS:
-		return "S"
-	case *types.AttributeValueMemberN:
-		return "N"
-	case *types.AttributeValueMemberB:
-		return "B"
-	case *types.AttributeValueMemberBOOL:
-		return "BOOL"
-	case *types.AttributeValueMemberNULL:
-		return "NULL"
-	case *types.AttributeValueMemberL:
-		return "L"
-	case *types.AttributeValueMemberM:
-		return "M"
-	case *types.AttributeValueMemberSS:
-		return "SS"
-	case *types.AttributeValueMemberNS:
-		return "NS"
-	case *types.AttributeValueMemberBS:
-		return "BS"
-	case nil:
+	if av == nil {
 		return "absent"
 	}
-	return fmt.Sprintf("%T", av)
+	return core.TypeName(av)
 }

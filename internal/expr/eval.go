@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
 // Compare orders scalar attribute values as DynamoDB does: numbers
@@ -42,11 +44,11 @@ func Compare(a, b types.AttributeValue) int {
 			return 1
 		}
 	}
-	return strings.Compare(fmt.Sprintf("%T", a), fmt.Sprintf("%T", b))
+	return strings.Compare(core.TypeName(a), core.TypeName(b))
 }
 
 func sameType(a, b types.AttributeValue) bool {
-	return fmt.Sprintf("%T", a) == fmt.Sprintf("%T", b)
+	return core.TypeName(a) == core.TypeName(b)
 }
 
 // Match evaluates a condition on a scalar (key) attribute of an item, as
@@ -107,10 +109,7 @@ func Match(c Cond, item map[string]types.AttributeValue) bool {
 		return has
 	case AttributeType:
 		want, _ := c.Values[0].(*types.AttributeValueMemberS)
-		got := map[string]bool{"*types.AttributeValueMemberS": want != nil && want.Value == "S",
-			"*types.AttributeValueMemberN": want != nil && want.Value == "N",
-			"*types.AttributeValueMemberB": want != nil && want.Value == "B"}
-		return got[fmt.Sprintf("%T", av)]
+		return want != nil && want.Value == core.TypeName(av)
 	case SizeEq, SizeNe, SizeLt, SizeLe, SizeGt, SizeGe:
 		var size int
 		switch x := av.(type) {

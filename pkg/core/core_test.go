@@ -67,3 +67,16 @@ func TestFormatValue(t *testing.T) {
 		t.Errorf("FormatValue = %s, want %s", got, want)
 	}
 }
+
+func TestTypeName(t *testing.T) {
+	for want, av := range map[string]types.AttributeValue{
+		"S": &types.AttributeValueMemberS{}, "N": &types.AttributeValueMemberN{}, "B": &types.AttributeValueMemberB{},
+		"BOOL": &types.AttributeValueMemberBOOL{}, "NULL": &types.AttributeValueMemberNULL{}, "L": &types.AttributeValueMemberL{},
+		"M": &types.AttributeValueMemberM{}, "SS": &types.AttributeValueMemberSS{}, "NS": &types.AttributeValueMemberNS{},
+		"BS": &types.AttributeValueMemberBS{}, "": nil,
+	} {
+		if got := TypeName(av); got != want {
+			t.Errorf("TypeName(%T) = %q, want %q", av, got, want)
+		}
+	}
+}

@@ -152,6 +152,34 @@ func FormatValue(av types.AttributeValue) string {
 	return fmt.Sprintf("%T", av)
 }
 
+// TypeName returns the DynamoDB type of av: "S", "N", "B", "BOOL", "NULL",
+// "L", "M", "SS", "NS" or "BS"; "" for nil or a type DynamoDB does not have.
+func TypeName(av types.AttributeValue) string {
+	switch av.(type) {
+	case *types.AttributeValueMemberS:
+		return "S"
+	case *types.AttributeValueMemberN:
+		return "N"
+	case *types.AttributeValueMemberB:
+		return "B"
+	case *types.AttributeValueMemberBOOL:
+		return "BOOL"
+	case *types.AttributeValueMemberNULL:
+		return "NULL"
+	case *types.AttributeValueMemberL:
+		return "L"
+	case *types.AttributeValueMemberM:
+		return "M"
+	case *types.AttributeValueMemberSS:
+		return "SS"
+	case *types.AttributeValueMemberNS:
+		return "NS"
+	case *types.AttributeValueMemberBS:
+		return "BS"
+	}
+	return ""
+}
+
 // KeySchema is a partition key and optional sort key by attribute name.
 type KeySchema struct {
 	PartitionKey string

@@ -108,28 +108,10 @@ func mismatch(av types.AttributeValue, t reflect.Type) error {
 
 // avType names the DynamoDB type of av ("S", "N", "L", ...).
 func avType(av types.AttributeValue) string {
-	switch av.(type) {
-	case *types.AttributeValueMemberS:
-		return "S"
-	case *types.AttributeValueMemberN:
-		return "N"
-	case *types.AttributeValueMemberB:
-		return "B"
-	case *types.AttributeValueMemberBOOL:
-		return "BOOL"
-	case *types.AttributeValueMemberNULL:
-		return "NULL"
-	case *types.AttributeValueMemberL:
-		return "L"
-	case *types.AttributeValueMemberM:
-		return "M"
-	case *types.AttributeValueMemberSS:
-		return "SS"
-	case *types.AttributeValueMemberNS:
-		return "NS"
-	case *types.AttributeValueMemberBS:
-		return "BS"
-	case nil:
+	if name := core.TypeName(av); name != "" {
+		return name
+	}
+	if av == nil {
 		return "nil"
 	}
 	return fmt.Sprintf("%T", av)
