@@ -445,3 +445,43 @@ func TestQueryBadInputSendsNothing(t *testing.T) {
 	}
 	assert.Zero(t, e.count.reads.Load())
 }
+
+func TestSignedCursors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, &Payment{})
+	seed(t, e, payments(9))
+	cfg := sessionFor(e.count, e)
+	cfg.CursorKey = []byte("secret-1")
+	signed, err := dynamorm.New(cfg)
+	require.NoError(t, err)
+	cfg.CursorKey = []byte("secret-2")
+	otherKey, err := dynamorm.New(cfg)
+	require.NoError(t, err)
+
+	q := func(db *dynamorm.DB) core.Query { return db.Model(&Payment{}).Where("ID", "=", "p0").Limit(1) }
+	var page []Payment
+	res, err := q(signed).AllPaginated(&page)
+	require.NoError(t, err)
+	require.True(t, res.HasMore)
+	first := page[0].Timestamp
+
+	// The signed cursor continues the query on a DB with the same key.
+	require.NoError(t, signed.Model(&Payment{}).SetCursor(res.NextCursor))
+	_, err = q(signed).Cursor(res.NextCursor).AllPaginated(&page)
+	require.NoError(t, err)
+	require.Len(t, page, 1)
+	assert.Greater(t, page[0].Timestamp, first)
+
+	// Another key, an unsigned cursor, or an altered one are all rejected.
+	_, err = q(otherKey).Cursor(res.NextCursor).AllPaginated(&page)
+	require.ErrorIs(t, err, dynamorm.ErrInvalidCursor)
+	unsigned, err := q(e.db).AllPaginated(&page)
+	require.NoError(t, err)
+	_, err = q(signed).Cursor(unsigned.NextCursor).AllPaginated(&page)
+	require.ErrorIs(t, err, dynamorm.ErrInvalidCursor)
+	parts := strings.Split(res.NextCursor, ".")
+	require.Len(t, parts, 3)
+	tampered := parts[0] + "." + parts[1] + "x." + parts[2]
+	_, err = q(signed).Cursor(tampered).AllPaginated(&page)
+	require.ErrorIs(t, err, dynamorm.ErrInvalidCursor)
+}

@@ -45,6 +45,9 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
+	if err := checkTransactSize(in.TransactItems); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var digest [32]byte
@@ -175,6 +178,34 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		s.tokens[*in.ClientRequestToken] = tokenEntry{digest: digest, at: s.now(), out: out}
 	}
 	return out, nil
+}
+
+// maxTransactBytes is DynamoDB's limit on the aggregate size of the items
+// in one TransactWriteItems request.
+const maxTransactBytes = 4 * 1024 * 1024
+
+// checkTransactSize enforces the 4 MB limit on the items a transaction
+// carries: put items, keys and expression attribute values, measured by
+// DynamoDB's item-size rules. Malformed values are left to the per-item
+// checks, which report them precisely.
+func checkTransactSize(members []transactWriteMember) *apiError {
+	total := 0
+	for _, m := range members {
+		for _, w := range []*writeInput{m.ConditionCheck, m.Put, m.Delete, m.Update} {
+			if w == nil {
+				continue
+			}
+			for _, wi := range []wireItem{w.Item, w.Key, w.ExpressionAttributeValues} {
+				if it, err := convItem(wi); err == nil {
+					total += itemSizeOrZero(it)
+				}
+			}
+		}
+	}
+	if total > maxTransactBytes {
+		return validationf("Transaction payload size cannot exceed 4MB. Payload Size: %d", total)
+	}
+	return nil
 }
 
 func itemSizeOrZero(it item) int {
