@@ -191,7 +191,8 @@ func transactItems(ops []*writeOp) ([]types.TransactWriteItem, error) {
 			return nil, fmt.Errorf("%w: transaction operations %d (%s) and %d (%s) both touch %s in table %s; DynamoDB allows one operation per item", core.ErrValidation, j, ops[j].op, i, w.op, w.describe(), w.table)
 		}
 		seen[id] = i
-		size += itemSize(w.item) + itemSize(w.key) + len(w.update) + len(w.cond) + itemSize(w.values)
+		// DynamoDB's transaction payload: the items, keys and values carried.
+		size += itemSize(w.item) + itemSize(w.key) + itemSize(w.values)
 		table := aws.String(w.table)
 		cond := optional(w.cond)
 		// For ops whose failed condition on a missing item means "not
