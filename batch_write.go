@@ -12,7 +12,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 
+	"github.com/dynamorm/dynamorm/internal/backoff"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
@@ -453,8 +455,9 @@ func (q *query) writeChunk(op string, entries []*batchEntry, policy *core.RetryP
 // request is sent. Items that fail are restored and listed in a
 // *BatchError with their own errors (errors.Is(err, ErrItemNotFound) holds
 // when one did not exist); the others are written. The SDK retries
-// throttled requests; RetryPolicy applies to unprocessed batch items and
-// is not used here.
+// throttled requests itself; an update still throttled after that is
+// retried under the RetryPolicy option (default: the DB's batch policy),
+// rebuilt each time so that its lifecycle values stay right.
 func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...core.BatchOption) error {
 	const op = "BatchUpdate"
 	if q.err != nil {
@@ -512,7 +515,7 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 		if err := q.ctx.Err(); err != nil {
 			u.w.life.undo()
 			u.err = err
-		} else if u.err = u.q.send(u.w); u.err == nil {
+		} else if u.err = u.q.sendRetryingThrottles(u.w, fields, o.RetryPolicy); u.err == nil {
 			done.Add(1)
 		}
 		if o.ProgressCallback != nil {
@@ -532,4 +535,31 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 		return nil
 	}
 	return be
+}
+
+// sendRetryingThrottles sends an update and, while DynamoDB throttles it,
+// waits with the one backoff and sends it again, rebuilt (a failed send
+// restores the Go value, so the next attempt stamps it afresh).
+func (q *query) sendRetryingThrottles(w *writeOp, fields []string, policy *core.RetryPolicy) error {
+	for attempt := 0; ; attempt++ {
+		err := q.send(w)
+		if err == nil || !isThrottle(err) || attempt >= policy.MaxRetries {
+			return err
+		}
+		if err := backoff.Sleep(q.ctx, policy, attempt); err != nil {
+			return err
+		}
+		if w, err = q.buildUpdate(fields); err != nil {
+			return err
+		}
+	}
+}
+
+// isThrottle reports whether DynamoDB refused a request for its rate.
+func isThrottle(err error) bool {
+	var pte *types.ProvisionedThroughputExceededException
+	var rle *types.RequestLimitExceeded
+	var ae smithy.APIError
+	return errors.As(err, &pte) || errors.As(err, &rle) ||
+		errors.As(err, &ae) && (ae.ErrorCode() == "ThrottlingException" || ae.ErrorCode() == "ThrottlingError")
 }

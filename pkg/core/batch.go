@@ -72,8 +72,11 @@ type BatchOption func(*BatchOptions)
 
 // BatchOptions are the settings BatchOption functions change.
 type BatchOptions struct {
-	MaxConcurrency int          // chunks in flight (default 4)
-	RetryPolicy    *RetryPolicy // retries of UnprocessedItems
+	MaxConcurrency int // requests in flight (default 4)
+	// RetryPolicy governs BatchUpdateWithOptions' retries of updates DynamoDB
+	// still throttles after the SDK's own attempts (default: the DB's batch
+	// policy, session.Config.BatchRetry).
+	RetryPolicy *RetryPolicy
 	// ProgressCallback, if set, is called after each chunk with the number of
 	// items written so far and the number requested.
 	ProgressCallback func(done, total int)
@@ -82,7 +85,8 @@ type BatchOptions struct {
 // WithMaxConcurrency bounds the number of batch requests in flight.
 func WithMaxConcurrency(n int) BatchOption { return func(o *BatchOptions) { o.MaxConcurrency = n } }
 
-// WithBatchRetry sets the retry policy for unprocessed items.
+// WithBatchRetry sets the retry policy for throttled updates (see
+// BatchOptions.RetryPolicy).
 func WithBatchRetry(p *RetryPolicy) BatchOption { return func(o *BatchOptions) { o.RetryPolicy = p } }
 
 // WithProgress registers a progress callback.

@@ -63,9 +63,8 @@ const probeTimeout = 5 * time.Second
 var (
 	probeOnce sync.Once
 	// Set by probe.
-	sharedClient   *dynamodb.Client
-	sharedEndpoint string
-	backend        string
+	sharedClient *dynamodb.Client
+	backend      string
 	// unavailable says why there is no server (skip locally, fail in CI).
 	unavailable error
 	// configErr is a broken client configuration: always a failure.
@@ -102,7 +101,6 @@ func probe() {
 		unavailable = fmt.Errorf("no DynamoDB Local endpoint configured (%s and %s are unset)", EndpointEnv, FallbackEndpointEnv)
 		return
 	}
-	sharedEndpoint = endpoint
 
 	ctx := context.Background()
 	// The SDK's buildable HTTP client, never a plain *http.Client: the config
@@ -166,14 +164,6 @@ func Backend(t testing.TB) string {
 	t.Helper()
 	ensure(t)
 	return backend
-}
-
-// Endpoint returns the URL of DynamoDB Local, e.g. "http://127.0.0.1:8000".
-// Without a reachable server, t is skipped, or failed when CI=true.
-func Endpoint(t testing.TB) string {
-	t.Helper()
-	ensure(t)
-	return sharedEndpoint
 }
 
 // maxTableName is DynamoDB's limit on table name length.
