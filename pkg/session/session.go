@@ -48,6 +48,9 @@ type Config struct {
 	// (default: the SDK's standard retryer, 3).
 	MaxAttempts int
 	// HTTPTimeout bounds each HTTP request (0: no bound beyond the context).
+	// It applies to the HTTP client built when the configuration is loaded
+	// from the environment; with AWSConfig or HTTPClient given, that
+	// configuration's client is used as it is.
 	HTTPTimeout time.Duration
 	// HTTPClient replaces the SDK's HTTP client. Prefer HTTPTimeout: the
 	// default client honours AWS_CA_BUNDLE and the SDK's transport settings.
