@@ -180,7 +180,7 @@ func (q *query) stampCreate(l *lifecycle) {
 		if isZeroField(q.item, f) {
 			fv := fieldOf(q.item, f)
 			id := ulid.MustNew(ulid.Timestamp(now), ulid.DefaultEntropy()).String()
-			l.set(fv, reflect.ValueOf(id).Convert(fv.Type()))
+			l.set(fv, model.StringValue(fv.Type(), id))
 		}
 	}
 	if f := m.CreatedAt; f != nil && isZeroField(q.item, f) {

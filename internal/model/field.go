@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Field describes one stored attribute of a struct type.
@@ -230,6 +231,8 @@ func checkFieldOptions(owner reflect.Type, f *Field) error {
 		return false
 	}
 	switch {
+	case !utf8.ValidString(f.Attr):
+		return fmt.Errorf("%s: attribute name %q is not valid UTF-8; DynamoDB names are UTF-8", where, f.Attr)
 	case f.Version && !isInt():
 		return fmt.Errorf("%s: a version field must be an integer, not %s", where, f.Type)
 	case f.TTL && !isInt() && base != timeType:
@@ -269,4 +272,16 @@ func derefType(t reflect.Type) reflect.Type {
 		t = t.Elem()
 	}
 	return t
+}
+
+// StringValue returns s as a value of type t: a string kind, or a pointer
+// (to a pointer...) to one, newly allocated. It fills ulid fields, which
+// may be *string.
+func StringValue(t reflect.Type, s string) reflect.Value {
+	if t.Kind() == reflect.Pointer {
+		p := reflect.New(t.Elem())
+		p.Elem().Set(StringValue(t.Elem(), s))
+		return p
+	}
+	return reflect.ValueOf(s).Convert(t)
 }

@@ -108,7 +108,15 @@ func (namedTable) TableName() string { return "custom" }
 
 func TestTableNames(t *testing.T) {
 	cases := map[string]string{"User": "users", "PaymentEvent": "payment_events", "Category": "categories",
-		"HTTPRequest": "http_requests", "Status": "statuses", "Day": "days", "UserID": "user_ids", "Box": "boxes"}
+		"HTTPRequest": "http_requests", "Status": "statuses", "Day": "days", "UserID": "user_ids", "Box": "boxes",
+		// Words already plural stay plural.
+		"CustomerStats": "customer_stats", "Stats": "stats", "Users": "users", "UserSettings": "user_settings",
+		"News": "news", "Series": "series", "Categories": "categories", "Boxes": "boxes", "Menus": "menus",
+		"Photos": "photos", "LimitKeys": "limit_keys", "OrderItems": "order_items",
+		// Singular words ending in s.
+		"Address": "addresses", "OrderStatus": "order_statuses", "Bus": "buses", "Analysis": "analyses",
+		"Axis": "axes", "Alias": "aliases", "Gas": "gases", "Campus": "campuses", "Class": "classes",
+		"Church": "churches", "Wish": "wishes", "Key": "keys"}
 	for in, want := range cases {
 		if got := DefaultTableName(in); got != want {
 			t.Errorf("DefaultTableName(%q) = %q, want %q", in, got, want)

@@ -34,15 +34,28 @@ func SnakeCase(s string) string {
 	return b.String()
 }
 
-// Plural returns the English plural of a lower-case word by the regular
-// rules: -s/-x/-z/-ch/-sh take -es, a consonant before -y becomes -ies,
-// everything else takes -s.
+// Plural returns the English plural of a lower-case word (of the last word
+// of a snake_case name) by the regular rules: -s/-x/-z/-ch/-sh take -es, a
+// consonant before -y becomes -ies, everything else takes -s. A word that
+// already reads as a plural stays as it is: one ending in -s, unless it ends
+// in -ss, -us or -is (address, status and analysis are singular) or is a
+// known singular (alias, gas, ...). So CustomerStats is customer_stats, not
+// customer_statses.
 func Plural(s string) string {
 	if s == "" {
 		return s
 	}
+	word := s[strings.LastIndexByte(s, '_')+1:]
 	switch {
-	case strings.HasSuffix(s, "s"), strings.HasSuffix(s, "x"), strings.HasSuffix(s, "z"),
+	case alreadyPlural[word]:
+		return s
+	case singularS[word], strings.HasSuffix(s, "ss"), strings.HasSuffix(s, "us"):
+		return s + "es"
+	case strings.HasSuffix(s, "is") && len(word) > 2:
+		return s[:len(s)-2] + "es" // analysis -> analyses, axis -> axes
+	case strings.HasSuffix(s, "s"):
+		return s // stats, users, news, series, categories
+	case strings.HasSuffix(s, "x"), strings.HasSuffix(s, "z"),
 		strings.HasSuffix(s, "ch"), strings.HasSuffix(s, "sh"):
 		return s + "es"
 	case strings.HasSuffix(s, "y") && len(s) > 1 && !strings.ContainsRune("aeiou", rune(s[len(s)-2])):
@@ -50,3 +63,10 @@ func Plural(s string) string {
 	}
 	return s + "s"
 }
+
+// singularS lists common singular words that end in -s but not in -ss, -us
+// or -is; alreadyPlural the plurals that end in -us or -is.
+var (
+	singularS     = map[string]bool{"alias": true, "atlas": true, "bias": true, "canvas": true, "gas": true, "lens": true, "chaos": true, "cosmos": true, "ethos": true}
+	alreadyPlural = map[string]bool{"menus": true, "gurus": true, "emus": true, "haikus": true, "tutus": true}
+)

@@ -20,11 +20,20 @@ type encState struct {
 	n    slab[types.AttributeValueMemberN]
 	bool slab[types.AttributeValueMemberBOOL]
 	null slab[types.AttributeValueMemberNULL]
+
+	// depth counts the maps and lists enclosing the value being encoded
+	// (the item itself not counted), hops the pointer and interface
+	// dereferences on the way to it; both bound the recursion (limits.go).
+	depth, hops int
 }
 
 var encStates = sync.Pool{New: func() any { return new(encState) }}
 
-func getEncState() *encState { return encStates.Get().(*encState) }
+func getEncState() *encState {
+	e := encStates.Get().(*encState)
+	e.depth, e.hops = 0, 0 // an encoding that failed may not have unwound
+	return e
+}
 
 func putEncState(e *encState) { encStates.Put(e) }
 

@@ -82,18 +82,26 @@ func (cp *compiler) fillArray(c *codec) error {
 }
 
 func encodeList(e *encState, elem *codec, v reflect.Value) (types.AttributeValue, error) {
+	if err := e.enter(); err != nil {
+		return nil, err
+	}
 	n := v.Len()
 	l := make([]types.AttributeValue, n)
 	for i := range n {
 		av, err := elem.enc(e, v.Index(i))
 		if err != nil {
-			return nil, withPath(err, indexStep(i))
+			err = withPath(err, indexStep(i))
+			if v.Kind() == reflect.Slice {
+				err = noteAddr(err, v)
+			}
+			return nil, err
 		}
 		if av == nil {
 			av = e.nullValue()
 		}
 		l[i] = av
 	}
+	e.depth--
 	return e.list(l), nil
 }
 
@@ -170,7 +178,15 @@ func fillPointerTo(c *codec, elem *codec) {
 		if v.IsNil() {
 			return e.nullValue(), nil
 		}
-		return elem.enc(e, v.Elem())
+		if err := e.hop(); err != nil {
+			return nil, err
+		}
+		av, err := elem.enc(e, v.Elem())
+		e.hops--
+		if err != nil {
+			return nil, noteAddr(err, v)
+		}
+		return av, nil
 	}
 	c.dec = func(av types.AttributeValue, v reflect.Value) error {
 		if _, isNull := av.(*types.AttributeValueMemberNULL); isNull {
@@ -206,7 +222,11 @@ func fillInterface(c *codec) {
 		if err != nil {
 			return nil, err
 		}
+		if err := e.hop(); err != nil {
+			return nil, err
+		}
 		av, err := dc.enc(e, d)
+		e.hops--
 		if av == nil && err == nil {
 			av = e.nullValue()
 		}
@@ -230,7 +250,7 @@ func fillInterface(c *codec) {
 		if !empty {
 			return fmt.Errorf("cannot decode %s into %s: it holds no pointer to decode into", avType(av), c.typ)
 		}
-		x, err := decodeAny(av)
+		x, err := decodeAny(av, 0)
 		if err != nil {
 			return err
 		}
@@ -241,8 +261,10 @@ func fillInterface(c *codec) {
 
 // decodeAny returns the natural Go form of av: S string, N Number, BOOL
 // bool, B []byte, L []any, M map[string]any, SS []string, NS []Number,
-// BS [][]byte, NULL nil. Nothing is shared with av.
-func decodeAny(av types.AttributeValue) (any, error) {
+// BS [][]byte, NULL nil. Nothing is shared with av. depth is the number of
+// lists and maps around av: a value nested deeper than DynamoDB allows (or
+// a cyclic one built in memory) is an error, not an endless recursion.
+func decodeAny(av types.AttributeValue, depth int) (any, error) {
 	switch a := av.(type) {
 	case *types.AttributeValueMemberS:
 		return a.Value, nil
@@ -255,18 +277,24 @@ func decodeAny(av types.AttributeValue) (any, error) {
 	case *types.AttributeValueMemberNULL:
 		return nil, nil
 	case *types.AttributeValueMemberL:
+		if depth >= maxContainers {
+			return nil, &nestingError{}
+		}
 		l := make([]any, len(a.Value))
 		for i, x := range a.Value {
 			var err error
-			if l[i], err = decodeAny(x); err != nil {
+			if l[i], err = decodeAny(x, depth+1); err != nil {
 				return nil, withPath(err, indexStep(i))
 			}
 		}
 		return l, nil
 	case *types.AttributeValueMemberM:
+		if depth >= maxContainers {
+			return nil, &nestingError{}
+		}
 		m := make(map[string]any, len(a.Value))
 		for k, x := range a.Value {
-			v, err := decodeAny(x)
+			v, err := decodeAny(x, depth+1)
 			if err != nil {
 				return nil, withPath(err, keyStep(k))
 			}

@@ -57,21 +57,21 @@ func fillCustomEncoder(c *codec) bool {
 	switch {
 	case t.Implements(marshalerType) || p.Implements(marshalerType):
 		byValue := t.Implements(marshalerType)
-		c.enc = func(_ *encState, v reflect.Value) (types.AttributeValue, error) {
+		c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
 			av, err := receiver(v, byValue).(Marshaler).MarshalAttributeValue()
 			if err != nil {
 				return nil, fmt.Errorf("MarshalAttributeValue: %w", err)
 			}
-			return av, nil
+			return av, checkValue(av, e.depth)
 		}
 	case t.Implements(sdkMarshalerType) || p.Implements(sdkMarshalerType):
 		byValue := t.Implements(sdkMarshalerType)
-		c.enc = func(_ *encState, v reflect.Value) (types.AttributeValue, error) {
+		c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
 			av, err := receiver(v, byValue).(sdkMarshaler).MarshalDynamoDBAttributeValue()
 			if err != nil {
 				return nil, fmt.Errorf("MarshalDynamoDBAttributeValue: %w", err)
 			}
-			return av, nil
+			return av, checkValue(av, e.depth)
 		}
 	case t.Implements(textMarshalerType) || p.Implements(textMarshalerType):
 		byValue := t.Implements(textMarshalerType)
@@ -81,7 +81,7 @@ func fillCustomEncoder(c *codec) bool {
 			if err != nil {
 				return "", fmt.Errorf("MarshalText: %w", err)
 			}
-			return string(b), nil
+			return string(b), checkUTF8(string(b))
 		}
 		c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
 			s, err := c.text(v)

@@ -64,13 +64,21 @@ func located(err error, op string, t reflect.Type) error {
 	if err == nil {
 		return nil
 	}
+	root := typeName(t)
 	if pe, ok := err.(*pathError); ok {
 		if pe.root != "" {
 			return err
 		}
-		return &pathError{op: op, root: typeName(t), path: pe.path, err: pe.err}
+		path := pe.path
+		if ne, ok := pe.err.(*nestingError); ok {
+			path = ne.finish(root, path)
+		}
+		return &pathError{op: op, root: root, path: path, err: pe.err}
 	}
-	return &pathError{op: op, root: typeName(t), err: err}
+	if ne, ok := err.(*nestingError); ok {
+		ne.finish(root, "")
+	}
+	return &pathError{op: op, root: root, err: err}
 }
 
 func typeName(t reflect.Type) string {

@@ -212,7 +212,7 @@ func everything() Everything {
 		S: "hello", Named: "active", Bool: true,
 		I: -42, I8: math.MinInt8, I16: math.MaxInt16, I32: math.MinInt32, I64: math.MinInt64,
 		U: 42, U8: math.MaxUint8, U16: math.MaxUint16, U32: math.MaxUint32, U64: math.MaxUint64, Uptr: 7,
-		F32: 1.5, F64: 0.30000000000000004, Big: 1.7976931348623157e308, Small: 5e-324, Num: "12345678901234567890123456789.123456789",
+		F32: 1.5, F64: 0.30000000000000004, Big: 9.999999999999998e125, Small: 1e-130, Num: "12345678901234567890123456789.123456789",
 
 		Bytes: []byte{0, 1, 2, 255}, Arr: [4]byte{9, 8, 7, 6},
 

@@ -1,6 +1,7 @@
 package marshal
 
 import (
+	"errors"
 	"math"
 	"math/big"
 	"reflect"
@@ -9,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
 type fuzzNested struct {
@@ -95,6 +99,16 @@ func FuzzRoundTrip(f *testing.F) {
 		case year < 0 || year > 9999:
 			if err == nil {
 				t.Fatalf("year %d encoded", year)
+			}
+			return
+		case checkFloat(fl) != nil || checkFloat(f32) != nil:
+			if !errors.Is(err, core.ErrValidation) {
+				t.Fatalf("%v (out of DynamoDB's range) encoded: %v", fl, err)
+			}
+			return
+		case !utf8.ValidString(s):
+			if !errors.Is(err, core.ErrValidation) {
+				t.Fatalf("invalid UTF-8 %q encoded: %v", s, err)
 			}
 			return
 		case err != nil:

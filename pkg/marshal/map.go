@@ -24,7 +24,10 @@ func keyCodec(t reflect.Type) (mapKey, error) {
 		return mapKey{
 			enc: func(k reflect.Value) (string, error) {
 				b, err := receiver(k, byValue).(encoding.TextMarshaler).MarshalText()
-				return string(b), err
+				if err != nil {
+					return "", err
+				}
+				return string(b), checkUTF8(string(b))
 			},
 			dec: func(s string, k reflect.Value) error {
 				return k.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s))
@@ -34,7 +37,7 @@ func keyCodec(t reflect.Type) (mapKey, error) {
 	switch t.Kind() {
 	case reflect.String:
 		return mapKey{
-			enc: func(k reflect.Value) (string, error) { return k.String(), nil },
+			enc: func(k reflect.Value) (string, error) { return k.String(), checkUTF8(k.String()) },
 			dec: func(s string, k reflect.Value) error { k.SetString(s); return nil },
 		}, nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -92,6 +95,9 @@ func (cp *compiler) fillMap(c *codec) error {
 		if v.IsNil() {
 			return e.nullValue(), nil
 		}
+		if err := e.enter(); err != nil {
+			return nil, err
+		}
 		m := make(map[string]types.AttributeValue, v.Len())
 		k := reflect.New(t.Key()).Elem()
 		x := reflect.New(t.Elem()).Elem()
@@ -101,17 +107,18 @@ func (cp *compiler) fillMap(c *codec) error {
 			x.SetIterValue(it)
 			name, err := key.enc(k)
 			if err != nil {
-				return nil, fmt.Errorf("map key %v: %w", k, err)
+				return nil, fmt.Errorf("map key: %w", err)
 			}
 			av, err := elem.enc(e, x)
 			if err != nil {
-				return nil, withPath(err, keyStep(name))
+				return nil, noteAddr(withPath(err, keyStep(name)), v)
 			}
 			if av == nil {
 				av = e.nullValue()
 			}
 			m[name] = av
 		}
+		e.depth--
 		return e.mapValue(m), nil
 	}
 	var setElem *codec // decodes set elements into keys, for map[T]struct{}
@@ -195,9 +202,18 @@ func fillStringMap(c *codec) {
 		if v.Type() != stringMapType {
 			v = v.Convert(stringMapType) // a named map type
 		}
+		if e.depth >= maxContainers {
+			return nil, &nestingError{}
+		}
 		src := v.Interface().(map[string]string)
 		m := make(map[string]types.AttributeValue, len(src))
 		for k, s := range src {
+			if err := checkUTF8(k); err != nil {
+				return nil, err
+			}
+			if err := checkUTF8(s); err != nil {
+				return nil, withPath(err, keyStep(k))
+			}
 			m[k] = e.str(s)
 		}
 		return e.mapValue(m), nil

@@ -5,8 +5,11 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
 // Scalars: strings (S), booleans (BOOL), integers and floats (N), Number
@@ -15,9 +18,13 @@ import (
 
 func fillString(c *codec) {
 	c.scalar = 'S'
-	c.text = func(v reflect.Value) (string, error) { return v.String(), nil }
+	c.text = func(v reflect.Value) (string, error) { return v.String(), checkUTF8(v.String()) }
 	c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
-		return e.str(v.String()), nil
+		s := v.String()
+		if !utf8.ValidString(s) {
+			return nil, invalidUTF8(s)
+		}
+		return e.str(s), nil
 	}
 	c.fromText = func(s string, v reflect.Value) error {
 		v.SetString(s)
@@ -119,7 +126,10 @@ func fillFloat(c *codec) {
 		func(v reflect.Value) (string, error) {
 			f := v.Float()
 			if math.IsNaN(f) || math.IsInf(f, 0) {
-				return "", fmt.Errorf("%v cannot be stored: DynamoDB numbers are finite", f)
+				return "", &causeError{msg: fmt.Sprintf("%v cannot be stored: DynamoDB numbers are finite", f), sentinel: core.ErrValidation}
+			}
+			if err := checkFloat(f); err != nil {
+				return "", err
 			}
 			return formatFloat(f, bits), nil
 		},
@@ -138,8 +148,8 @@ func fillNumber(c *codec) {
 	fillNumeric(c,
 		func(v reflect.Value) (string, error) {
 			s := v.String()
-			if !validNumber(s) {
-				return "", fmt.Errorf("invalid number %q", s)
+			if err := checkNumber(s); err != nil {
+				return "", err
 			}
 			return s, nil
 		},

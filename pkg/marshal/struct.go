@@ -29,6 +29,9 @@ type field struct {
 	index  []int  // reflect path from the struct
 	c      *codec // the field type, with the field's options applied
 	omit   func(reflect.Value) bool
+	// keyLimit is the size limit of the field's values as a table or index
+	// key (the smallest of its roles), 0 for other fields.
+	keyLimit int
 }
 
 // StructCodecOf returns the codec of struct type t (a pointer to a struct
@@ -69,16 +72,21 @@ func (cp *compiler) fillStruct(c *codec) error {
 		}
 		sc.byAttr[f.Attr] = len(sc.fields)
 		sc.fields = append(sc.fields, field{
-			attr:   f.Attr,
-			goName: f.GoName,
-			index:  f.Index,
-			c:      fc,
-			omit:   omitFunc(f, fc),
+			attr:     f.Attr,
+			goName:   f.GoName,
+			index:    f.Index,
+			c:        fc,
+			omit:     omitFunc(f, fc),
+			keyLimit: keyLimit(f),
 		})
 	}
 	c.st = sc
 	c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
+		if err := e.enter(); err != nil {
+			return nil, err
+		}
 		m, err := sc.encode(e, v)
+		e.depth--
 		if err != nil {
 			return nil, err
 		}
@@ -192,15 +200,27 @@ func (sc *StructCodec) encode(e *encState, v reflect.Value) (map[string]types.At
 		if !ok || (f.omit != nil && f.omit(fv)) {
 			continue
 		}
-		av, err := f.c.enc(e, fv)
+		av, err := f.encode(e, fv)
 		if err != nil {
-			return nil, withPath(err, fieldStep(f.goName))
+			return nil, err
 		}
 		if av != nil {
 			m[f.attr] = av
 		}
 	}
 	return m, nil
+}
+
+// encode encodes fv, the value of the field, and checks a key's size.
+func (f *field) encode(e *encState, fv reflect.Value) (types.AttributeValue, error) {
+	av, err := f.c.enc(e, fv)
+	if err == nil && f.keyLimit > 0 {
+		err = checkKeySize(av, f.keyLimit)
+	}
+	if err != nil {
+		return nil, withPath(err, fieldStep(f.goName))
+	}
+	return av, nil
 }
 
 func (sc *StructCodec) decode(item map[string]types.AttributeValue, v reflect.Value) error {
@@ -283,10 +303,10 @@ func (sc *StructCodec) EncodeAttr(v reflect.Value, attr string) (types.Attribute
 		return nil, nil
 	}
 	e := getEncState()
-	av, err := f.c.enc(e, fv)
+	av, err := f.encode(e, fv)
 	putEncState(e)
 	if err != nil {
-		return nil, located(withPath(err, fieldStep(f.goName)), "encode", sc.typ)
+		return nil, located(err, "encode", sc.typ)
 	}
 	return av, nil
 }
