@@ -128,8 +128,15 @@ func (t *table) get(pk string) item {
 	return nil
 }
 
-// put stores it under pk (it == nil deletes) and maintains every index.
+// put stores it under pk (it == nil deletes), maintains every index and
+// records the change in the table's stream.
 func (t *table) put(pk string, hv, rv *value, it item) {
+	t.recordChange(t.get(pk), it, false)
+	t.replace(pk, hv, rv, it)
+}
+
+// replace stores it under pk (it == nil deletes) and maintains every index.
+func (t *table) replace(pk string, hv, rv *value, it item) {
 	if old := t.items[pk]; old != nil {
 		t.store.remove(old)
 		for _, ix := range t.allIndexes() {

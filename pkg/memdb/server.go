@@ -35,12 +35,14 @@ type Server struct {
 	tokens map[string]tokenEntry // TransactWriteItems idempotency tokens
 	closed bool
 	reqID  atomic.Uint64
-	now    func() time.Time
+	clock  atomic.Pointer[func() time.Time]
 }
 
 // New returns an empty Server.
 func New() *Server {
-	return &Server{tables: map[string]*table{}, tokens: map[string]tokenEntry{}, now: time.Now}
+	s := &Server{tables: map[string]*table{}, tokens: map[string]tokenEntry{}}
+	s.SetClock(nil)
+	return s
 }
 
 // Close drops all tables; requests made after Close fail.
@@ -143,8 +145,8 @@ func (s *Server) dispatch(method, target string, body []byte) (any, *apiError) {
 		return nil, &apiError{status: 400, code: "UnknownOperationException", msg: ""}
 	}
 	op, ok := strings.CutPrefix(target, "DynamoDB_20120810.")
-	if !ok && strings.HasPrefix(target, "DynamoDBStreams_20120810.") {
-		return nil, outOfScope("DynamoDB Streams (" + strings.TrimPrefix(target, "DynamoDBStreams_20120810.") + ")")
+	if sop, isStreams := strings.CutPrefix(target, "DynamoDBStreams_20120810."); !ok && isStreams {
+		return s.dispatchStreams(sop, body)
 	}
 	if !ok {
 		return nil, &apiError{status: 400, code: "UnknownOperationException", msg: ""}
@@ -227,16 +229,21 @@ func (t transport) Do(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
+// inProcessEndpoint is the endpoint of the clients that reach a Server without a socket.
+const inProcessEndpoint = "http://memdb.local"
+
+var inProcessCredentials = aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
+	return aws.Credentials{AccessKeyID: "memdb", SecretAccessKey: "memdb", Source: "memdb"}, nil
+}))
+
 // Client returns a real *dynamodb.Client wired to s through an in-memory transport.
 // Options may be adjusted with optFns (they run after memdb's defaults).
 func (s *Server) Client(optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 	opts := dynamodb.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String("http://memdb.local"),
-		Credentials: aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "memdb", SecretAccessKey: "memdb", Source: "memdb"}, nil
-		})),
-		HTTPClient: transport{s},
+		Region:       region,
+		BaseEndpoint: aws.String(inProcessEndpoint),
+		Credentials:  inProcessCredentials,
+		HTTPClient:   transport{s},
 	}
 	return dynamodb.New(opts, optFns...)
 }

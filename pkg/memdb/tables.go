@@ -59,7 +59,9 @@ type table struct {
 	store      *store
 	ttlAttr    string
 	ttlOn      bool
-	stream     map[string]any
+	changes    *changeStream   // the latest stream (enabled or not), nil if never enabled
+	streams    []*changeStream // every stream of the table, oldest first
+	now        func() time.Time
 	protect    bool
 	tableClass string
 }
@@ -152,7 +154,7 @@ func (s *Server) createTable(body []byte) (any, *apiError) {
 		GlobalSecondaryIndexes    []indexInput
 		BillingMode               string
 		ProvisionedThroughput     *throughput
-		StreamSpecification       map[string]any
+		StreamSpecification       *streamSpec
 		DeletionProtectionEnabled *bool
 		TableClass                string
 	}
@@ -185,8 +187,11 @@ func (s *Server) createTable(body []byte) (any, *apiError) {
 		return nil, err
 	}
 	t := &table{name: in.TableName, attrDefs: in.AttributeDefinitions, ks: ks, keyElems: in.KeySchema,
-		created: s.now(), billing: in.BillingMode, items: map[string]*row{}, store: newStore(), stream: in.StreamSpecification,
+		created: s.now(), billing: in.BillingMode, items: map[string]*row{}, store: newStore(), now: s.now,
 		tableClass: in.TableClass}
+	if err := t.enableStream(in.StreamSpecification, t.created, true); err != nil {
+		return nil, err
+	}
 	if in.DeletionProtectionEnabled != nil {
 		t.protect = *in.DeletionProtectionEnabled
 	}
@@ -311,14 +316,7 @@ func (t *table) describe(status string) map[string]any {
 	if t.tableClass != "" {
 		d["TableClassSummary"] = map[string]any{"TableClass": t.tableClass}
 	}
-	if t.stream != nil {
-		d["StreamSpecification"] = t.stream
-		if on, _ := t.stream["StreamEnabled"].(bool); on {
-			label := t.created.UTC().Format("2006-01-02T15:04:05.000")
-			d["LatestStreamLabel"] = label
-			d["LatestStreamArn"] = t.arn() + "/stream/" + label
-		}
-	}
+	t.describeStream(d)
 	var lsis, gsis []any
 	for _, ix := range t.lsis {
 		lsis = append(lsis, map[string]any{"IndexName": ix.name, "KeySchema": ix.keyElems, "Projection": ix.proj,
@@ -422,7 +420,7 @@ func (s *Server) updateTable(body []byte) (any, *apiError) {
 				ProvisionedThroughput *throughput
 			}
 		}
-		StreamSpecification       map[string]any
+		StreamSpecification       *streamSpec
 		DeletionProtectionEnabled *bool
 		TableClass                string
 		ReplicaUpdates            []any
@@ -520,8 +518,8 @@ func (s *Server) updateTable(body []byte) (any, *apiError) {
 	if tp := in.ProvisionedThroughput; tp != nil && tp.ReadCapacityUnits != nil && tp.WriteCapacityUnits != nil {
 		t.rcu, t.wcu = *tp.ReadCapacityUnits, *tp.WriteCapacityUnits
 	}
-	if in.StreamSpecification != nil {
-		t.stream = in.StreamSpecification
+	if err := t.enableStream(in.StreamSpecification, s.now(), false); err != nil {
+		return nil, err
 	}
 	if in.DeletionProtectionEnabled != nil {
 		t.protect = *in.DeletionProtectionEnabled

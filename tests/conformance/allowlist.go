@@ -51,6 +51,7 @@ var Allowlist = map[string]Allowed{
 		`{"output":{"Attributes":{"pk":{"S":"d"},"v":{"N":"0.3"},"w":{"N":"-10"}}}}`},
 	"expressions/condition passes on missing item": {"DynamoDB Local returns ConsumedCapacity unasked when DeleteItem finds no item", `{"output":{}}`},
 	"updates/delete missing returns nothing":       {"DynamoDB Local returns ConsumedCapacity unasked when DeleteItem finds no item", `{"output":{}}`},
+	"streams/delete missing item":                  {"DynamoDB Local returns ConsumedCapacity unasked when DeleteItem finds no item", `{"output":{}}`},
 	"updates/delete key missing sort key":          {"DynamoDB answers every Key/schema mismatch with the same message", ddbErr("ValidationException", "The provided key element does not match the schema")},
 	"query_scan/query start key wrong schema": {"DynamoDB Local words an invalid ExclusiveStartKey differently",
 		ddbErr("ValidationException", "The provided starting key is invalid: The provided key element does not match the schema")},

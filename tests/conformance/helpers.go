@@ -107,7 +107,8 @@ func queryPK(name, tbl string, pk AV) Step {
 func Scenarios() []Scenario {
 	var all []Scenario
 	for _, f := range []func() []Scenario{tableScenarios, typeScenarios, numberScenarios, expressionScenarios,
-		updateScenarios, queryScenarios, indexScenarios, batchScenarios, transactionScenarios, capacityScenarios, limitScenarios} {
+		updateScenarios, queryScenarios, indexScenarios, batchScenarios, transactionScenarios, capacityScenarios, limitScenarios,
+		streamScenarios} {
 		all = append(all, f()...)
 	}
 	return all
