@@ -2,14 +2,16 @@ package conformance
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"math/big"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+	"github.com/aws/smithy-go"
 )
 
 // streamsOf returns a Streams client that reaches the same server as c.
@@ -20,13 +22,13 @@ func streamsOf(c *dynamodb.Client) *dynamodbstreams.Client {
 }
 
 // shardRef names the first shard of the newest stream of a table and the
-// shard's first sequence number.
+// sequence numbers of all its records, in order.
 type shardRef struct {
 	arn, shard string
-	start      *big.Int
+	seqs       []string
 }
 
-// latestStream finds the newest stream of tbl.
+// latestStream finds the newest stream of tbl and reads its sequence numbers.
 func latestStream(ctx context.Context, sc *dynamodbstreams.Client, tbl string) (shardRef, error) {
 	ls, err := sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: &tbl})
 	if err != nil {
@@ -40,26 +42,45 @@ func latestStream(ctx context.Context, sc *dynamodbstreams.Client, tbl string) (
 	if err != nil {
 		return shardRef{}, err
 	}
-	sh := d.StreamDescription.Shards[0]
-	start, _ := new(big.Int).SetString(aws.ToString(sh.SequenceNumberRange.StartingSequenceNumber), 10)
-	return shardRef{arn: arn, shard: *sh.ShardId, start: start}, nil
-}
-
-// relSeq is a sequence number relative to the shard's first one (0 for
-// the first record): servers number records differently (DynamoDB Local
-// counts across all streams of the server), but in the same order.
-func (r shardRef) relSeq(seq *string) string {
-	n, ok := new(big.Int).SetString(aws.ToString(seq), 10)
-	if !ok || r.start == nil {
-		return "invalid: " + aws.ToString(seq)
+	ref := shardRef{arn: arn, shard: *d.StreamDescription.Shards[0].ShardId}
+	si, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: &arn, ShardId: &ref.shard, ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		return shardRef{}, err
 	}
-	return n.Sub(n, r.start).String()
+	for iter := si.ShardIterator; iter != nil; {
+		out, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iter})
+		if err != nil {
+			return shardRef{}, err
+		}
+		for _, r := range out.Records {
+			ref.seqs = append(ref.seqs, aws.ToString(r.Dynamodb.SequenceNumber))
+		}
+		if len(out.Records) == 0 {
+			break
+		}
+		iter = out.NextShardIterator
+	}
+	return ref, nil
 }
 
-// absSeq is the sequence number rel records after the shard's first one.
-func (r shardRef) absSeq(rel int64) string {
-	n := new(big.Int).Add(r.start, big.NewInt(rel))
-	return fmt.Sprintf("%021s", n.String())
+// rank is the position of a sequence number among the stream's records:
+// servers number records differently (DynamoDB Local counts across all the
+// streams of the server), but in the same order.
+func (r shardRef) rank(seq *string) string {
+	for i, s := range r.seqs {
+		if s == aws.ToString(seq) {
+			return strconv.Itoa(i)
+		}
+	}
+	return "not a record: " + aws.ToString(seq)
+}
+
+// seqAt is the sequence number of the record at position i.
+func (r shardRef) seqAt(i int) string {
+	if i < len(r.seqs) {
+		return r.seqs[i]
+	}
+	return "999999999999999999999"
 }
 
 // streamStep is a step on the Streams API of the server c reaches.
@@ -71,7 +92,7 @@ func streamStep(name string, f func(ctx context.Context, sc *dynamodbstreams.Cli
 // seq, relative to the shard's start, for the sequence-number types), at
 // most limit records per call (0: no limit), and returns the records
 // without their run-specific fields.
-func readStream(name, tbl string, it stypes.ShardIteratorType, seq int64, limit int32) Step {
+func readStream(name, tbl string, it stypes.ShardIteratorType, seq int, limit int32) Step {
 	return streamStep(name, func(ctx context.Context, sc *dynamodbstreams.Client) (any, error) {
 		ref, err := latestStream(ctx, sc, tbl)
 		if err != nil {
@@ -79,7 +100,7 @@ func readStream(name, tbl string, it stypes.ShardIteratorType, seq int64, limit 
 		}
 		in := &dynamodbstreams.GetShardIteratorInput{StreamArn: &ref.arn, ShardId: &ref.shard, ShardIteratorType: it}
 		if it == stypes.ShardIteratorTypeAtSequenceNumber || it == stypes.ShardIteratorTypeAfterSequenceNumber {
-			in.SequenceNumber = aws.String(ref.absSeq(seq))
+			in.SequenceNumber = aws.String(ref.seqAt(seq))
 		}
 		si, err := sc.GetShardIterator(ctx, in)
 		if err != nil {
@@ -117,7 +138,7 @@ func recordView(r stypes.Record, ref shardRef) map[string]any {
 		m["userIdentity"] = map[string]any{"Type": aws.ToString(r.UserIdentity.Type), "PrincipalId": aws.ToString(r.UserIdentity.PrincipalId)}
 	}
 	d := r.Dynamodb
-	ch := map[string]any{"SequenceNumber": ref.relSeq(d.SequenceNumber), "SizeBytes": aws.ToInt64(d.SizeBytes),
+	ch := map[string]any{"SequenceNumber": ref.rank(d.SequenceNumber), "SizeBytes": aws.ToInt64(d.SizeBytes),
 		"StreamViewType": string(d.StreamViewType), "Keys": streamImage(d.Keys)}
 	if d.NewImage != nil {
 		ch["NewImage"] = streamImage(d.NewImage)
@@ -187,9 +208,14 @@ func describeStreamView(name, tbl string) Step {
 		sd := d.StreamDescription
 		var shards []any
 		for _, sh := range sd.Shards {
-			r := map[string]any{"StartingSequenceNumber": ref.relSeq(sh.SequenceNumberRange.StartingSequenceNumber)}
-			if end := sh.SequenceNumberRange.EndingSequenceNumber; end != nil {
-				r["EndingSequenceNumber"] = ref.relSeq(end)
+			// A shard starts at its first record (or, empty, at a number of
+			// its own) and, closed, ends at its last.
+			r := map[string]any{"Records": len(ref.seqs), "Closed": sh.SequenceNumberRange.EndingSequenceNumber != nil}
+			if len(ref.seqs) > 0 {
+				r["StartsAtFirstRecord"] = ref.rank(sh.SequenceNumberRange.StartingSequenceNumber) == "0"
+			}
+			if end := sh.SequenceNumberRange.EndingSequenceNumber; end != nil && len(ref.seqs) > 0 {
+				r["EndsAtLastRecord"] = ref.rank(end) == strconv.Itoa(len(ref.seqs)-1)
 			}
 			shards = append(shards, r)
 		}
@@ -207,10 +233,21 @@ func streamTable(name string, view types.StreamViewType) *dynamodb.CreateTableIn
 
 func updateStream(name, tbl string, spec *types.StreamSpecification) Step {
 	return Step{Name: name, Do: func(ctx context.Context, c *dynamodb.Client) (any, error) {
-		out, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: &tbl, StreamSpecification: spec})
+		in := &dynamodb.UpdateTableInput{TableName: &tbl, StreamSpecification: spec}
+		out, err := c.UpdateTable(ctx, in)
+		// DynamoDB Local now and then fails a stream change with an
+		// InternalFailure (HTTP 500) that changed nothing; the SDK retries those.
+		for i := 0; i < 3 && isInternalFailure(err); i++ {
+			out, err = c.UpdateTable(ctx, in)
+		}
 		if err != nil {
 			return nil, err
 		}
 		return Normalize(out.TableDescription.StreamSpecification, false), nil
 	}}
+}
+
+func isInternalFailure(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "InternalFailure"
 }
