@@ -26,11 +26,7 @@ const maxTableWait = 10 * time.Minute
 // ttl field, and streams when WithStream is given. It waits until the
 // table and its indexes are ACTIVE.
 func (db *DB) CreateTable(m any, opts ...core.TableOption) error {
-	md, o, err := db.tableModel(m, opts)
-	if err != nil {
-		return err
-	}
-	in, err := createTableInput(md, o)
+	md, o, in, err := db.tableInput(m, opts)
 	if err != nil {
 		return err
 	}
@@ -65,6 +61,17 @@ func (db *DB) tableModel(m any, opts []core.TableOption) (*model.Model, core.Tab
 		o.Name = db.shared.prefix + md.TableName(modelValue(m))
 	}
 	return md, o, nil
+}
+
+// tableInput returns the model's metadata, the table options and the
+// CreateTable request they describe.
+func (db *DB) tableInput(m any, opts []core.TableOption) (*model.Model, core.TableOptions, *dynamodb.CreateTableInput, error) {
+	md, o, err := db.tableModel(m, opts)
+	if err != nil {
+		return nil, o, nil, err
+	}
+	in, err := createTableInput(md, o)
+	return md, o, in, err
 }
 
 // modelValue returns the struct value of m for TableName, or an invalid
@@ -232,13 +239,33 @@ func (db *DB) DescribeTable(m any) (*types.TableDescription, error) {
 	return out.Table, nil
 }
 
-// EnsureTable creates the model's table when it does not exist.
+// EnsureTable creates the model's table when it does not exist. A table
+// that exists (or that another caller creates at the same time) must serve
+// the model: key attribute names and types of the table and of every index
+// the model declares, which must exist. Otherwise the error (wrapping
+// ErrValidation) lists every mismatch.
 func (db *DB) EnsureTable(m any) error {
-	_, err := db.DescribeTable(m)
-	if errors.Is(err, core.ErrTableNotFound) {
-		return db.CreateTable(m)
+	md, o, want, err := db.tableInput(m, nil)
+	if err != nil {
+		return err
 	}
-	return err
+	desc, err := db.DescribeTable(m)
+	if errors.Is(err, core.ErrTableNotFound) {
+		err = db.CreateTable(m)
+		var inUse *types.ResourceInUseException
+		if !errors.As(err, &inUse) {
+			return err
+		}
+		// Created meanwhile by another caller: check what it created.
+		if err := db.waitActive(md, o.Name); err != nil {
+			return err
+		}
+		desc, err = db.DescribeTable(m)
+	}
+	if err != nil {
+		return err
+	}
+	return checkTable(md, want, desc, true)
 }
 
 // DeleteTable deletes the model's table and waits until it is gone.
@@ -266,8 +293,10 @@ func (db *DB) DeleteTable(m any) error {
 // AutoMigrate creates each model's table when missing and adds global
 // secondary indexes the model declares but the table lacks (one at a time,
 // as DynamoDB requires, waiting for each). Local secondary indexes cannot
-// be added to an existing table; a missing one is an error. The models are
-// registered for Migrate.
+// be added to an existing table; a missing one is an error. An existing
+// table whose keys, or whose indexes' keys, differ from the model's (names
+// or types) is an error listing every mismatch, and nothing is changed.
+// The models are registered for Migrate.
 func (db *DB) AutoMigrate(models ...any) error {
 	if err := db.Register(models...); err != nil {
 		return err
@@ -296,6 +325,9 @@ func (db *DB) AutoMigrateWithOptions(m any, opts ...core.TableOption) error {
 	}
 	want, err := createTableInput(md, o)
 	if err != nil {
+		return err
+	}
+	if err := checkTable(md, want, desc, false); err != nil {
 		return err
 	}
 	have := map[string]bool{}

@@ -8,7 +8,9 @@
 //	}
 //
 // Each call starts its own server, so tests run in parallel without sharing
-// data. Tables are created from the models' tags before New returns.
+// data. Tables are created from the models' tags before New returns; models
+// that share a table (single-table designs) create it once, and must agree
+// on its keys.
 package dynamormtest
 
 import (
@@ -27,7 +29,8 @@ func New(t testing.TB, models ...any) *dynamorm.DB {
 }
 
 // NewWithConfig is New with a session configuration (a Clock, a CursorKey,
-// a TableNamePrefix, ...). Its Client is replaced by the memdb client.
+// a TableNamePrefix, ...). Its Client is replaced by the memdb client, to
+// which its ClientOptions apply.
 func NewWithConfig(t testing.TB, cfg session.Config, models ...any) *dynamorm.DB {
 	t.Helper()
 	srv := memdb.New()
@@ -38,7 +41,9 @@ func NewWithConfig(t testing.TB, cfg session.Config, models ...any) *dynamorm.DB
 		t.Fatalf("dynamormtest: %v", err)
 	}
 	for _, m := range models {
-		if err := db.CreateTable(m); err != nil {
+		// AutoMigrate, not CreateTable: models sharing a table create it
+		// once, each adding its indexes, and must agree on its keys.
+		if err := db.AutoMigrateWithOptions(m); err != nil {
 			t.Fatalf("dynamormtest: create table for %T: %v", m, err)
 		}
 	}

@@ -3,10 +3,15 @@ package dynamormtest_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/dynamorm/dynamorm"
 	"github.com/dynamorm/dynamorm/pkg/dynamormtest"
+	"github.com/dynamorm/dynamorm/pkg/session"
 )
 
 type Note struct {
@@ -58,5 +63,74 @@ func Example() {
 		if err := db.Model(&Note{ID: "n1"}).First(&n); err != nil || n.Text != "hello" {
 			t.Fatalf("got %+v, %v", n, err)
 		}
+	}
+}
+
+func TestNewWithConfigAppliesClientOptions(t *testing.T) {
+	t.Parallel()
+	var calls int
+	count := func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, func(*middleware.Stack) error { calls++; return nil })
+	}
+	db := dynamormtest.NewWithConfig(t, session.Config{ClientOptions: []func(*dynamodb.Options){count}}, &Note{})
+	before := calls
+	if before == 0 {
+		t.Fatal("the option was not applied to CreateTable")
+	}
+	if err := db.Model(&Note{ID: "n1"}).Create(); err != nil {
+		t.Fatal(err)
+	}
+	if calls != before+1 {
+		t.Fatalf("the option ran %d times for one write", calls-before)
+	}
+}
+
+// Customer and Invoice share one table (a single-table design): the same
+// keys, each with an index of its own.
+type Customer struct {
+	PK    string `dynamorm:"pk"`
+	SK    string `dynamorm:"sk"`
+	Email string `dynamorm:"index:by-email,pk"`
+}
+
+func (Customer) TableName() string { return "app" }
+
+type Invoice struct {
+	PK     string `dynamorm:"pk"`
+	SK     string `dynamorm:"sk"`
+	Status string `dynamorm:"index:by-status,pk"`
+}
+
+func (Invoice) TableName() string { return "app" }
+
+type InvoiceBadKeys struct {
+	PK string `dynamorm:"pk"`
+	SK int64  `dynamorm:"sk"`
+}
+
+func (InvoiceBadKeys) TableName() string { return "app" }
+
+func TestModelsSharingATableCreateItOnce(t *testing.T) {
+	t.Parallel()
+	db := dynamormtest.New(t, &Customer{}, &Invoice{})
+	if err := db.Model(&Customer{PK: "c#1", SK: "profile", Email: "a@x"}).Create(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Model(&Invoice{PK: "c#1", SK: "inv#1", Status: "open"}).Create(); err != nil {
+		t.Fatal(err)
+	}
+	var open []Invoice
+	if err := db.Model(&Invoice{}).Where("Status", "=", "open").All(&open); err != nil || len(open) != 1 {
+		t.Fatalf("by-status: %v, %v", open, err)
+	}
+	var byEmail []Customer
+	if err := db.Model(&Customer{}).Where("Email", "=", "a@x").All(&byEmail); err != nil || len(byEmail) != 1 {
+		t.Fatalf("by-email: %v, %v", byEmail, err)
+	}
+
+	ft := &fakeT{}
+	dynamormtest.New(ft, &Customer{}, &InvoiceBadKeys{})
+	if !strings.Contains(ft.failed, `sort key is "SK" (S) in the table, "SK" (N) in the model`) {
+		t.Fatalf("models disagreeing on the keys: %q", ft.failed)
 	}
 }

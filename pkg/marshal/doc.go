@@ -52,6 +52,20 @@
 // untouched and ignores attributes without a field; slices and maps are
 // replaced, not merged.
 //
+// # Limits
+//
+// What DynamoDB would refuse is refused while encoding, with an error that
+// wraps core.ErrValidation and names the path: strings, map keys, set
+// elements and TextMarshaler results that are not valid UTF-8; floats and
+// Numbers outside DynamoDB's range (magnitude 1E-130 to 9.99...E+125, or
+// zero) or with more than 38 significant digits; key values over
+// MaxPartitionKeyBytes or MaxSortKeyBytes (table and index keys); maps and
+// lists nested deeper than MaxNesting levels, the item being level 1. A Go
+// value that contains itself is refused as a cycle ("this is Node.Next
+// again"), never recursed into forever; decoding into `any` refuses values
+// nested deeper than MaxNesting the same way. The results of custom
+// marshalers are checked like the codec's own.
+//
 // # Errors
 //
 // Errors say where: the struct and field, and below it list indexes and map

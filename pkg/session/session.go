@@ -36,9 +36,13 @@ type Config struct {
 	// Credentials overrides the default credentials chain.
 	Credentials aws.CredentialsProvider
 
-	// Client, when set, is used as is and every other client setting is
-	// ignored: inject a *dynamodb.Client built elsewhere, a wrapper with
-	// custom middleware, or a test double.
+	// Client, when set, is used instead of building one, and the settings
+	// that build a client (Region, Endpoint, Credentials, AWSConfig,
+	// MaxAttempts, HTTPTimeout, HTTPClient, ConfigOptions) are ignored:
+	// inject a *dynamodb.Client built elsewhere, a wrapper with custom
+	// middleware, or a test double. ClientOptions still apply: to a
+	// *dynamodb.Client by building a copy of it with them; with any other
+	// Client they are an error, since they cannot be applied.
 	Client core.DynamoDBAPI
 	// AWSConfig, when set, is the base configuration instead of the one
 	// loaded from the environment; the fields above still override it.
@@ -58,7 +62,8 @@ type Config struct {
 
 	// ConfigOptions are applied when the AWS configuration is loaded.
 	ConfigOptions []func(*config.LoadOptions) error
-	// ClientOptions are applied to the DynamoDB client's options.
+	// ClientOptions are applied to the DynamoDB client's options, also
+	// when Client is a *dynamodb.Client (see Client).
 	ClientOptions []func(*dynamodb.Options)
 
 	// Clock returns the current time for created_at, updated_at and ttl
@@ -80,7 +85,7 @@ type Config struct {
 // call.
 func (c Config) NewClient(ctx context.Context) (core.DynamoDBAPI, error) {
 	if c.Client != nil {
-		return c.Client, nil
+		return c.injected()
 	}
 	cfg, err := c.awsConfig(ctx)
 	if err != nil {
@@ -108,6 +113,19 @@ func (c Config) NewClient(ctx context.Context) (core.DynamoDBAPI, error) {
 			fn(o)
 		}
 	}), nil
+}
+
+// injected returns the Client given, with ClientOptions applied: to a copy
+// of a *dynamodb.Client, or refused for any other client.
+func (c Config) injected() (core.DynamoDBAPI, error) {
+	if len(c.ClientOptions) == 0 {
+		return c.Client, nil
+	}
+	dc, ok := c.Client.(*dynamodb.Client)
+	if !ok {
+		return nil, fmt.Errorf("%w: session.Config.ClientOptions cannot be applied to a Client of type %T; apply them where that client is built, or pass a *dynamodb.Client", core.ErrValidation, c.Client)
+	}
+	return dynamodb.New(dc.Options(), c.ClientOptions...), nil
 }
 
 func (c Config) awsConfig(ctx context.Context) (aws.Config, error) {
