@@ -94,7 +94,7 @@ func probe() {
 		return
 	}
 	if backend == BackendMemDB {
-		sharedClient = memdb.New().Client()
+		sharedClient, configErr = recording(memdb.New().Client())
 		return
 	}
 	if endpoint == "" {
@@ -122,6 +122,9 @@ func probe() {
 		o.DisableValidateResponseChecksum = true
 	})
 
+	if sharedClient, configErr = recording(sharedClient); configErr != nil {
+		return
+	}
 	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	_, err = sharedClient.ListTables(pctx, &dynamodb.ListTablesInput{Limit: aws.Int32(1)},
