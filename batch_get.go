@@ -306,7 +306,7 @@ func (r *retrier) wait(ctx context.Context, progressed bool) (bool, error) {
 	if r.stalls >= r.policy.MaxRetries {
 		return false, nil
 	}
-	if err := backoff.Sleep(ctx, r.policy, min(r.retries, 16)); err != nil {
+	if err := backoff.Sleep(ctx, (*backoff.Policy)(r.policy), min(r.retries, 16)); err != nil {
 		return false, err
 	}
 	r.retries++

@@ -546,7 +546,7 @@ func (q *query) sendRetryingThrottles(w *writeOp, fields []string, policy *core.
 		if err == nil || !isThrottle(err) || attempt >= policy.MaxRetries {
 			return err
 		}
-		if err := backoff.Sleep(q.ctx, policy, attempt); err != nil {
+		if err := backoff.Sleep(q.ctx, (*backoff.Policy)(policy), attempt); err != nil {
 			return err
 		}
 		if w, err = q.buildUpdate(fields); err != nil {

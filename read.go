@@ -287,7 +287,7 @@ func (q *query) run(forceScan bool, paginate bool, limit int) (*plan.Read, readR
 		if !short || attempt >= q.retries {
 			break
 		}
-		if err := backoff.Sleep(q.ctx, q.retryPolicy(), attempt); err != nil {
+		if err := backoff.Sleep(q.ctx, (*backoff.Policy)(q.retryPolicy()), attempt); err != nil {
 			return nil, readResult{}, err
 		}
 	}
@@ -332,7 +332,7 @@ func (q *query) getItem(r *plan.Read) (map[string]types.AttributeValue, error) {
 		if out.Item != nil || attempt >= q.retries {
 			return out.Item, nil
 		}
-		if err := backoff.Sleep(q.ctx, q.retryPolicy(), attempt); err != nil {
+		if err := backoff.Sleep(q.ctx, (*backoff.Policy)(q.retryPolicy()), attempt); err != nil {
 			return nil, err
 		}
 	}

@@ -203,7 +203,7 @@ func (db *DB) poll(what string, check func(context.Context) (bool, error)) error
 		if done || err != nil {
 			return err
 		}
-		if err := backoff.Sleep(ctx, policy, attempt); err != nil {
+		if err := backoff.Sleep(ctx, (*backoff.Policy)(policy), attempt); err != nil {
 			return fmt.Errorf("dynamorm: waiting for %s: %w", what, err)
 		}
 	}

@@ -7,16 +7,31 @@ import (
 	"math"
 	"math/rand/v2"
 	"time"
-
-	"github.com/dynamorm/dynamorm/pkg/core"
 )
+
+// Policy is a retry policy: at most MaxRetries retries, the first after
+// InitialDelay, each later one BackoffFactor times longer up to MaxDelay, all
+// randomised by +/- Jitter (a fraction). core.RetryPolicy has the same fields
+// and converts to it.
+type Policy struct {
+	MaxRetries    int
+	InitialDelay  time.Duration
+	MaxDelay      time.Duration
+	BackoffFactor float64
+	Jitter        float64
+}
+
+// Default is the policy used when none is given.
+func Default() *Policy {
+	return &Policy{MaxRetries: 8, InitialDelay: 25 * time.Millisecond, MaxDelay: 2 * time.Second, BackoffFactor: 2, Jitter: 0.5}
+}
 
 // Delay returns the delay before retry number attempt (0 for the first
 // retry) under policy p: InitialDelay * BackoffFactor^attempt, capped at
 // MaxDelay, then randomised by +/- Jitter.
-func Delay(p *core.RetryPolicy, attempt int) time.Duration {
+func Delay(p *Policy, attempt int) time.Duration {
 	if p == nil {
-		p = core.DefaultRetryPolicy()
+		p = Default()
 	}
 	factor := p.BackoffFactor
 	if factor < 1 {
@@ -37,7 +52,7 @@ func Delay(p *core.RetryPolicy, attempt int) time.Duration {
 
 // Sleep waits for Delay(p, attempt), or until ctx ends, and then returns
 // ctx's error.
-func Sleep(ctx context.Context, p *core.RetryPolicy, attempt int) error {
+func Sleep(ctx context.Context, p *Policy, attempt int) error {
 	d := Delay(p, attempt)
 	if d <= 0 {
 		return ctx.Err()

@@ -5,12 +5,10 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
 func TestDelayGrowsAndIsCapped(t *testing.T) {
-	p := &core.RetryPolicy{InitialDelay: 10 * time.Millisecond, MaxDelay: 50 * time.Millisecond, BackoffFactor: 2}
+	p := &Policy{InitialDelay: 10 * time.Millisecond, MaxDelay: 50 * time.Millisecond, BackoffFactor: 2}
 	want := []time.Duration{10, 20, 40, 50, 50}
 	for i, w := range want {
 		if got := Delay(p, i); got != w*time.Millisecond {
@@ -20,7 +18,7 @@ func TestDelayGrowsAndIsCapped(t *testing.T) {
 }
 
 func TestDelayJitterStaysInBounds(t *testing.T) {
-	p := &core.RetryPolicy{InitialDelay: 100 * time.Millisecond, BackoffFactor: 2, Jitter: 0.5}
+	p := &Policy{InitialDelay: 100 * time.Millisecond, BackoffFactor: 2, Jitter: 0.5}
 	seen := map[time.Duration]bool{}
 	for i := 0; i < 200; i++ {
 		d := Delay(p, 1) // 200ms +/- 50%
@@ -35,7 +33,7 @@ func TestDelayJitterStaysInBounds(t *testing.T) {
 }
 
 func TestSleepHonoursContext(t *testing.T) {
-	p := &core.RetryPolicy{InitialDelay: time.Hour}
+	p := &Policy{InitialDelay: time.Hour}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -46,7 +44,7 @@ func TestSleepHonoursContext(t *testing.T) {
 	if time.Since(start) > time.Second {
 		t.Fatalf("Sleep did not stop with its context")
 	}
-	if err := Sleep(context.Background(), &core.RetryPolicy{InitialDelay: time.Millisecond}, 0); err != nil {
+	if err := Sleep(context.Background(), &Policy{InitialDelay: time.Millisecond}, 0); err != nil {
 		t.Fatalf("Sleep = %v", err)
 	}
 }

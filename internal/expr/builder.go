@@ -13,7 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/internal/errs"
 )
 
 // Builder allocates placeholders for one request.
@@ -162,18 +162,18 @@ func (b *Builder) Condition(c Cond) (string, error) {
 	case AttributeType:
 		return "attribute_type(" + path + ", " + b.Value(c.Values[0]) + ")", nil
 	}
-	return "", fmt.Errorf("%w: operator %v is not supported here", core.ErrValidation, c.Op)
+	return "", fmt.Errorf("%w: operator %v is not supported here", errs.ErrValidation, c.Op)
 }
 
 func checkArity(c Cond) error {
 	n := len(c.Values)
 	switch want := c.Op.Arity(); {
 	case want == -1 && n == 0:
-		return fmt.Errorf("%w: %s on %s needs at least one value", core.ErrValidation, c.Op, strings.Join(c.Path, "."))
+		return fmt.Errorf("%w: %s on %s needs at least one value", errs.ErrValidation, c.Op, strings.Join(c.Path, "."))
 	case want == -1 && n > 100:
-		return fmt.Errorf("%w: %s on %s has %d values; DynamoDB allows at most 100", core.ErrValidation, c.Op, strings.Join(c.Path, "."), n)
+		return fmt.Errorf("%w: %s on %s has %d values; DynamoDB allows at most 100", errs.ErrValidation, c.Op, strings.Join(c.Path, "."), n)
 	case want >= 0 && n != want:
-		return fmt.Errorf("%w: %s on %s takes %d value(s), got %d", core.ErrValidation, c.Op, strings.Join(c.Path, "."), want, n)
+		return fmt.Errorf("%w: %s on %s takes %d value(s), got %d", errs.ErrValidation, c.Op, strings.Join(c.Path, "."), want, n)
 	}
 	return nil
 }
@@ -273,14 +273,14 @@ func (b *Builder) Rewrite(raw string, resolve func(string) string, values map[st
 		}
 		token := raw[i+1 : j]
 		if token == "" {
-			return "", fmt.Errorf("%w: expression %q: %c at offset %d is not followed by a name", core.ErrValidation, raw, c, i)
+			return "", fmt.Errorf("%w: expression %q: %c at offset %d is not followed by a name", errs.ErrValidation, raw, c, i)
 		}
 		if c == '#' {
 			out.WriteString(b.Name(resolve(token)))
 		} else {
 			av, ok := values[token]
 			if !ok {
-				return "", fmt.Errorf("%w: expression %q uses :%s but no value was given for it", core.ErrValidation, raw, token)
+				return "", fmt.Errorf("%w: expression %q uses :%s but no value was given for it", errs.ErrValidation, raw, token)
 			}
 			used[token] = true
 			out.WriteString(b.Value(av))
@@ -289,7 +289,7 @@ func (b *Builder) Rewrite(raw string, resolve func(string) string, values map[st
 	}
 	for name := range values {
 		if !used[name] {
-			return "", fmt.Errorf("%w: expression %q does not use the value given as :%s", core.ErrValidation, raw, name)
+			return "", fmt.Errorf("%w: expression %q does not use the value given as :%s", errs.ErrValidation, raw, name)
 		}
 	}
 	return out.String(), nil

@@ -8,7 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/internal/attr"
 )
 
 // Compare orders scalar attribute values as DynamoDB does: numbers
@@ -44,11 +44,11 @@ func Compare(a, b types.AttributeValue) int {
 			return 1
 		}
 	}
-	return strings.Compare(core.TypeName(a), core.TypeName(b))
+	return strings.Compare(attr.TypeName(a), attr.TypeName(b))
 }
 
 func sameType(a, b types.AttributeValue) bool {
-	return core.TypeName(a) == core.TypeName(b)
+	return attr.TypeName(a) == attr.TypeName(b)
 }
 
 // Match evaluates a condition on a scalar (key) attribute of an item, as
@@ -109,7 +109,7 @@ func Match(c Cond, item map[string]types.AttributeValue) bool {
 		return has
 	case AttributeType:
 		want, _ := c.Values[0].(*types.AttributeValueMemberS)
-		return want != nil && want.Value == core.TypeName(av)
+		return want != nil && want.Value == attr.TypeName(av)
 	case SizeEq, SizeNe, SizeLt, SizeLe, SizeGt, SizeGe:
 		var size int
 		switch x := av.(type) {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/internal/errs"
 )
 
 func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
@@ -22,7 +22,7 @@ func TestParseOp(t *testing.T) {
 			t.Errorf("ParseOp(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	if _, err := ParseOp("LIKE"); !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), "LIKE") {
+	if _, err := ParseOp("LIKE"); !errors.Is(err, errs.ErrValidation) || !strings.Contains(err.Error(), "LIKE") {
 		t.Errorf("ParseOp(LIKE) error = %v", err)
 	}
 }
@@ -64,7 +64,7 @@ func TestArityErrors(t *testing.T) {
 		{Path: []string{"a"}, Op: In},
 		{Path: []string{"a"}, Op: Eq},
 	} {
-		if _, err := b.Condition(c); !errors.Is(err, core.ErrValidation) {
+		if _, err := b.Condition(c); !errors.Is(err, errs.ErrValidation) {
 			t.Errorf("Condition(%v) error = %v", c, err)
 		}
 	}
@@ -106,7 +106,7 @@ func TestRewrite(t *testing.T) {
 	if got != "#n0 = :v1 AND :v2 > :v3" || b.Names()["#n0"] != "status" {
 		t.Errorf("Rewrite = %q names %v", got, b.Names())
 	}
-	if _, err := b.Rewrite("#a = :missing", func(x string) string { return x }, nil); !errors.Is(err, core.ErrValidation) {
+	if _, err := b.Rewrite("#a = :missing", func(x string) string { return x }, nil); !errors.Is(err, errs.ErrValidation) {
 		t.Errorf("missing value error = %v", err)
 	}
 	if _, err := b.Rewrite("#a = :x", func(x string) string { return x }, map[string]types.AttributeValue{"x": s("1"), "unused": s("2")}); err == nil || !strings.Contains(err.Error(), "unused") {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/internal/errs"
 )
 
 // Op is a comparison or function operator.
@@ -58,12 +58,12 @@ var opNames = map[string]Op{
 }
 
 // ParseOp parses an operator, case-insensitively. Unknown operators are an
-// error wrapping core.ErrValidation that lists the known ones.
+// error wrapping errs.ErrValidation that lists the known ones.
 func ParseOp(s string) (Op, error) {
 	if op, ok := opNames[strings.ToUpper(strings.TrimSpace(s))]; ok {
 		return op, nil
 	}
-	return 0, fmt.Errorf("%w: unknown operator %q (use =, !=, <, <=, >, >=, BETWEEN, IN, BEGINS_WITH, CONTAINS, NOT_CONTAINS, EXISTS, NOT_EXISTS, ATTRIBUTE_TYPE, SIZE=, SIZE<, ...)", core.ErrValidation, s)
+	return 0, fmt.Errorf("%w: unknown operator %q (use =, !=, <, <=, >, >=, BETWEEN, IN, BEGINS_WITH, CONTAINS, NOT_CONTAINS, EXISTS, NOT_EXISTS, ATTRIBUTE_TYPE, SIZE=, SIZE<, ...)", errs.ErrValidation, s)
 }
 
 // Arity is the number of values the operator takes: 0, 1, 2 (BETWEEN) or

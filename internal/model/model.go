@@ -9,7 +9,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/internal/errs"
 )
 
 // Model is the metadata of one model type.
@@ -53,14 +53,14 @@ type modelResult struct {
 }
 
 // Of returns the metadata of the model whose struct type is t (pointers are
-// dereferenced). It is parsed once per type; errors wrap core.ErrInvalidModel
+// dereferenced). It is parsed once per type; errors wrap errs.ErrInvalidModel
 // and name the struct, the field and the fix.
 func Of(t reflect.Type) (*Model, error) {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if t == nil || t.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("%w: a model must be a struct or a pointer to one, got %v", core.ErrInvalidModel, t)
+		return nil, fmt.Errorf("%w: a model must be a struct or a pointer to one, got %v", errs.ErrInvalidModel, t)
 	}
 	if cached, ok := modelCache.Load(t); ok {
 		r := cached.(modelResult)
@@ -68,7 +68,7 @@ func Of(t reflect.Type) (*Model, error) {
 	}
 	m, err := build(t)
 	if err != nil {
-		err = fmt.Errorf("%w: %v", core.ErrInvalidModel, err)
+		err = fmt.Errorf("%w: %v", errs.ErrInvalidModel, err)
 	}
 	actual, _ := modelCache.LoadOrStore(t, modelResult{m, err})
 	r := actual.(modelResult)
@@ -79,7 +79,7 @@ func Of(t reflect.Type) (*Model, error) {
 // pointer to one, or a pointer to a slice of either.
 func OfValue(v any) (*Model, error) {
 	if v == nil {
-		return nil, fmt.Errorf("%w: model is nil", core.ErrInvalidModel)
+		return nil, fmt.Errorf("%w: model is nil", errs.ErrInvalidModel)
 	}
 	t := reflect.TypeOf(v)
 	for t.Kind() == reflect.Pointer {
@@ -226,13 +226,13 @@ func (m *Model) Field(name string) (*Field, bool) {
 	return f, ok
 }
 
-// MustField is Field that returns an error wrapping core.ErrValidation which
+// MustField is Field that returns an error wrapping errs.ErrValidation which
 // lists the known names when there is no such field.
 func (m *Model) MustField(name string) (*Field, error) {
 	if f, ok := m.Field(name); ok {
 		return f, nil
 	}
-	return nil, fmt.Errorf("%w: %s has no field or attribute %q (fields: %s)", core.ErrValidation, m.Name(), name, m.fieldList())
+	return nil, fmt.Errorf("%w: %s has no field or attribute %q (fields: %s)", errs.ErrValidation, m.Name(), name, m.fieldList())
 }
 
 func (m *Model) fieldList() string {

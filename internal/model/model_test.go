@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/internal/errs"
 )
 
 type Payment struct {
@@ -64,7 +64,7 @@ func TestModelMetadata(t *testing.T) {
 	if m.Version.GoName != "Version" || m.TTL.GoName != "Expires" || !m.TTL.UnixTime || m.CreatedAt == nil || m.UpdatedAt == nil {
 		t.Errorf("lifecycle fields wrong: %+v %+v", m.Version, m.TTL)
 	}
-	if _, err := m.MustField("Nope"); !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), "Nope") {
+	if _, err := m.MustField("Nope"); !errors.Is(err, errs.ErrValidation) || !strings.Contains(err.Error(), "Nope") {
 		t.Errorf("MustField error = %v", err)
 	}
 }
@@ -175,7 +175,7 @@ func TestInvalidModels(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := Of(reflect.TypeOf(c.v))
-		if !errors.Is(err, core.ErrInvalidModel) {
+		if !errors.Is(err, errs.ErrInvalidModel) {
 			t.Errorf("%T: err = %v, want ErrInvalidModel", c.v, err)
 			continue
 		}

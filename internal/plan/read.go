@@ -7,9 +7,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
-	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
 // The read operations a plan can choose.
@@ -182,7 +182,7 @@ func PlanRead(in ReadInput) (*Read, error) {
 			rest = append(rest, expr.Node{Cond: &cc})
 		}
 		if k := keyInTree(in.Filter, chosen); k != "" {
-			return nil, fmt.Errorf("%w: Filter on %s: DynamoDB does not allow a Query's filter to name the keys of the table or index queried; use Where(%q, ...) instead", core.ErrValidation, k, k)
+			return nil, fmt.Errorf("%w: Filter on %s: DynamoDB does not allow a Query's filter to name the keys of the table or index queried; use Where(%q, ...) instead", errs.ErrValidation, k, k)
 		}
 	} else {
 		r.Operation = Scan
@@ -195,7 +195,7 @@ func PlanRead(in ReadInput) (*Read, error) {
 		}
 	}
 	if in.Segment != nil && r.Operation != Scan {
-		return nil, fmt.Errorf("%w: ParallelScan applies to scans; this query has a key condition (use Scan or drop ParallelScan)", core.ErrValidation)
+		return nil, fmt.Errorf("%w: ParallelScan applies to scans; this query has a key condition (use Scan or drop ParallelScan)", errs.ErrValidation)
 	}
 
 	var idx *model.Index
@@ -203,7 +203,7 @@ func PlanRead(in ReadInput) (*Read, error) {
 		idx, _ = m.Index(r.Index)
 	}
 	if in.Consistent && idx != nil && !idx.Local {
-		return nil, fmt.Errorf("%w: ConsistentRead is not supported on global secondary index %q of %s; drop ConsistentRead or query the table or a local index", core.ErrValidation, idx.Name, m.Name())
+		return nil, fmt.Errorf("%w: ConsistentRead is not supported on global secondary index %q of %s; drop ConsistentRead or query the table or a local index", errs.ErrValidation, idx.Name, m.Name())
 	}
 
 	// The filter: the Where conditions that are not key conditions, AND the
@@ -260,10 +260,10 @@ func candidates(in ReadInput) ([]candidate, error) {
 			if names == "" {
 				names = "none"
 			}
-			return nil, fmt.Errorf("%w: %s has no index %q (declared: %s)", core.ErrIndexNotFound, m.Name(), in.Index, names)
+			return nil, fmt.Errorf("%w: %s has no index %q (declared: %s)", errs.ErrIndexNotFound, m.Name(), in.Index, names)
 		}
 		if in.Consistent && !idx.Local {
-			return nil, fmt.Errorf("%w: ConsistentRead is not supported on global secondary index %q of %s; drop ConsistentRead or query the table or a local index", core.ErrValidation, idx.Name, m.Name())
+			return nil, fmt.Errorf("%w: ConsistentRead is not supported on global secondary index %q of %s; drop ConsistentRead or query the table or a local index", errs.ErrValidation, idx.Name, m.Name())
 		}
 		return []candidate{{index: idx, pk: idx.PK, sk: idx.SK}}, nil
 	}

@@ -8,9 +8,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
-	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
 type Payment struct {
@@ -81,11 +81,11 @@ func TestPlanExplicitIndexAndErrors(t *testing.T) {
 		t.Errorf("KeyAttrs = %v, want %v", r.KeyAttrs, want)
 	}
 	_, err = PlanRead(ReadInput{Model: m, Table: "payments", Index: "nope"})
-	if !errors.Is(err, core.ErrIndexNotFound) || !strings.Contains(err.Error(), "customer-index") {
+	if !errors.Is(err, errs.ErrIndexNotFound) || !strings.Contains(err.Error(), "customer-index") {
 		t.Errorf("unknown index error = %v", err)
 	}
 	_, err = PlanRead(ReadInput{Model: m, Table: "payments", Index: "customer-index", Consistent: true, Where: []Condition{cond(m, "CustomerID", expr.Eq, "c")}})
-	if !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), "ConsistentRead") || !strings.Contains(err.Error(), "customer-index") {
+	if !errors.Is(err, errs.ErrValidation) || !strings.Contains(err.Error(), "ConsistentRead") || !strings.Contains(err.Error(), "customer-index") {
 		t.Errorf("consistent GSI error = %v", err)
 	}
 	r, err = PlanRead(ReadInput{Model: m, Table: "payments", Index: "by-amount", Consistent: true, Where: []Condition{cond(m, "ID", expr.Eq, "c")}})
@@ -134,7 +134,7 @@ func TestPlanFilterTree(t *testing.T) {
 	ts, _ := m.Field("Timestamp")
 	_, err = PlanRead(ReadInput{Model: m, Table: "p", Where: []Condition{cond(m, "ID", expr.Eq, "1")},
 		Filter: expr.Node{Children: []expr.Node{{Cond: &expr.Cond{Path: []string{ts.Attr}, Op: expr.Ne, Values: a.Values}}}}})
-	if !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), "Where") {
+	if !errors.Is(err, errs.ErrValidation) || !strings.Contains(err.Error(), "Where") {
 		t.Errorf("Filter on a queried key: err = %v", err)
 	}
 }

@@ -1,6 +1,10 @@
 package core
 
-import "time"
+import (
+	"time"
+
+	"github.com/dynamorm/dynamorm/internal/backoff"
+)
 
 // KeyPair is a primary key given explicitly: the partition key value and,
 // for tables with one, the sort key value.
@@ -31,7 +35,7 @@ type RetryPolicy struct {
 
 // DefaultRetryPolicy is used when no policy is given.
 func DefaultRetryPolicy() *RetryPolicy {
-	return &RetryPolicy{MaxRetries: 8, InitialDelay: 25 * time.Millisecond, MaxDelay: 2 * time.Second, BackoffFactor: 2, Jitter: 0.5}
+	return (*RetryPolicy)(backoff.Default())
 }
 
 // BatchGetOptions tunes BatchGetWithOptions. Zero values take defaults.

@@ -1,6 +1,6 @@
 package core
 
-import "errors"
+import "github.com/dynamorm/dynamorm/internal/errs"
 
 // Sentinel errors. Every error dynamorm returns that falls into one of these
 // classes wraps the sentinel, so callers test with errors.Is:
@@ -11,35 +11,35 @@ import "errors"
 // errors.As still reaches the SDK's typed exceptions.
 var (
 	// ErrItemNotFound: the item addressed by a read, update or delete does not exist.
-	ErrItemNotFound = errors.New("dynamorm: item not found")
+	ErrItemNotFound = errs.ErrItemNotFound
 
 	// ErrConditionFailed: a condition on a write (Create on an existing item,
 	// a stale version, WithCondition, ...) was false, so nothing was written.
-	ErrConditionFailed = errors.New("dynamorm: condition failed")
+	ErrConditionFailed = errs.ErrConditionFailed
 
 	// ErrInvalidModel: a struct cannot be used as a model or item (no partition
 	// key, two partition keys, unsupported key type, unknown tag option, ...).
-	ErrInvalidModel = errors.New("dynamorm: invalid model")
+	ErrInvalidModel = errs.ErrInvalidModel
 
 	// ErrTableNotFound: the table a model maps to does not exist.
-	ErrTableNotFound = errors.New("dynamorm: table not found")
+	ErrTableNotFound = errs.ErrTableNotFound
 
 	// ErrValidation: input was rejected before any request was sent
 	// (unknown field, unknown operator, missing key, oversize item, ...).
-	ErrValidation = errors.New("dynamorm: invalid input")
+	ErrValidation = errs.ErrValidation
 
 	// ErrIndexNotFound: a query named an index the model does not declare.
-	ErrIndexNotFound = errors.New("dynamorm: index not found")
+	ErrIndexNotFound = errs.ErrIndexNotFound
 
 	// ErrInvalidCursor: a pagination cursor is malformed, was signed with
 	// another key, or belongs to another table, index or query.
-	ErrInvalidCursor = errors.New("dynamorm: invalid cursor")
+	ErrInvalidCursor = errs.ErrInvalidCursor
 
 	// ErrTransactionFailed: DynamoDB cancelled a transaction. The error is a
 	// *TransactionError that tells which operation failed and why.
-	ErrTransactionFailed = errors.New("dynamorm: transaction failed")
+	ErrTransactionFailed = errs.ErrTransactionFailed
 
 	// ErrUnsupportedType: a Go value has a type the codec cannot store
 	// (channels, functions, complex numbers, ...).
-	ErrUnsupportedType = errors.New("dynamorm: unsupported type")
+	ErrUnsupportedType = errs.ErrUnsupportedType
 )

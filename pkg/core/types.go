@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"github.com/dynamorm/dynamorm/internal/attr"
 	"sort"
 	"strings"
 
@@ -155,29 +156,7 @@ func FormatValue(av types.AttributeValue) string {
 // TypeName returns the DynamoDB type of av: "S", "N", "B", "BOOL", "NULL",
 // "L", "M", "SS", "NS" or "BS"; "" for nil or a type DynamoDB does not have.
 func TypeName(av types.AttributeValue) string {
-	switch av.(type) {
-	case *types.AttributeValueMemberS:
-		return "S"
-	case *types.AttributeValueMemberN:
-		return "N"
-	case *types.AttributeValueMemberB:
-		return "B"
-	case *types.AttributeValueMemberBOOL:
-		return "BOOL"
-	case *types.AttributeValueMemberNULL:
-		return "NULL"
-	case *types.AttributeValueMemberL:
-		return "L"
-	case *types.AttributeValueMemberM:
-		return "M"
-	case *types.AttributeValueMemberSS:
-		return "SS"
-	case *types.AttributeValueMemberNS:
-		return "NS"
-	case *types.AttributeValueMemberBS:
-		return "BS"
-	}
-	return ""
+	return attr.TypeName(av)
 }
 
 // KeySchema is a partition key and optional sort key by attribute name.

@@ -1,0 +1,42 @@
+// Package errs holds dynamorm's sentinel errors. It is a leaf: every layer
+// (model, codec, planner, executor) can wrap them without importing the public
+// pkg/core, which re-exports them.
+package errs
+
+import "errors"
+
+// Sentinel errors; see pkg/core, which documents and re-exports them.
+var (
+	// ErrItemNotFound: the item addressed by a read, update or delete does not exist.
+	ErrItemNotFound = errors.New("dynamorm: item not found")
+
+	// ErrConditionFailed: a condition on a write (Create on an existing item,
+	// a stale version, WithCondition, ...) was false, so nothing was written.
+	ErrConditionFailed = errors.New("dynamorm: condition failed")
+
+	// ErrInvalidModel: a struct cannot be used as a model or item (no partition
+	// key, two partition keys, unsupported key type, unknown tag option, ...).
+	ErrInvalidModel = errors.New("dynamorm: invalid model")
+
+	// ErrTableNotFound: the table a model maps to does not exist.
+	ErrTableNotFound = errors.New("dynamorm: table not found")
+
+	// ErrValidation: input was rejected before any request was sent
+	// (unknown field, unknown operator, missing key, oversize item, ...).
+	ErrValidation = errors.New("dynamorm: invalid input")
+
+	// ErrIndexNotFound: a query named an index the model does not declare.
+	ErrIndexNotFound = errors.New("dynamorm: index not found")
+
+	// ErrInvalidCursor: a pagination cursor is malformed, was signed with
+	// another key, or belongs to another table, index or query.
+	ErrInvalidCursor = errors.New("dynamorm: invalid cursor")
+
+	// ErrTransactionFailed: DynamoDB cancelled a transaction. The error is a
+	// *TransactionError that tells which operation failed and why.
+	ErrTransactionFailed = errors.New("dynamorm: transaction failed")
+
+	// ErrUnsupportedType: a Go value has a type the codec cannot store
+	// (channels, functions, complex numbers, ...).
+	ErrUnsupportedType = errors.New("dynamorm: unsupported type")
+)
