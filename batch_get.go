@@ -2,20 +2,15 @@ package dynamorm
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/big"
 	"reflect"
-	"strings"
 	"sync"
 	"sync/atomic"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/dynamorm/dynamorm/internal/backoff"
 	"github.com/dynamorm/dynamorm/internal/expr"
-	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
@@ -137,23 +132,11 @@ func (q *query) BatchGetWithOptions(keys []any, dest any, opts *core.BatchGetOpt
 	}
 	items := make([]map[string]types.AttributeValue, 0, len(all))
 	for _, r := range unique {
-		if item, ok := all[r.table+"\x00"+r.id]; ok {
+		if item, ok := all[r.id]; ok {
 			items = append(items, item)
 		}
 	}
 	return decodeAll(items, dest)
-}
-
-// firstError returns the error that stopped a batch, preferring a real
-// error over the cancellations it caused in other chunks.
-func firstError(errs []error) error {
-	var first error
-	for _, err := range errs {
-		if err != nil && (first == nil || errors.Is(first, context.Canceled) && !errors.Is(err, context.Canceled)) {
-			first = err
-		}
-	}
-	return first
 }
 
 func (q *query) batchGetOptions(opts *core.BatchGetOptions) (core.BatchGetOptions, error) {
@@ -206,7 +189,7 @@ func (q *query) batchProjection(fields []string) (getProjection, error) {
 	if len(fields) == 0 {
 		return getProjection{}, nil
 	}
-	attrs := keyAttrs(q.model)
+	attrs := plan.KeyAttrs(q.model)
 	for _, name := range fields {
 		f, err := q.model.MustField(name)
 		if err != nil {
@@ -220,144 +203,13 @@ func (q *query) batchProjection(fields []string) (getProjection, error) {
 	return getProjection{expr: b.Projection(attrs), names: b.Names()}, nil
 }
 
-// getChunk reads one chunk of keys, retrying unprocessed keys. It returns
-// the items found (by table and key id) and the keys still unread when the
-// retries ran out.
-func (q *query) getChunk(ctx context.Context, keys []batchKey, proj getProjection, o core.BatchGetOptions) (map[string]map[string]types.AttributeValue, []batchKey, error) {
-	found := make(map[string]map[string]types.AttributeValue, len(keys))
-	pending := keys
-	r := retrier{policy: o.RetryPolicy}
-	for {
-		in := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{},
-			ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes}
-		for _, k := range pending {
-			ka := in.RequestItems[k.table]
-			ka.Keys = append(ka.Keys, k.key)
-			ka.ConsistentRead = consistent(o.ConsistentRead)
-			ka.ProjectionExpression = optional(proj.expr)
-			ka.ExpressionAttributeNames = proj.names
-			in.RequestItems[k.table] = ka
-		}
-		out, err := q.db.shared.client.BatchGetItem(ctx, in)
-		if err != nil {
-			if ctx.Err() != nil {
-				return found, pending, ctx.Err()
-			}
-			return found, pending, wrapAWS("BatchGet", q.model.Name(), pending[0].table, err)
-		}
-		for i := range out.ConsumedCapacity {
-			q.recordRead(&out.ConsumedCapacity[i])
-		}
-		for table, items := range out.Responses {
-			for _, item := range items {
-				found[table+"\x00"+keyID(q.model, item)] = item
-			}
-		}
-		left := make(map[string]bool)
-		for table, ka := range out.UnprocessedKeys {
-			for _, key := range ka.Keys {
-				left[table+"\x00"+keyID(q.model, key)] = true
-			}
-		}
-		if len(left) == 0 {
-			return found, nil, nil
-		}
-		next := pending[:0:0]
-		for _, k := range pending {
-			if left[k.table+"\x00"+k.id] {
-				next = append(next, k)
-			}
-		}
-		if len(next) == 0 {
-			// Only keys this chunk did not send came back: nothing is left.
-			return found, nil, nil
-		}
-		progressed := len(next) < len(pending)
-		pending = next
-		if ok, err := r.wait(ctx, progressed); !ok {
-			return found, pending, err
-		}
-	}
-}
-
-// retrier paces the retries of a batch's unprocessed keys or items: jittered
-// exponential delays (the one internal/backoff) that grow with every retry
-// and honour the context. It gives up after policy.MaxRetries consecutive
-// retries that made no progress.
-type retrier struct {
-	policy  *core.RetryPolicy
-	retries int // retries sent so far
-	stalls  int // consecutive retries without progress
-	sent    bool
-}
-
-// wait is called after a response that left work unprocessed; progressed
-// says whether it processed anything. It sleeps before the next retry and
-// reports false when the retries have run out (err is the context's error
-// when it ended the wait).
-func (r *retrier) wait(ctx context.Context, progressed bool) (bool, error) {
-	if r.sent {
-		if progressed {
-			r.stalls = 0
-		} else {
-			r.stalls++
-		}
-	}
-	if r.stalls >= r.policy.MaxRetries {
-		return false, nil
-	}
-	if err := backoff.Sleep(ctx, (*backoff.Policy)(r.policy), min(r.retries, 16)); err != nil {
-		return false, err
-	}
-	r.retries++
-	r.sent = true
-	return true, nil
-}
-
-// runBounded calls fn(0..n-1) with at most limit calls running at once and
-// returns when all have returned.
-func runBounded(n, limit int, fn func(i int)) {
-	if limit < 1 {
-		limit = 1
-	}
-	if limit == 1 || n == 1 {
-		for i := 0; i < n; i++ {
-			fn(i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, limit)
-	for i := 0; i < n; i++ {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func(i int) {
-			defer func() { <-sem; wg.Done() }()
-			fn(i)
-		}(i)
-	}
-	wg.Wait()
-}
-
-func chunk[T any](s []T, size int) [][]T {
-	out := make([][]T, 0, (len(s)+size-1)/size)
-	for len(s) > size {
-		out = append(out, s[:size:size])
-		s = s[size:]
-	}
-	if len(s) > 0 {
-		out = append(out, s)
-	}
-	return out
-}
-
 // batchKey is one key given to BatchGet or BatchDelete.
 type batchKey struct {
 	index int // position in the caller's keys
 	value any // as the caller gave it
 	table string
 	key   map[string]types.AttributeValue
-	id    string // keyID of key
+	id    string // plan.ItemID of table and key
 }
 
 // batchKeys encodes and validates keys; nothing is sent when one is bad.
@@ -371,7 +223,7 @@ func (q *query) batchKeys(op string, keys []any) ([]batchKey, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: key %d: %w", op, q.model.Name(), i, err)
 		}
-		out[i] = batchKey{index: i, value: k, table: table, key: key, id: keyID(q.model, key)}
+		out[i] = batchKey{index: i, value: k, table: table, key: key, id: plan.ItemID(table, q.model, key)}
 	}
 	return out, nil
 }
@@ -430,7 +282,7 @@ func (q *query) encodeKeyPart(key map[string]types.AttributeValue, op string, pa
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", f.GoName, q.model.Name(), err)
 	}
-	if err := checkKeyValue(q.model, f, av, op); err != nil {
+	if err := plan.CheckKeyValue(q.model, f, av, op); err != nil {
 		return err
 	}
 	switch av.(type) {
@@ -440,50 +292,6 @@ func (q *query) encodeKeyPart(key map[string]types.AttributeValue, op string, pa
 	}
 	key[f.Attr] = av
 	return nil
-}
-
-// keyID identifies an item of m by its key attributes: equal keys give
-// equal ids whatever their spelling (numbers are normalised), so that
-// responses match requests and duplicates are found.
-func keyID(m *model.Model, item map[string]types.AttributeValue) string {
-	var sb strings.Builder
-	for i, attr := range keyAttrs(m) {
-		if i > 0 {
-			sb.WriteByte(0)
-		}
-		switch v := item[attr].(type) {
-		case *types.AttributeValueMemberS:
-			sb.WriteString("S")
-			sb.WriteString(v.Value)
-		case *types.AttributeValueMemberN:
-			sb.WriteString("N")
-			sb.WriteString(normNumber(v.Value))
-		case *types.AttributeValueMemberB:
-			sb.WriteString("B")
-			sb.Write(v.Value)
-		default:
-			sb.WriteString("?")
-		}
-	}
-	return sb.String()
-}
-
-// normNumber gives a canonical spelling of a DynamoDB number, so that 1,
-// 1.0 and 10e-1 are the same key.
-func normNumber(s string) string {
-	digits := strings.TrimPrefix(s, "-")
-	if s == "0" || digits != "" && digits[0] != '0' && strings.Trim(digits, "0123456789") == "" {
-		return s
-	}
-	if r, ok := new(big.Rat).SetString(s); ok {
-		return r.RatString()
-	}
-	return s
-}
-
-// describeKey formats key for error messages: Model{pk=..., sk=...}.
-func describeKey(m *model.Model, key map[string]types.AttributeValue) string {
-	return (&writeOp{model: m, key: key}).describe()
 }
 
 // batchGet is dynamorm's core.BatchGetBuilder.

@@ -1,110 +1,23 @@
 package dynamorm
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/smithy-go"
 
-	"github.com/dynamorm/dynamorm/internal/backoff"
 	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
-
-// BatchError reports a batch operation that did not complete. Failures
-// lists exactly the items (or keys) that were not written (not read, for
-// BatchGet), in input order; every other item was. errors.As finds it;
-// Unwrap returns the last error DynamoDB or the context returned, if any,
-// and the errors of individual items (BatchUpdateWithOptions), so errors.Is
-// works with their sentinels and with context.Canceled.
-type BatchError struct {
-	Op       string // BatchCreate, BatchWrite, BatchDelete, BatchUpdate or BatchGet
-	Model    string
-	Table    string
-	Total    int            // items (or distinct keys) in the call
-	Failures []BatchFailure // in input order: puts before deletes
-	Err      error          // the last error returned by DynamoDB or the context, or nil
-}
-
-// BatchFailure is one item or key a batch did not write (or read).
-type BatchFailure struct {
-	Kind  string // "put", "delete", "update" or "get"
-	Index int    // position in the caller's slice (puts and deletes are counted separately)
-	Item  any    // the caller's item or key
-	Key   string // the item's key, as Model{attr=value, ...}
-	Err   error  // why: the request's or the item's error, or errUnprocessed
-}
-
-// errUnprocessed is the reason of an item DynamoDB kept returning as
-// unprocessed until the retries ran out.
-var errUnprocessed = errors.New("still unprocessed when the retries ran out")
-
-// errNotSent is the reason of an item whose request was never sent because
-// the batch stopped after an earlier error.
-var errNotSent = errors.New("not sent: the batch stopped after an earlier error")
-
-func (e *BatchError) Error() string {
-	what, verb := "items", "written"
-	if e.Op == "BatchGet" {
-		what, verb = "keys", "read"
-	}
-	where := e.Op
-	if e.Model != "" {
-		where += " " + e.Model
-	}
-	if e.Table != "" {
-		where += " (table " + e.Table + ")"
-	}
-	const shown = 10
-	parts := make([]string, 0, min(len(e.Failures), shown))
-	for i, f := range e.Failures {
-		if i == shown {
-			break
-		}
-		s := fmt.Sprintf("%s %d %s", f.Kind, f.Index, f.Key)
-		if f.Err != nil {
-			s += ": " + f.Err.Error()
-		}
-		parts = append(parts, s)
-	}
-	list := strings.Join(parts, "; ")
-	if len(e.Failures) > shown {
-		list += fmt.Sprintf("; and %d more", len(e.Failures)-shown)
-	}
-	msg := fmt.Sprintf("dynamorm: %s: %d of %d %s not %s: %s", where, len(e.Failures), e.Total, what, verb, list)
-	if e.Err != nil {
-		msg += "; last error: " + e.Err.Error()
-	}
-	return msg
-}
-
-// Unwrap returns the last error and the distinct errors of the failed items.
-func (e *BatchError) Unwrap() []error {
-	var out []error
-	if e.Err != nil {
-		out = append(out, e.Err)
-	}
-	for _, f := range e.Failures {
-		if f.Err == nil || f.Err == e.Err || f.Err == errUnprocessed || f.Err == errNotSent {
-			continue
-		}
-		out = append(out, f.Err)
-	}
-	return out
-}
 
 func keyFailures(m *model.Model, keys []batchKey, kind string, reason error) []BatchFailure {
 	out := make([]BatchFailure, len(keys))
 	for i, k := range keys {
-		out[i] = BatchFailure{Kind: kind, Index: k.index, Item: k.value, Key: describeKey(m, k.key), Err: reason}
+		out[i] = BatchFailure{Kind: kind, Index: k.index, Item: k.value, Key: plan.DescribeKey(m, k.key), Err: reason}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
 	return out
@@ -119,8 +32,8 @@ type batchEntry struct {
 	id    string // keyID
 	key   map[string]types.AttributeValue
 	req   types.WriteRequest
-	life  *lifecycle // put: the Go-value changes to undo when it is not written
-	err   error      // set when the entry was not written
+	write *plan.Write // put: its Go-value changes are undone when it is not written
+	err   error       // set when the entry was not written
 }
 
 // BatchCreate writes items — a slice of models or of pointers to models —
@@ -276,24 +189,21 @@ func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes 
 		return err
 	}
 	entries := make([]*batchEntry, 0, len(puts)+len(deletes))
-	undo := func() {
-		for i := len(entries) - 1; i >= 0; i-- {
-			entries[i].life.undo()
-		}
-	}
+	var written plan.Writes
 	for i, v := range vals {
-		w, err := q.forItem(v).buildCreateAs(op, false)
+		w, err := plan.Create(q.forItem(v).target(), op, false)
 		if err != nil {
-			undo()
+			written.Undo()
 			return fmt.Errorf("%s: item %d: %w", op, i, err)
 		}
-		entries = append(entries, &batchEntry{kind: "put", index: i, value: puts[i], table: w.table,
-			id: keyID(q.model, w.item), key: w.item, life: w.life,
-			req: types.WriteRequest{PutRequest: &types.PutRequest{Item: w.item}}})
+		written = append(written, w)
+		entries = append(entries, &batchEntry{kind: "put", index: i, value: puts[i], table: w.Table,
+			id: w.ID(), key: w.Item, write: w,
+			req: types.WriteRequest{PutRequest: &types.PutRequest{Item: w.Item}}})
 	}
 	keys, err := q.batchKeys(op, deletes)
 	if err != nil {
-		undo()
+		written.Undo()
 		return err
 	}
 	for _, k := range keys {
@@ -303,148 +213,17 @@ func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes 
 	}
 	seen := make(map[string]*batchEntry, len(entries))
 	for _, e := range entries {
-		if d, dup := seen[e.table+"\x00"+e.id]; dup {
-			undo()
+		if d, dup := seen[e.id]; dup {
+			written.Undo()
 			return fmt.Errorf("%w: %s %s: %s %d and %s %d both write %s; DynamoDB rejects a batch that writes one item twice",
-				core.ErrValidation, op, q.model.Name(), d.kind, d.index, e.kind, e.index, describeKey(q.model, e.key))
+				core.ErrValidation, op, q.model.Name(), d.kind, d.index, e.kind, e.index, plan.DescribeKey(q.model, e.key))
 		}
-		seen[e.table+"\x00"+e.id] = e
+		seen[e.id] = e
 	}
 	if len(entries) == 0 {
 		return nil
 	}
 	return q.sendBatch(op, entries, o)
-}
-
-// sendBatch sends entries in chunks of 25 with at most o.MaxConcurrency
-// requests in flight, and reports the entries not written.
-func (q *query) sendBatch(op string, entries []*batchEntry, o core.BatchOptions) error {
-	q.initCapacity()
-	var (
-		stop    atomic.Bool // a request failed: start no more chunks
-		done    atomic.Int64
-		mu      sync.Mutex // guards lastErr and the progress callback
-		lastErr error
-	)
-	chunks := chunk(entries, MaxBatchWriteItems)
-	runBounded(len(chunks), o.MaxConcurrency, func(i int) {
-		c := chunks[i]
-		var err error
-		switch {
-		case q.ctx.Err() != nil:
-			err = q.ctx.Err()
-			for _, e := range c {
-				e.err = err
-			}
-		case stop.Load():
-			for _, e := range c {
-				e.err = errNotSent
-			}
-		default:
-			err = q.writeChunk(op, c, o.RetryPolicy)
-			if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-				stop.Store(true)
-			}
-		}
-		written := 0
-		for _, e := range c {
-			if e.err == nil {
-				written++
-			}
-		}
-		n := done.Add(int64(written))
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			lastErr = err
-		}
-		if o.ProgressCallback != nil {
-			o.ProgressCallback(int(n), len(entries))
-		}
-	})
-	var failures []BatchFailure
-	for _, e := range entries {
-		if e.err != nil {
-			e.life.undo()
-			failures = append(failures, BatchFailure{Kind: e.kind, Index: e.index, Item: e.value, Key: describeKey(q.model, e.key), Err: e.err})
-		}
-	}
-	if len(failures) == 0 {
-		return nil
-	}
-	sort.SliceStable(failures, func(i, j int) bool {
-		if failures[i].Kind != failures[j].Kind {
-			return failures[i].Kind == "put"
-		}
-		return failures[i].Index < failures[j].Index
-	})
-	return &BatchError{Op: op, Model: q.model.Name(), Table: entries[0].table, Total: len(entries), Failures: failures, Err: lastErr}
-}
-
-// writeChunk sends one BatchWriteItem and retries what comes back
-// unprocessed. Entries not written get their err set; the returned error
-// is the request's error, if one ended the chunk.
-func (q *query) writeChunk(op string, entries []*batchEntry, policy *core.RetryPolicy) error {
-	pending := entries
-	r := retrier{policy: policy}
-	for {
-		in := &dynamodb.BatchWriteItemInput{RequestItems: make(map[string][]types.WriteRequest, 1),
-			ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes}
-		for _, e := range pending {
-			in.RequestItems[e.table] = append(in.RequestItems[e.table], e.req)
-		}
-		out, err := q.db.shared.client.BatchWriteItem(q.ctx, in)
-		if err != nil {
-			if ctx := q.ctx.Err(); ctx != nil {
-				err = ctx
-			} else {
-				err = wrapAWS(op, q.model.Name(), pending[0].table, err)
-			}
-			for _, e := range pending {
-				e.err = err
-			}
-			return err
-		}
-		for i := range out.ConsumedCapacity {
-			q.recordWrite(&out.ConsumedCapacity[i])
-		}
-		left := make(map[string]bool)
-		for table, reqs := range out.UnprocessedItems {
-			for _, wr := range reqs {
-				switch {
-				case wr.PutRequest != nil:
-					left[table+"\x00"+keyID(q.model, wr.PutRequest.Item)] = true
-				case wr.DeleteRequest != nil:
-					left[table+"\x00"+keyID(q.model, wr.DeleteRequest.Key)] = true
-				}
-			}
-		}
-		if len(left) == 0 {
-			return nil
-		}
-		next := pending[:0:0]
-		for _, e := range pending {
-			if left[e.table+"\x00"+e.id] {
-				next = append(next, e)
-			}
-		}
-		if len(next) == 0 {
-			// Only keys this chunk did not send came back: nothing is left.
-			return nil
-		}
-		progressed := len(next) < len(pending)
-		pending = next
-		if ok, err := r.wait(q.ctx, progressed); !ok {
-			reason := errUnprocessed
-			if err != nil {
-				reason = err
-			}
-			for _, e := range pending {
-				e.err = reason
-			}
-			return err
-		}
-	}
 }
 
 // BatchUpdateWithOptions updates fields (all non-key fields when empty) of
@@ -476,16 +255,12 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 	q.initCapacity()
 	type update struct {
 		q   *query
-		w   *writeOp
-		id  string
+		w   *plan.Write
 		err error
 	}
 	ups := make([]*update, 0, len(items))
-	undo := func() {
-		for i := len(ups) - 1; i >= 0; i-- {
-			ups[i].w.life.undo()
-		}
-	}
+	var planned plan.Writes
+	undo := func() { planned.Undo() }
 	seen := make(map[string]int, len(items))
 	for i, item := range items {
 		v, err := q.modelValue(op, i, item, true)
@@ -494,26 +269,26 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 			return err
 		}
 		iq := q.forItem(v)
-		w, err := iq.buildUpdate(fields)
+		w, err := iq.planUpdate(fields)
 		if err != nil {
 			undo()
 			return fmt.Errorf("%s: item %d: %w", op, i, err)
 		}
-		id := w.table + "\x00" + keyID(q.model, w.key)
-		if j, dup := seen[id]; dup {
-			w.life.undo()
+		if j, dup := seen[w.ID()]; dup {
+			w.Undo()
 			undo()
-			return fmt.Errorf("%w: %s %s: items %d and %d both update %s; update each item once", core.ErrValidation, op, q.model.Name(), j, i, w.describe())
+			return fmt.Errorf("%w: %s %s: items %d and %d both update %s; update each item once", core.ErrValidation, op, q.model.Name(), j, i, w.Describe())
 		}
-		seen[id] = i
-		ups = append(ups, &update{q: iq, w: w, id: id})
+		seen[w.ID()] = i
+		planned = append(planned, w)
+		ups = append(ups, &update{q: iq, w: w})
 	}
 	var done atomic.Int64
 	var mu sync.Mutex
 	runBounded(len(ups), o.MaxConcurrency, func(i int) {
 		u := ups[i]
 		if err := q.ctx.Err(); err != nil {
-			u.w.life.undo()
+			u.w.Undo()
 			u.err = err
 		} else if u.err = u.q.sendRetryingThrottles(u.w, fields, o.RetryPolicy); u.err == nil {
 			done.Add(1)
@@ -527,7 +302,7 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 	be := &BatchError{Op: op, Model: q.model.Name(), Table: q.table(), Total: len(ups)}
 	for i, u := range ups {
 		if u.err != nil {
-			be.Failures = append(be.Failures, BatchFailure{Kind: "update", Index: i, Item: items[i], Key: u.w.describe(), Err: u.err})
+			be.Failures = append(be.Failures, BatchFailure{Kind: "update", Index: i, Item: items[i], Key: u.w.Describe(), Err: u.err})
 			be.Err = u.err
 		}
 	}
@@ -535,31 +310,4 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 		return nil
 	}
 	return be
-}
-
-// sendRetryingThrottles sends an update and, while DynamoDB throttles it,
-// waits with the one backoff and sends it again, rebuilt (a failed send
-// restores the Go value, so the next attempt stamps it afresh).
-func (q *query) sendRetryingThrottles(w *writeOp, fields []string, policy *core.RetryPolicy) error {
-	for attempt := 0; ; attempt++ {
-		err := q.send(w)
-		if err == nil || !isThrottle(err) || attempt >= policy.MaxRetries {
-			return err
-		}
-		if err := backoff.Sleep(q.ctx, (*backoff.Policy)(policy), attempt); err != nil {
-			return err
-		}
-		if w, err = q.buildUpdate(fields); err != nil {
-			return err
-		}
-	}
-}
-
-// isThrottle reports whether DynamoDB refused a request for its rate.
-func isThrottle(err error) bool {
-	var pte *types.ProvisionedThroughputExceededException
-	var rle *types.RequestLimitExceeded
-	var ae smithy.APIError
-	return errors.As(err, &pte) || errors.As(err, &rle) ||
-		errors.As(err, &ae) && (ae.ErrorCode() == "ThrottlingException" || ae.ErrorCode() == "ThrottlingError")
 }

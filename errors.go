@@ -3,9 +3,12 @@ package dynamorm
 import (
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
@@ -72,4 +75,165 @@ func wrapAWS(op, modelName, table string, err error) error {
 		e.Sentinel = core.ErrTableNotFound
 	}
 	return e
+}
+
+// TransactionError reports a transaction DynamoDB cancelled: for each
+// operation that failed, its position, model, key and reason. errors.Is
+// matches ErrTransactionFailed, and ErrConditionFailed when a condition
+// failed; errors.As reaches *types.TransactionCanceledException.
+type TransactionError struct {
+	Failures []TransactionFailure
+	Err      error
+}
+
+// TransactionFailure is one failed operation of a transaction.
+type TransactionFailure struct {
+	Index   int    // position in the transaction, from 0
+	Op      string // Create, Update, Delete, ConditionCheck, ...
+	Model   string
+	Table   string
+	Key     string // the item, as Model{attr=value, ...}
+	Code    string // DynamoDB's reason code: ConditionalCheckFailed, TransactionConflict, ...
+	Message string
+}
+
+func (e *TransactionError) Error() string {
+	if len(e.Failures) == 0 {
+		return fmt.Sprintf("%v: %v", core.ErrTransactionFailed, e.Err)
+	}
+	parts := make([]string, len(e.Failures))
+	for i, f := range e.Failures {
+		parts[i] = fmt.Sprintf("operation %d (%s %s): %s", f.Index, f.Op, f.Key, f.Code)
+		if f.Message != "" {
+			parts[i] += ": " + f.Message
+		}
+	}
+	return fmt.Sprintf("%v: %s", core.ErrTransactionFailed, strings.Join(parts, "; "))
+}
+
+// Unwrap returns the AWS error.
+func (e *TransactionError) Unwrap() error { return e.Err }
+
+// Is matches ErrTransactionFailed, and ErrConditionFailed when an
+// operation's condition failed.
+func (e *TransactionError) Is(target error) bool {
+	switch target {
+	case core.ErrTransactionFailed:
+		return true
+	case core.ErrConditionFailed:
+		for _, f := range e.Failures {
+			if f.Code == "ConditionalCheckFailed" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// transactionError maps a TransactionCanceledException's reasons, by
+// position, to the operations of ops.
+func transactionError(ops plan.Writes, err error) error {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return wrapAWS("Transaction", "", "", err)
+	}
+	te := &TransactionError{Err: err}
+	for i, r := range tce.CancellationReasons {
+		code := aws.ToString(r.Code)
+		if code == "" || code == "None" || i >= len(ops) {
+			continue
+		}
+		w := ops[i]
+		msg := aws.ToString(r.Message)
+		if code == "ConditionalCheckFailed" && w.MissingIsNotFound && r.Item == nil {
+			msg = "item does not exist (" + msg + ")"
+		}
+		te.Failures = append(te.Failures, TransactionFailure{
+			Index: i, Op: w.Op, Model: w.Model.Name(), Table: w.Table, Key: w.Describe(),
+			Code: code, Message: msg,
+		})
+	}
+	return te
+}
+
+// BatchError reports a batch operation that did not complete. Failures
+// lists exactly the items (or keys) that were not written (not read, for
+// BatchGet), in input order; every other item was. errors.As finds it;
+// Unwrap returns the last error DynamoDB or the context returned, if any,
+// and the errors of individual items (BatchUpdateWithOptions), so errors.Is
+// works with their sentinels and with context.Canceled.
+type BatchError struct {
+	Op       string // BatchCreate, BatchWrite, BatchDelete, BatchUpdate or BatchGet
+	Model    string
+	Table    string
+	Total    int            // items (or distinct keys) in the call
+	Failures []BatchFailure // in input order: puts before deletes
+	Err      error          // the last error returned by DynamoDB or the context, or nil
+}
+
+// BatchFailure is one item or key a batch did not write (or read).
+type BatchFailure struct {
+	Kind  string // "put", "delete", "update" or "get"
+	Index int    // position in the caller's slice (puts and deletes are counted separately)
+	Item  any    // the caller's item or key
+	Key   string // the item's key, as Model{attr=value, ...}
+	Err   error  // why: the request's or the item's error, or errUnprocessed
+}
+
+// errUnprocessed is the reason of an item DynamoDB kept returning as
+// unprocessed until the retries ran out.
+var errUnprocessed = errors.New("still unprocessed when the retries ran out")
+
+// errNotSent is the reason of an item whose request was never sent because
+// the batch stopped after an earlier error.
+var errNotSent = errors.New("not sent: the batch stopped after an earlier error")
+
+func (e *BatchError) Error() string {
+	what, verb := "items", "written"
+	if e.Op == "BatchGet" {
+		what, verb = "keys", "read"
+	}
+	where := e.Op
+	if e.Model != "" {
+		where += " " + e.Model
+	}
+	if e.Table != "" {
+		where += " (table " + e.Table + ")"
+	}
+	const shown = 10
+	parts := make([]string, 0, min(len(e.Failures), shown))
+	for i, f := range e.Failures {
+		if i == shown {
+			break
+		}
+		s := fmt.Sprintf("%s %d %s", f.Kind, f.Index, f.Key)
+		if f.Err != nil {
+			s += ": " + f.Err.Error()
+		}
+		parts = append(parts, s)
+	}
+	list := strings.Join(parts, "; ")
+	if len(e.Failures) > shown {
+		list += fmt.Sprintf("; and %d more", len(e.Failures)-shown)
+	}
+	msg := fmt.Sprintf("dynamorm: %s: %d of %d %s not %s: %s", where, len(e.Failures), e.Total, what, verb, list)
+	if e.Err != nil {
+		msg += "; last error: " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the last error and the distinct errors of the failed items.
+func (e *BatchError) Unwrap() []error {
+	var out []error
+	if e.Err != nil {
+		out = append(out, e.Err)
+	}
+	for _, f := range e.Failures {
+		if f.Err == nil || f.Err == e.Err || f.Err == errUnprocessed || f.Err == errNotSent {
+			continue
+		}
+		out = append(out, f.Err)
+	}
+	return out
 }

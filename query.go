@@ -43,7 +43,7 @@ type query struct {
 	segment    *int32
 	total      *int32
 
-	conds []writeCond // conditions on writes
+	conds []plan.Cond // conditions on writes
 	tx    *txCollector
 
 	// collect makes builder methods modify the receiver instead of copying

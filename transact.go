@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
@@ -24,7 +25,7 @@ type transaction struct {
 
 	mu       sync.Mutex
 	ctx      context.Context
-	ops      []*writeOp
+	ops      plan.Writes
 	err      error
 	done     bool // executed, or failed and restored
 	inWriter bool // built by TransactWrite: Execute belongs to TransactWrite
@@ -46,14 +47,14 @@ func (db *DB) Transact() core.TransactionBuilder {
 }
 
 // add builds one operation with build, unless an earlier one failed.
-func (t *transaction) add(op string, m any, build func(q *query) (*writeOp, error)) core.TransactionBuilder {
+func (t *transaction) add(op string, m any, build func(q *query) (*plan.Write, error)) core.TransactionBuilder {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.err != nil || t.done {
 		return t
 	}
 	q := newQuery(t.db, m)
-	var w *writeOp
+	var w *plan.Write
 	err := q.err
 	if err == nil {
 		w, err = build(q)
@@ -71,8 +72,8 @@ func (t *transaction) add(op string, m any, build func(q *query) (*writeOp, erro
 }
 
 // withConds returns q with the transaction conditions added.
-func withConds(build func(q *query) (*writeOp, error), conds []core.TransactCondition) func(q *query) (*writeOp, error) {
-	return func(q *query) (*writeOp, error) {
+func withConds(build func(q *query) (*plan.Write, error), conds []core.TransactCondition) func(q *query) (*plan.Write, error) {
+	return func(q *query) (*plan.Write, error) {
 		q, err := q.withTransactConds(conds)
 		if err != nil {
 			return nil, err
@@ -84,18 +85,18 @@ func withConds(build func(q *query) (*writeOp, error), conds []core.TransactCond
 // Put writes model whether or not its item exists, as CreateOrUpdate does
 // (a version field must match the stored one), plus conds.
 func (t *transaction) Put(m any, conds ...core.TransactCondition) core.TransactionBuilder {
-	return t.add("Put", m, withConds((*query).buildUpsert, conds))
+	return t.add("Put", m, withConds((*query).planUpsert, conds))
 }
 
 // Create writes model only if its item does not exist, plus conds.
 func (t *transaction) Create(m any, conds ...core.TransactCondition) core.TransactionBuilder {
-	return t.add("Create", m, withConds((*query).buildCreate, conds))
+	return t.add("Create", m, withConds((*query).planCreate, conds))
 }
 
 // Update writes the named fields (all non-key fields when fields is empty)
 // of model's existing item, as Update does, plus conds.
 func (t *transaction) Update(m any, fields []string, conds ...core.TransactCondition) core.TransactionBuilder {
-	return t.add("Update", m, withConds(func(q *query) (*writeOp, error) { return q.buildUpdate(fields) }, conds))
+	return t.add("Update", m, withConds(func(q *query) (*plan.Write, error) { return q.planUpdate(fields) }, conds))
 }
 
 // UpdateWithBuilder updates model's item with the update expression fn
@@ -103,7 +104,7 @@ func (t *transaction) Update(m any, fields []string, conds ...core.TransactCondi
 // the transaction sends it (calling Execute in fn is allowed and adds
 // nothing more; ExecuteWithResult fails, transactions return no values).
 func (t *transaction) UpdateWithBuilder(m any, fn func(core.UpdateBuilder) error, conds ...core.TransactCondition) core.TransactionBuilder {
-	return t.add("UpdateWithBuilder", m, withConds(func(q *query) (*writeOp, error) {
+	return t.add("UpdateWithBuilder", m, withConds(func(q *query) (*plan.Write, error) {
 		if fn == nil {
 			return nil, fmt.Errorf("%w: UpdateWithBuilder needs a function", core.ErrValidation)
 		}
@@ -123,7 +124,7 @@ func (t *transaction) UpdateWithBuilder(m any, fn func(core.UpdateBuilder) error
 		}
 		switch len(c.ops) {
 		case 0:
-			return u.build()
+			return u.plan()
 		case 1:
 			return c.ops[0], nil
 		}
@@ -135,12 +136,12 @@ func (t *transaction) UpdateWithBuilder(m any, fn func(core.UpdateBuilder) error
 // Delete deletes model's item (checking its version field when it holds a
 // non-zero value), plus conds.
 func (t *transaction) Delete(m any, conds ...core.TransactCondition) core.TransactionBuilder {
-	return t.add("Delete", m, withConds((*query).buildDelete, conds))
+	return t.add("Delete", m, withConds((*query).planDelete, conds))
 }
 
 // ConditionCheck requires conds (at least one) to hold on model's item.
 func (t *transaction) ConditionCheck(m any, conds ...core.TransactCondition) core.TransactionBuilder {
-	return t.add("ConditionCheck", m, func(q *query) (*writeOp, error) { return q.buildCheck(conds) })
+	return t.add("ConditionCheck", m, func(q *query) (*plan.Write, error) { return q.buildCheck(conds) })
 }
 
 // WithContext sets the context Execute uses.
@@ -200,11 +201,7 @@ func (t *transaction) execute(ctx context.Context) error {
 }
 
 // restore undoes the Go-value changes of every operation built.
-func (t *transaction) restore() {
-	for i := len(t.ops) - 1; i >= 0; i-- {
-		t.ops[i].life.undo()
-	}
-}
+func (t *transaction) restore() { t.ops.Undo() }
 
 // TransactWrite builds a transaction with fn and executes it with ctx when
 // fn returns nil. When fn returns an error or panics, nothing is written,
@@ -257,7 +254,7 @@ func (db *DB) TransactGet(ctx context.Context, dests ...any) error {
 		return fmt.Errorf("%w: TransactGet of %d items; DynamoDB allows at most %d", core.ErrValidation, len(dests), MaxTransactionItems)
 	}
 	d := db.withContext(ctx)
-	ops := make([]*writeOp, len(dests))
+	ops := make(plan.Writes, len(dests))
 	queries := make([]*query, len(dests))
 	items := make([]types.TransactGetItem, len(dests))
 	seen := make(map[string]int, len(dests))
@@ -274,14 +271,14 @@ func (db *DB) TransactGet(ctx context.Context, dests ...any) error {
 		if err != nil {
 			return fmt.Errorf("TransactGet: destination %d: %w", i, err)
 		}
-		w := &writeOp{op: "Get", model: q.model, table: q.table(), key: key}
-		id := w.table + "\x00" + keyID(q.model, key)
+		w := &plan.Write{Op: "Get", Model: q.model, Table: q.table(), Key: key}
+		id := w.ID()
 		if j, dup := seen[id]; dup {
-			return fmt.Errorf("%w: TransactGet: destinations %d and %d are both %s in table %s; DynamoDB allows one read per item", core.ErrValidation, j, i, w.describe(), w.table)
+			return fmt.Errorf("%w: TransactGet: destinations %d and %d are both %s in table %s; DynamoDB allows one read per item", core.ErrValidation, j, i, w.Describe(), w.Table)
 		}
 		seen[id] = i
 		ops[i], queries[i] = w, q
-		items[i] = types.TransactGetItem{Get: &types.Get{TableName: aws.String(w.table), Key: key}}
+		items[i] = types.TransactGetItem{Get: &types.Get{TableName: aws.String(w.Table), Key: key}}
 	}
 	out, err := db.shared.client.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{
 		TransactItems:          items,
@@ -304,7 +301,7 @@ func (db *DB) TransactGet(ctx context.Context, dests ...any) error {
 	var missing []string
 	for i, r := range out.Responses {
 		if r.Item == nil {
-			missing = append(missing, fmt.Sprintf("destination %d (%s in table %s)", i, ops[i].describe(), ops[i].table))
+			missing = append(missing, fmt.Sprintf("destination %d (%s in table %s)", i, ops[i].Describe(), ops[i].Table))
 			continue
 		}
 		if err := decodeOne(r.Item, dests[i]); err != nil {

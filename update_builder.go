@@ -11,6 +11,7 @@ import (
 
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
@@ -22,29 +23,10 @@ import (
 type updateBuilder struct {
 	q       *query
 	err     error
-	actions []updateAction
+	actions []plan.Action
 	conds   expr.Node
 	rv      types.ReturnValue
 	version *int64 // ConditionVersion
-}
-
-type actionKind int
-
-const (
-	actSet actionKind = iota
-	actSetIfNotExists
-	actAdd
-	actRemove
-	actDelete
-	actAppend
-	actPrepend
-)
-
-type updateAction struct {
-	kind  actionKind
-	field *model.Field // nil for document paths
-	path  []string
-	value types.AttributeValue
 }
 
 var _ core.UpdateBuilder = (*updateBuilder)(nil)
@@ -63,7 +45,7 @@ func (u *updateBuilder) setErr(err error) *updateBuilder {
 }
 
 // add resolves field, encodes value (when given) and records the action.
-func (u *updateBuilder) add(kind actionKind, field string, value any, hasValue bool) *updateBuilder {
+func (u *updateBuilder) add(kind plan.ActionKind, field string, value any, hasValue bool) *updateBuilder {
 	if u.err != nil {
 		return u
 	}
@@ -74,11 +56,11 @@ func (u *updateBuilder) add(kind actionKind, field string, value any, hasValue b
 	if f != nil && (f.PK || f.SK) {
 		return u.setErr(fmt.Errorf("%w: UpdateBuilder on %s: %s is part of the primary key and cannot be updated", core.ErrValidation, u.q.model.Name(), f.GoName))
 	}
-	a := updateAction{kind: kind, field: f, path: path}
+	a := plan.Action{Kind: kind, Field: f, Path: path}
 	if hasValue {
 		var av types.AttributeValue
 		switch {
-		case kind == actAppend || kind == actPrepend:
+		case kind == plan.ActAppend || kind == plan.ActPrepend:
 			av, err = marshal.MarshalValue(value)
 			if err == nil {
 				if _, isList := av.(*types.AttributeValueMemberL); !isList {
@@ -90,8 +72,8 @@ func (u *updateBuilder) add(kind actionKind, field string, value any, hasValue b
 		default:
 			av, err = marshal.MarshalValue(value)
 		}
-		if err == nil && (kind == actDelete || kind == actAdd) {
-			av, err = asSetOrNumber(av, field, kind == actDelete)
+		if err == nil && (kind == plan.ActDelete || kind == plan.ActAdd) {
+			av, err = asSetOrNumber(av, field, kind == plan.ActDelete)
 		}
 		if err != nil {
 			return u.setErr(fmt.Errorf("UpdateBuilder on %s: %w", u.q.model.Name(), err))
@@ -99,7 +81,7 @@ func (u *updateBuilder) add(kind actionKind, field string, value any, hasValue b
 		if av == nil {
 			return u.setErr(fmt.Errorf("%w: UpdateBuilder on %s: the value for %s is empty (an empty set or omitted value); use Remove to delete an attribute", core.ErrValidation, u.q.model.Name(), field))
 		}
-		a.value = av
+		a.Value = av
 	}
 	u.actions = append(u.actions, a)
 	return u
@@ -158,47 +140,47 @@ func asSetOrNumber(av types.AttributeValue, field string, setOnly bool) (types.A
 
 // Set sets field to value.
 func (u *updateBuilder) Set(field string, value any) core.UpdateBuilder {
-	return u.add(actSet, field, value, true)
+	return u.add(plan.ActSet, field, value, true)
 }
 
 // SetIfNotExists sets field to value only when the attribute is absent.
 func (u *updateBuilder) SetIfNotExists(field string, value any) core.UpdateBuilder {
-	return u.add(actSetIfNotExists, field, value, true)
+	return u.add(plan.ActSetIfNotExists, field, value, true)
 }
 
 // Add adds a number to a number attribute or elements to a set.
 func (u *updateBuilder) Add(field string, value any) core.UpdateBuilder {
-	return u.add(actAdd, field, value, true)
+	return u.add(plan.ActAdd, field, value, true)
 }
 
 // Increment adds 1.
 func (u *updateBuilder) Increment(field string) core.UpdateBuilder {
-	return u.add(actAdd, field, 1, true)
+	return u.add(plan.ActAdd, field, 1, true)
 }
 
 // Decrement subtracts 1.
 func (u *updateBuilder) Decrement(field string) core.UpdateBuilder {
-	return u.add(actAdd, field, -1, true)
+	return u.add(plan.ActAdd, field, -1, true)
 }
 
 // Remove removes the attribute.
 func (u *updateBuilder) Remove(field string) core.UpdateBuilder {
-	return u.add(actRemove, field, nil, false)
+	return u.add(plan.ActRemove, field, nil, false)
 }
 
 // Delete removes elements from a set attribute.
 func (u *updateBuilder) Delete(field string, value any) core.UpdateBuilder {
-	return u.add(actDelete, field, value, true)
+	return u.add(plan.ActDelete, field, value, true)
 }
 
 // AppendToList appends values (a slice) to a list, creating it if absent.
 func (u *updateBuilder) AppendToList(field string, values any) core.UpdateBuilder {
-	return u.add(actAppend, field, values, true)
+	return u.add(plan.ActAppend, field, values, true)
 }
 
 // PrependToList puts values (a slice) before a list, creating it if absent.
 func (u *updateBuilder) PrependToList(field string, values any) core.UpdateBuilder {
-	return u.add(actPrepend, field, values, true)
+	return u.add(plan.ActPrepend, field, values, true)
 }
 
 // RemoveFromListAt removes the list element at index.
@@ -206,7 +188,7 @@ func (u *updateBuilder) RemoveFromListAt(field string, index int) core.UpdateBui
 	if index < 0 {
 		return u.setErr(fmt.Errorf("%w: RemoveFromListAt(%q, %d): negative index", core.ErrValidation, field, index))
 	}
-	return u.add(actRemove, field+"["+strconv.Itoa(index)+"]", nil, false)
+	return u.add(plan.ActRemove, field+"["+strconv.Itoa(index)+"]", nil, false)
 }
 
 // SetListElement sets the list element at index.
@@ -222,9 +204,9 @@ func (u *updateBuilder) SetListElement(field string, index int, value any) core.
 		return u.setErr(err)
 	}
 	n := len(u.actions)
-	u.add(actRemove, field+"["+strconv.Itoa(index)+"]", nil, false)
+	u.add(plan.ActRemove, field+"["+strconv.Itoa(index)+"]", nil, false)
 	if u.err == nil {
-		u.actions[n].kind, u.actions[n].value = actSet, av
+		u.actions[n].Kind, u.actions[n].Value = plan.ActSet, av
 	}
 	return u
 }
@@ -291,11 +273,11 @@ func (u *updateBuilder) WithContext(ctx context.Context) core.UpdateBuilder {
 
 // Execute sends the update.
 func (u *updateBuilder) Execute() error {
-	w, err := u.build()
+	w, err := u.plan()
 	if err != nil {
 		return err
 	}
-	return u.q.dispatch(w)
+	return u.q.write(w, nil)
 }
 
 // ExecuteWithResult sends the update and decodes the returned attributes
@@ -311,11 +293,11 @@ func (u *updateBuilder) ExecuteWithResult(dest any) error {
 	if u.rv == "" || u.rv == types.ReturnValueNone {
 		u.rv = types.ReturnValueAllNew
 	}
-	w, err := u.build()
+	w, err := u.plan()
 	if err != nil {
 		return err
 	}
-	w.onResult = func(attrs map[string]types.AttributeValue) error {
+	w.OnResult = func(attrs map[string]types.AttributeValue) error {
 		return marshal.Unmarshal(attrs, dest)
 	}
 	return u.q.send(w)
@@ -338,20 +320,18 @@ func (u *updateBuilder) updateKey() (map[string]types.AttributeValue, error) {
 		if f == nil {
 			continue
 		}
-		if err := checkKeyValue(q.model, f, key[f.Attr], "UpdateBuilder"); err != nil {
+		if err := plan.CheckKeyValue(q.model, f, key[f.Attr], "UpdateBuilder"); err != nil {
 			return nil, fmt.Errorf("%w (give the key with Model(&%s{...}) or Where(%q, \"=\", v))", err, q.model.Name(), f.GoName)
 		}
 	}
 	return key, nil
 }
 
-// build renders the update as a writeOp.
-func (u *updateBuilder) build() (*writeOp, error) {
+// plan plans the update as one write.
+func (u *updateBuilder) plan() (*plan.Write, error) {
 	if u.err != nil {
 		return nil, u.err
 	}
-	q := u.q
-	m := q.model
 	key, err := u.updateKey()
 	if err != nil {
 		return nil, err
@@ -359,60 +339,7 @@ func (u *updateBuilder) build() (*writeOp, error) {
 	if err := u.checkOverlap(); err != nil {
 		return nil, err
 	}
-	var b expr.Builder
-	var up expr.Update
-	touched := map[*model.Field]bool{}
-	for _, a := range u.actions {
-		path := b.Path(a.path...)
-		if a.field != nil {
-			touched[a.field] = true
-		}
-		switch a.kind {
-		case actSet:
-			up.Set(path, b.Value(a.value))
-		case actSetIfNotExists:
-			up.Set(path, "if_not_exists("+path+", "+b.Value(a.value)+")")
-		case actAdd:
-			up.Add(path, b.Value(a.value))
-		case actRemove:
-			up.Remove(path)
-		case actDelete:
-			up.Delete(path, b.Value(a.value))
-		case actAppend:
-			up.Set(path, "list_append(if_not_exists("+path+", "+b.Value(&types.AttributeValueMemberL{Value: []types.AttributeValue{}})+"), "+b.Value(a.value)+")")
-		case actPrepend:
-			up.Set(path, "list_append("+b.Value(a.value)+", if_not_exists("+path+", "+b.Value(&types.AttributeValueMemberL{Value: []types.AttributeValue{}})+"))")
-		}
-	}
-	if up.Empty() {
-		return nil, fmt.Errorf("%w: UpdateBuilder on %s: no update actions", core.ErrValidation, m.Name())
-	}
-	if f := m.UpdatedAt; f != nil && !touched[f] {
-		av, err := q.codec.EncodeAttrValue(f.Attr, timeValue(f.Type, q.db.now()).Interface())
-		if err != nil {
-			return nil, err
-		}
-		up.Set(b.Name(f.Attr), b.Value(av))
-	}
-	extra := []string{"attribute_exists(" + b.Name(m.PK.Attr) + ")"}
-	if f := m.Version; f != nil && !touched[f] {
-		ver := b.Name(f.Attr)
-		if u.version != nil {
-			extra = append(extra, ver+" = "+b.Value(&types.AttributeValueMemberN{Value: strconv.FormatInt(*u.version, 10)}))
-		}
-		up.Add(ver, b.Value(&types.AttributeValueMemberN{Value: "1"}))
-	}
-	conds, err := b.Render(u.conds)
-	if err != nil {
-		return nil, err
-	}
-	cond, err := q.renderConds(&b, append(extra, conds)...)
-	if err != nil {
-		return nil, err
-	}
-	return &writeOp{kind: writeUpdate, op: "UpdateBuilder", model: m, table: q.table(), key: key,
-		update: up.String(), cond: cond, names: b.Names(), values: b.Values(),
-		returnValues: u.rv, missingIsNotFound: true, hasConditions: true}, nil
+	return plan.UpdateActions(u.q.target(), plan.Actions{Key: key, List: u.actions, Conds: u.conds, Version: u.version, ReturnValues: u.rv})
 }
 
 // checkOverlap rejects two actions on overlapping document paths (the same
@@ -420,7 +347,7 @@ func (u *updateBuilder) build() (*writeOp, error) {
 func (u *updateBuilder) checkOverlap() error {
 	paths := make([]string, len(u.actions))
 	for i, a := range u.actions {
-		paths[i] = strings.Join(a.path, ".")
+		paths[i] = strings.Join(a.Path, ".")
 		for j := 0; j < i; j++ {
 			if overlaps(paths[i], paths[j]) {
 				return fmt.Errorf("%w: UpdateBuilder on %s: actions %d and %d both change %s; DynamoDB allows one action per document path in an update, so split them into two updates", core.ErrValidation, u.q.model.Name(), j, i, paths[j])

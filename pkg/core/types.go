@@ -113,44 +113,7 @@ func (e *Explanation) resolve(s string) string {
 // FormatValue renders an attribute value compactly for messages and
 // explanations: strings quoted, numbers bare, sets and lists bracketed.
 func FormatValue(av types.AttributeValue) string {
-	switch v := av.(type) {
-	case *types.AttributeValueMemberS:
-		return fmt.Sprintf("%q", v.Value)
-	case *types.AttributeValueMemberN:
-		return v.Value
-	case *types.AttributeValueMemberBOOL:
-		return fmt.Sprint(v.Value)
-	case *types.AttributeValueMemberB:
-		return fmt.Sprintf("<%d bytes>", len(v.Value))
-	case *types.AttributeValueMemberNULL:
-		return "NULL"
-	case *types.AttributeValueMemberSS:
-		return fmt.Sprintf("%q", v.Value)
-	case *types.AttributeValueMemberNS:
-		return "[" + strings.Join(v.Value, " ") + "]"
-	case *types.AttributeValueMemberBS:
-		return fmt.Sprintf("<set of %d binaries>", len(v.Value))
-	case *types.AttributeValueMemberL:
-		parts := make([]string, len(v.Value))
-		for i, e := range v.Value {
-			parts[i] = FormatValue(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case *types.AttributeValueMemberM:
-		keys := make([]string, 0, len(v.Value))
-		for k := range v.Value {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + ":" + FormatValue(v.Value[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	case nil:
-		return "<nil>"
-	}
-	return fmt.Sprintf("%T", av)
+	return attr.Format(av)
 }
 
 // TypeName returns the DynamoDB type of av: "S", "N", "B", "BOOL", "NULL",

@@ -1,4 +1,4 @@
-package dynamorm
+package plan
 
 import (
 	"fmt"
@@ -10,10 +10,10 @@ import (
 	"github.com/dynamorm/dynamorm/internal/model"
 )
 
-// lifecycle records the changes a write makes to the caller's Go value
+// Changes records the changes a write makes to the caller's Go value
 // (generated ULIDs, timestamps, the bumped version) so that they can be
 // undone when the write fails: a failed write leaves the value as it was.
-type lifecycle struct {
+type Changes struct {
 	saved []savedField
 	buf   [2]savedField // saved's first elements: a write changes few fields
 }
@@ -37,14 +37,14 @@ const (
 	savedUint
 )
 
-func (l *lifecycle) save(s savedField) {
+func (l *Changes) save(s savedField) {
 	if l.saved == nil {
 		l.saved = l.buf[:0]
 	}
 	l.saved = append(l.saved, s)
 }
 
-func (l *lifecycle) set(v, nv reflect.Value) {
+func (l *Changes) set(v, nv reflect.Value) {
 	old := reflect.New(v.Type()).Elem()
 	old.Set(v)
 	l.save(savedField{v: v, old: old})
@@ -54,9 +54,9 @@ func (l *lifecycle) set(v, nv reflect.Value) {
 var timeType = reflect.TypeFor[time.Time]()
 
 // setTime sets v, a time field (time.Time, *time.Time or Unix seconds), to now.
-func (l *lifecycle) setTime(v reflect.Value, now time.Time) {
+func (l *Changes) setTime(v reflect.Value, now time.Time) {
 	if v.Type() != timeType || !v.CanInterface() {
-		l.set(v, timeValue(v.Type(), now))
+		l.set(v, TimeValue(v.Type(), now))
 		return
 	}
 	p := v.Addr().Interface().(*time.Time)
@@ -65,7 +65,7 @@ func (l *lifecycle) setTime(v reflect.Value, now time.Time) {
 }
 
 // setVersion sets v, a version field, to n.
-func (l *lifecycle) setVersion(v reflect.Value, n int64) {
+func (l *Changes) setVersion(v reflect.Value, n int64) {
 	switch {
 	case v.CanInt():
 		l.save(savedField{v: v, kind: savedInt, n: v.Int()})
@@ -78,8 +78,9 @@ func (l *lifecycle) setVersion(v reflect.Value, n int64) {
 	}
 }
 
-// undo restores every changed field, latest change first.
-func (l *lifecycle) undo() {
+// Undo restores every changed field, latest change first. A nil Changes
+// has nothing to undo.
+func (l *Changes) Undo() {
 	if l == nil {
 		return
 	}
@@ -113,23 +114,23 @@ func fieldOf(v reflect.Value, f *model.Field) reflect.Value {
 	return v
 }
 
-// isZeroField reports whether field f of v is zero (a nil embedded pointer
+// IsZeroField reports whether field f of v is zero (a nil embedded pointer
 // on the way counts as zero).
-func isZeroField(v reflect.Value, f *model.Field) bool {
+func IsZeroField(v reflect.Value, f *model.Field) bool {
 	fv, err := v.FieldByIndexErr(f.Index)
 	return err != nil || fv.IsZero()
 }
 
-// timeValue converts now to a value of type t: time.Time, *time.Time or an
+// TimeValue converts now to a value of type t: time.Time, *time.Time or an
 // integer (Unix seconds).
-func timeValue(t reflect.Type, now time.Time) reflect.Value {
+func TimeValue(t reflect.Type, now time.Time) reflect.Value {
 	now = now.UTC().Round(0)
 	switch {
 	case t == reflect.TypeOf(now):
 		return reflect.ValueOf(now)
 	case t.Kind() == reflect.Pointer:
 		p := reflect.New(t.Elem())
-		p.Elem().Set(timeValue(t.Elem(), now))
+		p.Elem().Set(TimeValue(t.Elem(), now))
 		return p
 	}
 	n := reflect.New(t).Elem()
@@ -173,36 +174,36 @@ func versionValue(t reflect.Type, n int64) reflect.Value {
 
 // stampCreate fills the fields a create sets: empty ULID keys, a zero
 // created_at, updated_at, and a zero version (to 1).
-func (q *query) stampCreate(l *lifecycle) {
-	now := q.db.now()
-	m := q.model
+func (t Target) stampCreate(l *Changes) {
+	now := t.Clock()
+	m := t.Model
 	for _, f := range m.ULIDs {
-		if isZeroField(q.item, f) {
-			fv := fieldOf(q.item, f)
+		if IsZeroField(t.Item, f) {
+			fv := fieldOf(t.Item, f)
 			id := ulid.MustNew(ulid.Timestamp(now), ulid.DefaultEntropy()).String()
 			l.set(fv, model.StringValue(fv.Type(), id))
 		}
 	}
-	if f := m.CreatedAt; f != nil && isZeroField(q.item, f) {
-		l.setTime(fieldOf(q.item, f), now)
+	if f := m.CreatedAt; f != nil && IsZeroField(t.Item, f) {
+		l.setTime(fieldOf(t.Item, f), now)
 	}
-	q.stampUpdate(l)
+	t.stampUpdate(l)
 }
 
 // stampUpdate sets updated_at; the version is bumped by bumpVersion.
-func (q *query) stampUpdate(l *lifecycle) {
-	if f := q.model.UpdatedAt; f != nil {
-		l.setTime(fieldOf(q.item, f), q.db.now())
+func (t Target) stampUpdate(l *Changes) {
+	if f := t.Model.UpdatedAt; f != nil {
+		l.setTime(fieldOf(t.Item, f), t.Clock())
 	}
 }
 
 // bumpVersion sets the version field to current+1 and returns current.
-func (q *query) bumpVersion(l *lifecycle) (int64, error) {
-	f := q.model.Version
-	fv := fieldOf(q.item, f)
+func (t Target) bumpVersion(l *Changes) (int64, error) {
+	f := t.Model.Version
+	fv := fieldOf(t.Item, f)
 	cur := versionOf(fv)
 	if cur < 0 {
-		return 0, fmt.Errorf("%s.%s: version %d is negative", q.model.Name(), f.GoName, cur)
+		return 0, fmt.Errorf("%s.%s: version %d is negative", t.Model.Name(), f.GoName, cur)
 	}
 	l.setVersion(fv, cur+1)
 	return cur, nil

@@ -1,0 +1,127 @@
+package dynamorm
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/plan"
+	"github.com/dynamorm/dynamorm/pkg/core"
+)
+
+// send runs one write on its own: PutItem, UpdateItem or DeleteItem. A
+// failed write undoes its changes to the Go value.
+func (q *query) send(w *plan.Write) error {
+	if err := q.db.checkOpen(); err != nil {
+		return err
+	}
+	attrs, err := q.sendWrite(w)
+	if err != nil {
+		w.Undo()
+		return writeError(w, err)
+	}
+	if w.OnResult != nil && attrs != nil {
+		return w.OnResult(attrs)
+	}
+	return nil
+}
+
+// sendWrite sends w's request and records its consumed capacity.
+func (q *query) sendWrite(w *plan.Write) (map[string]types.AttributeValue, error) {
+	c := q.db.shared.client
+	switch w.Kind {
+	case plan.WritePut:
+		out, err := c.PutItem(q.ctx, putInput(w))
+		if out != nil {
+			q.recordWrite(out.ConsumedCapacity)
+		}
+		return nil, err
+	case plan.WriteUpdate:
+		out, err := c.UpdateItem(q.ctx, updateInput(w))
+		if out != nil {
+			q.recordWrite(out.ConsumedCapacity)
+			return out.Attributes, err
+		}
+		return nil, err
+	case plan.WriteDelete:
+		out, err := c.DeleteItem(q.ctx, deleteInput(w))
+		if out != nil {
+			q.recordWrite(out.ConsumedCapacity)
+		}
+		return nil, err
+	}
+	return nil, fmt.Errorf("dynamorm: a condition check is only valid in a transaction")
+}
+
+// writeError classifies the error of a write sent alone: a failed
+// condition on an item that does not exist is ErrItemNotFound for writes
+// that require the item (Update), ErrConditionFailed otherwise.
+func writeError(w *plan.Write, err error) error {
+	var ccf *types.ConditionalCheckFailedException
+	if w.MissingIsNotFound && errors.As(err, &ccf) && ccf.Item == nil {
+		return &OpError{Op: w.Op, Model: w.Model.Name(), Table: w.Table, Sentinel: core.ErrItemNotFound,
+			Err: fmt.Errorf("%s does not exist: %w", w.Describe(), err)}
+	}
+	return wrapAWS(w.Op, w.Model.Name(), w.Table, err)
+}
+
+// onConditionFailure is what a write asks DynamoDB to return when its
+// condition fails: the old item for writes whose failure on a missing item
+// means "not found", so that its absence can be told.
+func onConditionFailure(w *plan.Write) types.ReturnValuesOnConditionCheckFailure {
+	if w.MissingIsNotFound {
+		return types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	return types.ReturnValuesOnConditionCheckFailureNone
+}
+
+func putInput(w *plan.Write) *dynamodb.PutItemInput {
+	return &dynamodb.PutItemInput{
+		TableName: aws.String(w.Table), Item: w.Item, ConditionExpression: optional(w.Cond),
+		ExpressionAttributeNames: w.Names, ExpressionAttributeValues: w.Values,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes,
+	}
+}
+
+func updateInput(w *plan.Write) *dynamodb.UpdateItemInput {
+	return &dynamodb.UpdateItemInput{
+		TableName: aws.String(w.Table), Key: w.Key, UpdateExpression: aws.String(w.Update),
+		ConditionExpression: optional(w.Cond), ExpressionAttributeNames: w.Names, ExpressionAttributeValues: w.Values,
+		ReturnValues: w.ReturnValues, ReturnValuesOnConditionCheckFailure: onConditionFailure(w),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes,
+	}
+}
+
+func deleteInput(w *plan.Write) *dynamodb.DeleteItemInput {
+	return &dynamodb.DeleteItemInput{
+		TableName: aws.String(w.Table), Key: w.Key, ConditionExpression: optional(w.Cond),
+		ExpressionAttributeNames: w.Names, ExpressionAttributeValues: w.Values,
+		ReturnValuesOnConditionCheckFailure: onConditionFailure(w),
+		ReturnConsumedCapacity:              types.ReturnConsumedCapacityIndexes,
+	}
+}
+
+// transactItem is w as one item of a TransactWriteItems, built from the
+// same inputs as the write sent alone.
+func transactItem(w *plan.Write) types.TransactWriteItem {
+	onFail := onConditionFailure(w)
+	switch w.Kind {
+	case plan.WritePut:
+		in := putInput(w)
+		return types.TransactWriteItem{Put: &types.Put{TableName: in.TableName, Item: in.Item, ConditionExpression: in.ConditionExpression,
+			ExpressionAttributeNames: in.ExpressionAttributeNames, ExpressionAttributeValues: in.ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure: onFail}}
+	case plan.WriteUpdate:
+		in := updateInput(w)
+		return types.TransactWriteItem{Update: &types.Update{TableName: in.TableName, Key: in.Key, UpdateExpression: in.UpdateExpression,
+			ConditionExpression: in.ConditionExpression, ExpressionAttributeNames: in.ExpressionAttributeNames, ExpressionAttributeValues: in.ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure: onFail}}
+	case plan.WriteDelete:
+		in := deleteInput(w)
+		return types.TransactWriteItem{Delete: &types.Delete{TableName: in.TableName, Key: in.Key, ConditionExpression: in.ConditionExpression,
+			ExpressionAttributeNames: in.ExpressionAttributeNames, ExpressionAttributeValues: in.ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure: onFail}}
+	}
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(w.Table), Key: w.Key, ConditionExpression: optional(w.Cond),
+		ExpressionAttributeNames: w.Names, ExpressionAttributeValues: w.Values, ReturnValuesOnConditionCheckFailure: onFail}}
+}

@@ -1,0 +1,55 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
+)
+
+// Create plans a put of t's item named op, with the lifecycle fields of a
+// create (empty ULIDs, created_at, updated_at, a zero version set to 1).
+// mustNotExist adds the condition that the item does not exist; a batch put
+// (BatchWriteItem cannot carry conditions) leaves it out and overwrites.
+func Create(t Target, op string, mustNotExist bool) (*Write, error) {
+	ch := &Changes{}
+	t.stampCreate(ch)
+	if f := t.Model.Version; f != nil && IsZeroField(t.Item, f) {
+		ch.setVersion(fieldOf(t.Item, f), 1)
+	}
+	w, err := put(t, op, ch)
+	if err != nil {
+		ch.Undo()
+		return nil, err
+	}
+	var b expr.Builder
+	var extra []string
+	if mustNotExist {
+		extra = append(extra, notExists(&b, t.Model))
+	}
+	if w.Cond, err = renderConds(t, &b, extra...); err != nil {
+		ch.Undo()
+		return nil, err
+	}
+	w.Names, w.Values = b.Names(), b.Values()
+	return w, nil
+}
+
+// put encodes t's item and checks its keys and size.
+func put(t Target, op string, ch *Changes) (*Write, error) {
+	item, err := t.Codec.Encode(t.Item)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", op, t.Model.Name(), err)
+	}
+	for _, f := range []*model.Field{t.Model.PK, t.Model.SK} {
+		if f != nil {
+			if err := CheckKeyValue(t.Model, f, item[f.Attr], op); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := checkSize(t.Model, op, item); err != nil {
+		return nil, err
+	}
+	return &Write{Kind: WritePut, Op: op, Model: t.Model, Table: t.Table, Item: item, Changes: ch, HasConditions: len(t.Conds) > 0}, nil
+}

@@ -1,0 +1,49 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/dynamorm/dynamorm/internal/errs"
+	"github.com/dynamorm/dynamorm/internal/expr"
+)
+
+// Delete plans a delete of t's item. With a version field holding a
+// non-zero value, the stored version must match.
+func Delete(t Target) (*Write, error) {
+	key, err := Key(t, "Delete")
+	if err != nil {
+		return nil, err
+	}
+	var b expr.Builder
+	var extra []string
+	if f := t.Model.Version; f != nil {
+		if cur := versionOf(fieldOf(t.Item, f)); cur != 0 {
+			extra = append(extra, b.Name(f.Attr)+" = "+b.Value(versionNumber(cur)))
+		}
+	}
+	w := &Write{Kind: WriteDelete, Op: "Delete", Model: t.Model, Table: t.Table, Key: key, HasConditions: len(t.Conds)+len(extra) > 0}
+	if w.Cond, err = renderConds(t, &b, extra...); err != nil {
+		return nil, err
+	}
+	w.Names, w.Values = b.Names(), b.Values()
+	return w, nil
+}
+
+// Check plans a transaction's ConditionCheck of t's conditions (at least
+// one) on t's item.
+func Check(t Target) (*Write, error) {
+	if len(t.Conds) == 0 {
+		return nil, fmt.Errorf("%w: ConditionCheck %s needs at least one condition", errs.ErrValidation, t.Model.Name())
+	}
+	key, err := Key(t, "ConditionCheck")
+	if err != nil {
+		return nil, err
+	}
+	var b expr.Builder
+	w := &Write{Kind: WriteCheck, Op: "ConditionCheck", Model: t.Model, Table: t.Table, Key: key, HasConditions: true}
+	if w.Cond, err = renderConds(t, &b); err != nil {
+		return nil, err
+	}
+	w.Names, w.Values = b.Names(), b.Values()
+	return w, nil
+}

@@ -1,0 +1,95 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/expr"
+)
+
+// Upsert plans CreateOrUpdate: a put whether or not the item exists (a
+// version field must match the stored one). With a created_at field it is
+// an UpdateItem instead, so that the stored creation time survives
+// (created_at = if_not_exists(created_at, :now)) and is read back into the
+// Go value.
+func Upsert(t Target) (*Write, error) {
+	const op = "CreateOrUpdate"
+	ch := &Changes{}
+	fail := func(err error) (*Write, error) { ch.Undo(); return nil, err }
+	t.stampCreate(ch)
+	var b expr.Builder
+	var extra []string
+	if t.Model.Version != nil {
+		cur, err := t.bumpVersion(ch)
+		if err != nil {
+			return fail(err)
+		}
+		extra = append(extra, notExists(&b, t.Model)+" OR "+b.Name(t.Model.Version.Attr)+" = "+b.Value(versionNumber(cur)))
+	}
+	if t.Model.CreatedAt == nil {
+		w, err := put(t, op, ch)
+		if err != nil {
+			return fail(err)
+		}
+		if w.Cond, err = renderConds(t, &b, extra...); err != nil {
+			return fail(err)
+		}
+		w.Names, w.Values = b.Names(), b.Values()
+		return w, nil
+	}
+	w, err := upsertKeepingCreated(t, &b, ch)
+	if err != nil {
+		return fail(err)
+	}
+	if w.Cond, err = renderConds(t, &b, extra...); err != nil {
+		return fail(err)
+	}
+	w.Names, w.Values = b.Names(), b.Values()
+	return w, nil
+}
+
+// upsertKeepingCreated renders the UpdateItem of an upsert whose model has
+// a created_at field.
+func upsertKeepingCreated(t Target, b *expr.Builder, ch *Changes) (*Write, error) {
+	const op = "CreateOrUpdate"
+	key, err := Key(t, op)
+	if err != nil {
+		return nil, err
+	}
+	item, err := t.Codec.Encode(t.Item)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", op, t.Model.Name(), err)
+	}
+	if err := checkSize(t.Model, op, item); err != nil {
+		return nil, err
+	}
+	created := t.Model.CreatedAt
+	var u expr.Update
+	for _, f := range t.Model.Fields {
+		if f.PK || f.SK {
+			continue
+		}
+		name := b.Name(f.Attr)
+		av, ok := item[f.Attr]
+		switch {
+		case f == created:
+			if ok {
+				u.Set(name, "if_not_exists("+name+", "+b.Value(av)+")")
+			}
+		case ok:
+			u.Set(name, b.Value(av))
+		default:
+			u.Remove(name)
+		}
+	}
+	return &Write{Kind: WriteUpdate, Op: op, Model: t.Model, Table: t.Table, Key: key, Changes: ch,
+		Update: u.String(), ReturnValues: types.ReturnValueUpdatedNew, HasConditions: true,
+		OnResult: func(attrs map[string]types.AttributeValue) error {
+			stored, ok := attrs[created.Attr]
+			if !ok {
+				return nil
+			}
+			return t.Codec.Decode(map[string]types.AttributeValue{created.Attr: stored}, t.Item)
+		}}, nil
+}

@@ -1,0 +1,105 @@
+package plan
+
+import (
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/attr"
+	"github.com/dynamorm/dynamorm/internal/errs"
+	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/pkg/marshal"
+)
+
+// WriteKind is the DynamoDB operation a write plan becomes: alone, as one
+// item of a TransactWriteItems, or as one request of a BatchWriteItem.
+type WriteKind uint8
+
+// The write kinds.
+const (
+	WritePut    WriteKind = iota // PutItem, transaction Put, batch PutRequest
+	WriteUpdate                  // UpdateItem, transaction Update
+	WriteDelete                  // DeleteItem, transaction Delete, batch DeleteRequest
+	WriteCheck                   // transaction ConditionCheck only
+)
+
+// Write is one planned write: everything the executor needs to send it, and
+// the changes it made to the caller's Go value, undone when it fails.
+type Write struct {
+	Kind  WriteKind
+	Op    string // the dynamorm operation: Create, CreateOrUpdate, Update, ...
+	Model *model.Model
+	Table string
+	Item  map[string]types.AttributeValue // WritePut
+	Key   map[string]types.AttributeValue // the other kinds
+
+	Update string
+	Cond   string
+	Names  map[string]string
+	Values map[string]types.AttributeValue
+
+	ReturnValues types.ReturnValue
+	// MissingIsNotFound: a failed condition on an item that does not exist
+	// means ErrItemNotFound (Update), not ErrConditionFailed.
+	MissingIsNotFound bool
+	// HasConditions: the write carries conditions a batch cannot express.
+	HasConditions bool
+	// Changes are the Go-value changes the write made (timestamps,
+	// version, ULIDs); Undo restores them when the write fails.
+	Changes *Changes
+	// OnResult, if set, receives the attributes UpdateItem returned.
+	OnResult func(map[string]types.AttributeValue) error
+}
+
+// Undo restores the Go value the write changed.
+func (w *Write) Undo() { w.Changes.Undo() }
+
+// KeyMap is the item's primary key.
+func (w *Write) KeyMap() map[string]types.AttributeValue {
+	if w.Key != nil {
+		return w.Key
+	}
+	return KeyOf(w.Item, KeyAttrs(w.Model))
+}
+
+// Describe names the item for error messages: Model{pk=..., sk=...}.
+func (w *Write) Describe() string { return DescribeKey(w.Model, w.KeyMap()) }
+
+// ID identifies the item the write touches, across tables: equal keys of
+// one table give equal IDs, whatever the spelling of their numbers.
+func (w *Write) ID() string { return ItemID(w.Table, w.Model, w.KeyMap()) }
+
+// Writes is a group of writes that succeed or fail together (a
+// transaction, or the puts of a batch being built).
+type Writes []*Write
+
+// Undo restores the Go values of every write, latest first.
+func (ws Writes) Undo() {
+	for i := len(ws) - 1; i >= 0; i-- {
+		ws[i].Undo()
+	}
+}
+
+// Target is what a write is planned from: the model, its codec, the
+// caller's value, the table, the caller's conditions and the clock.
+type Target struct {
+	Model *model.Model
+	Codec *marshal.StructCodec
+	Item  reflect.Value // the model struct, addressable
+	Table string
+	Conds []Cond
+	Clock func() time.Time
+}
+
+// MaxItemSize is DynamoDB's limit on the size of one item, in bytes.
+const MaxItemSize = 400 * 1024
+
+// checkSize refuses an item over DynamoDB's limit.
+func checkSize(m *model.Model, op string, item map[string]types.AttributeValue) error {
+	if n := attr.ItemSize(item); n > MaxItemSize {
+		return fmt.Errorf("%w: %s %s: the item is %d bytes; DynamoDB's limit is %d (400 KB)", errs.ErrValidation, op, m.Name(), n, MaxItemSize)
+	}
+	return nil
+}
