@@ -191,7 +191,7 @@ func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes 
 	entries := make([]*batchEntry, 0, len(puts)+len(deletes))
 	var written plan.Writes
 	for i, v := range vals {
-		w, err := plan.Create(q.forItem(v).target(), op, false)
+		w, err := plan.PlanWrite(q.forItem(v).target(), plan.WriteSpec{Op: plan.OpBatchPut, Name: op})
 		if err != nil {
 			written.Undo()
 			return fmt.Errorf("%s: item %d: %w", op, i, err)

@@ -37,15 +37,21 @@ func (q *query) write(w *plan.Write, err error) error {
 }
 
 func (q *query) planCreate() (*plan.Write, error) {
-	return q.planWrite("Create", func(t plan.Target) (*plan.Write, error) { return plan.Create(t, "Create", true) })
+	return q.planWrite("Create", plan.WriteSpec{Op: plan.OpCreate})
 }
 
-func (q *query) planUpsert() (*plan.Write, error) { return q.planWrite("CreateOrUpdate", plan.Upsert) }
+func (q *query) planUpsert() (*plan.Write, error) {
+	return q.planWrite("CreateOrUpdate", plan.WriteSpec{Op: plan.OpUpsert})
+}
 
 func (q *query) planUpdate(fields []string) (*plan.Write, error) {
-	return q.planWrite("Update", func(t plan.Target) (*plan.Write, error) { return plan.UpdateFields(t, fields) })
+	return q.planWrite("Update", plan.WriteSpec{Op: plan.OpUpdate, Fields: fields})
 }
 
-func (q *query) planDelete() (*plan.Write, error) { return q.planWrite("Delete", plan.Delete) }
+func (q *query) planDelete() (*plan.Write, error) {
+	return q.planWrite("Delete", plan.WriteSpec{Op: plan.OpDelete})
+}
 
-func (q *query) planCheck() (*plan.Write, error) { return q.planWrite("ConditionCheck", plan.Check) }
+func (q *query) planCheck() (*plan.Write, error) {
+	return q.planWrite("ConditionCheck", plan.WriteSpec{Op: plan.OpCheck})
+}

@@ -2,7 +2,6 @@ package dynamorm
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"sync"
@@ -16,8 +15,18 @@ import (
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
-// planRead plans the query as a read.
-func (q *query) planRead(forceScan, count bool) (*plan.Read, error) {
+// readKind is what a read terminal asks for.
+type readKind uint8
+
+const (
+	readMatches readKind = iota // First, All and the typed helpers: the planner picks GetItem, Query or Scan
+	readScan                    // Scan, ScanAllSegments: always a Scan
+	readPage                    // AllPaginated: one page and a cursor
+	readCount                   // Count: Select COUNT
+)
+
+// planRead plans the query as a read of kind.
+func (q *query) planRead(kind readKind) (*plan.Read, error) {
 	if q.err != nil {
 		return nil, q.err
 	}
@@ -38,10 +47,10 @@ func (q *query) planRead(forceScan, count bool) (*plan.Read, error) {
 		Desc:       q.desc,
 		Consistent: q.consistent,
 		Projection: q.fields,
-		ForceScan:  forceScan || q.segment != nil,
+		ForceScan:  kind == readScan || q.segment != nil,
 		Segment:    q.segment,
 		Total:      q.total,
-		Count:      count,
+		Count:      kind == readCount,
 	})
 }
 
@@ -69,12 +78,12 @@ func (q *query) readConditions() ([]plan.Condition, error) {
 // run plans and runs a read for First, All, Scan and AllPaginated,
 // honouring Offset, limit (Limit, or 1 for First), cursors, in-memory
 // ordering and WithRetry.
-func (q *query) run(forceScan bool, paginate bool, limit int) (*plan.Read, readResult, error) {
-	r, err := q.planRead(forceScan, false)
+func (q *query) run(kind readKind, limit int) (*plan.Read, readResult, error) {
+	r, err := q.planRead(kind)
 	if err != nil {
 		return nil, readResult{}, err
 	}
-	if r.SortBy != nil && paginate {
+	if r.SortBy != nil && kind == readPage {
 		return nil, readResult{}, fmt.Errorf("%w: OrderBy(%s) is not the sort key of the table or index read, so results are sorted in memory after reading every match; that cannot be paginated. Order by the sort key (or query an index whose sort key it is)", core.ErrValidation, r.SortBy.GoName)
 	}
 	var start map[string]types.AttributeValue
@@ -140,7 +149,7 @@ func (q *query) First(dest any) error {
 	if q.err != nil {
 		return q.err
 	}
-	r, res, err := q.run(false, false, 1)
+	r, res, err := q.run(readMatches, 1)
 	if err != nil {
 		return err
 	}
@@ -155,7 +164,7 @@ func (q *query) All(dest any) error {
 	if err := q.checkDest(dest); err != nil {
 		return err
 	}
-	_, res, err := q.run(false, false, q.limit)
+	_, res, err := q.run(readMatches, q.limit)
 	if err != nil {
 		return err
 	}
@@ -167,7 +176,7 @@ func (q *query) Scan(dest any) error {
 	if err := q.checkDest(dest); err != nil {
 		return err
 	}
-	_, res, err := q.run(true, false, q.limit)
+	_, res, err := q.run(readScan, q.limit)
 	if err != nil {
 		return err
 	}
@@ -179,7 +188,7 @@ func (q *query) AllPaginated(dest any) (*core.PaginatedResult, error) {
 	if err := q.checkDest(dest); err != nil {
 		return nil, err
 	}
-	r, res, err := q.run(false, true, q.limit)
+	r, res, err := q.run(readPage, q.limit)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +212,7 @@ func (q *query) AllPaginated(dest any) (*core.PaginatedResult, error) {
 
 // Count counts matching items across every page.
 func (q *query) Count() (int64, error) {
-	r, err := q.planRead(false, true)
+	r, err := q.planRead(readCount)
 	if err != nil {
 		return 0, err
 	}
@@ -250,7 +259,7 @@ func (q *query) ScanAllSegments(dest any, totalSegments int32) error {
 			defer wg.Done()
 			sq := q.ParallelScan(seg, totalSegments).(*query)
 			sq.capacity = q.capacity
-			r, err := sq.planRead(true, false)
+			r, err := sq.planRead(readScan)
 			if err == nil {
 				var res readResult
 				res, err = sq.collect(ctx, r, nil, 0, 0)
@@ -265,14 +274,8 @@ func (q *query) ScanAllSegments(dest any, totalSegments int32) error {
 	wg.Wait()
 	// Report the error that stopped the scan, not the cancellations it
 	// caused in the other segments.
-	var first error
-	for _, err := range errs {
-		if err != nil && (first == nil || errors.Is(first, context.Canceled) && !errors.Is(err, context.Canceled)) {
-			first = err
-		}
-	}
-	if first != nil {
-		return first
+	if err := firstError(errs); err != nil {
+		return err
 	}
 	var all []map[string]types.AttributeValue
 	for _, items := range results {
@@ -297,7 +300,7 @@ func (q *query) checkDest(dest any) error {
 
 // Explain returns the request the query would send.
 func (q *query) Explain() (*core.Explanation, error) {
-	r, err := q.planRead(false, false)
+	r, err := q.planRead(readMatches)
 	if err != nil {
 		return nil, err
 	}

@@ -183,7 +183,7 @@ func (q *query) pages(emit func([]map[string]types.AttributeValue) bool) error {
 		return q.err
 	}
 	if q.retries == 0 {
-		r, err := q.planRead(false, false)
+		r, err := q.planRead(readMatches)
 		if err != nil {
 			return err
 		}
@@ -198,7 +198,7 @@ func (q *query) pages(emit func([]map[string]types.AttributeValue) bool) error {
 			return err
 		}
 	}
-	_, res, err := q.run(false, false, q.limit)
+	_, res, err := q.run(readMatches, q.limit)
 	if err == nil && len(res.items) > 0 {
 		emit(res.items)
 	}

@@ -339,7 +339,8 @@ func (u *updateBuilder) plan() (*plan.Write, error) {
 	if err := u.checkOverlap(); err != nil {
 		return nil, err
 	}
-	return plan.UpdateActions(u.q.target(), plan.Actions{Key: key, List: u.actions, Conds: u.conds, Version: u.version, ReturnValues: u.rv})
+	return plan.PlanWrite(u.q.target(), plan.WriteSpec{Op: plan.OpUpdateBuild,
+		Actions: plan.Actions{Key: key, List: u.actions, Conds: u.conds, Version: u.version, ReturnValues: u.rv}})
 }
 
 // checkOverlap rejects two actions on overlapping document paths (the same

@@ -89,13 +89,13 @@ func (q *query) target() plan.Target {
 	return plan.Target{Model: q.model, Codec: q.codec, Item: q.item, Table: q.table(), Conds: q.conds, Clock: q.db.shared.clock}
 }
 
-// planWrite checks that the query has a model value and plans a write of
-// it with planner.
-func (q *query) planWrite(op string, planner func(plan.Target) (*plan.Write, error)) (*plan.Write, error) {
+// planWrite checks that the query has a model value and plans the write
+// spec describes; op names the operation in errors.
+func (q *query) planWrite(op string, spec plan.WriteSpec) (*plan.Write, error) {
 	if err := q.requireItem(op); err != nil {
 		return nil, err
 	}
-	return planner(q.target())
+	return plan.PlanWrite(q.target(), spec)
 }
 
 // key encodes the primary key of the query's model value.

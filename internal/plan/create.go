@@ -7,11 +7,11 @@ import (
 	"github.com/dynamorm/dynamorm/internal/model"
 )
 
-// Create plans a put of t's item named op, with the lifecycle fields of a
+// create plans a put of t's item named op, with the lifecycle fields of a
 // create (empty ULIDs, created_at, updated_at, a zero version set to 1).
 // mustNotExist adds the condition that the item does not exist; a batch put
 // (BatchWriteItem cannot carry conditions) leaves it out and overwrites.
-func Create(t Target, op string, mustNotExist bool) (*Write, error) {
+func create(t Target, op string, mustNotExist bool) (*Write, error) {
 	ch := &Changes{}
 	t.stampCreate(ch)
 	if f := t.Model.Version; f != nil && IsZeroField(t.Item, f) {

@@ -262,9 +262,6 @@ func candidates(in ReadInput) ([]candidate, error) {
 			}
 			return nil, fmt.Errorf("%w: %s has no index %q (declared: %s)", errs.ErrIndexNotFound, m.Name(), in.Index, names)
 		}
-		if in.Consistent && !idx.Local {
-			return nil, fmt.Errorf("%w: ConsistentRead is not supported on global secondary index %q of %s; drop ConsistentRead or query the table or a local index", errs.ErrValidation, idx.Name, m.Name())
-		}
 		return []candidate{{index: idx, pk: idx.PK, sk: idx.SK}}, nil
 	}
 	cands := []candidate{{pk: m.PK, sk: m.SK}}

@@ -13,11 +13,11 @@ import (
 	"github.com/dynamorm/dynamorm/internal/model"
 )
 
-// UpdateFields plans Update(names...): an UpdateItem of the named fields
+// updateFields plans Update(names...): an UpdateItem of the named fields
 // (all non-key fields but created_at when none are named) of an existing
 // item, with updated_at and the version check and bump. Fields whose value
 // would be omitted are removed.
-func UpdateFields(t Target, names []string) (*Write, error) {
+func updateFields(t Target, names []string) (*Write, error) {
 	m := t.Model
 	key, err := Key(t, "Update")
 	if err != nil {

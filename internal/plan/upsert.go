@@ -8,12 +8,12 @@ import (
 	"github.com/dynamorm/dynamorm/internal/expr"
 )
 
-// Upsert plans CreateOrUpdate: a put whether or not the item exists (a
+// upsert plans CreateOrUpdate: a put whether or not the item exists (a
 // version field must match the stored one). With a created_at field it is
 // an UpdateItem instead, so that the stored creation time survives
 // (created_at = if_not_exists(created_at, :now)) and is read back into the
 // Go value.
-func Upsert(t Target) (*Write, error) {
+func upsert(t Target) (*Write, error) {
 	const op = "CreateOrUpdate"
 	ch := &Changes{}
 	fail := func(err error) (*Write, error) { ch.Undo(); return nil, err }

@@ -1,0 +1,54 @@
+package plan
+
+// WriteOp is the kind of write a caller asks for.
+type WriteOp uint8
+
+// The write operations.
+const (
+	OpCreate      WriteOp = iota // Create: a put conditioned on the item not existing
+	OpBatchPut                   // a put of BatchCreate/BatchWrite: unconditional
+	OpUpsert                     // CreateOrUpdate
+	OpUpdate                     // Update(fields...)
+	OpUpdateBuild                // UpdateBuilder
+	OpDelete                     // Delete
+	OpCheck                      // a transaction's ConditionCheck
+)
+
+// WriteSpec says what to write: the operation, its name for messages,
+// and its operands.
+type WriteSpec struct {
+	Op      WriteOp
+	Name    string   // the dynamorm operation for messages (BatchCreate, ...); Op's own name when empty
+	Fields  []string // OpUpdate: the fields to write (all when empty)
+	Actions Actions  // OpUpdateBuild
+}
+
+// PlanWrite plans one write of t. It is the one entry point of write
+// planning: every write dynamorm sends — alone, in a batch or in a
+// transaction — is planned here, so a concern that applies to every write
+// (derived keys, an entity type, a tenant prefix, unique guards; see
+// docs/architecture.md) is added here, in one place.
+func PlanWrite(t Target, s WriteSpec) (*Write, error) {
+	switch s.Op {
+	case OpCreate:
+		return create(t, nameOr(s.Name, "Create"), true)
+	case OpBatchPut:
+		return create(t, s.Name, false)
+	case OpUpsert:
+		return upsert(t)
+	case OpUpdate:
+		return updateFields(t, s.Fields)
+	case OpUpdateBuild:
+		return updateActions(t, s.Actions)
+	case OpDelete:
+		return planDelete(t)
+	}
+	return check(t)
+}
+
+func nameOr(name, def string) string {
+	if name == "" {
+		return def
+	}
+	return name
+}
