@@ -69,15 +69,7 @@ func (q *query) BatchGetWithOptions(keys []any, dest any, opts *core.BatchGetOpt
 	if len(reqs) == 0 {
 		return decodeAll(nil, dest)
 	}
-	// Duplicates are read once; the first position of each key counts.
-	unique := make([]batchKey, 0, len(reqs))
-	seen := make(map[string]bool, len(reqs))
-	for _, r := range reqs {
-		if !seen[r.id] {
-			seen[r.id] = true
-			unique = append(unique, r)
-		}
-	}
+	unique := distinctKeys(reqs)
 	proj, err := q.batchProjection(o.ProjectionFields)
 	if err != nil {
 		return err
@@ -124,19 +116,37 @@ func (q *query) BatchGetWithOptions(keys []any, dest any, opts *core.BatchGetOpt
 		return &BatchError{Op: "BatchGet", Model: q.model.Name(), Table: q.table(), Total: len(unique),
 			Failures: keyFailures(q.model, missed, "get", errUnprocessed)}
 	}
-	all := make(map[string]map[string]types.AttributeValue, retrieved.Load())
+	return decodeAll(inKeyOrder(unique, found, int(retrieved.Load())), dest)
+}
+
+// distinctKeys drops repeated keys; the first position of each counts.
+func distinctKeys(keys []batchKey) []batchKey {
+	unique := make([]batchKey, 0, len(keys))
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if !seen[k.id] {
+			seen[k.id] = true
+			unique = append(unique, k)
+		}
+	}
+	return unique
+}
+
+// inKeyOrder returns the items found by the chunks in the order of keys.
+func inKeyOrder(keys []batchKey, found []map[string]map[string]types.AttributeValue, n int) []map[string]types.AttributeValue {
+	all := make(map[string]map[string]types.AttributeValue, n)
 	for _, f := range found {
 		for id, item := range f {
 			all[id] = item
 		}
 	}
 	items := make([]map[string]types.AttributeValue, 0, len(all))
-	for _, r := range unique {
-		if item, ok := all[r.id]; ok {
+	for _, k := range keys {
+		if item, ok := all[k.id]; ok {
 			items = append(items, item)
 		}
 	}
-	return decodeAll(items, dest)
+	return items
 }
 
 func (q *query) batchGetOptions(opts *core.BatchGetOptions) (core.BatchGetOptions, error) {

@@ -102,122 +102,165 @@ func (c candidate) name() string {
 
 // PlanRead chooses GetItem, Query or Scan for in and renders its expressions.
 func PlanRead(in ReadInput) (*Read, error) {
-	m := in.Model
 	cands, err := candidates(in)
 	if err != nil {
 		return nil, err
 	}
 	r := &Read{Table: in.Table, Forward: true, Consistent: in.Consistent, Segment: in.Segment, Total: in.Total}
-
-	if !in.ForceScan && in.Index == "" && !in.Count && len(in.Filter.Children) == 0 && in.Filter.Cond == nil {
-		if key, ok := fullKey(m, in.Where); ok {
-			r.Operation = GetItem
-			r.Key = key
-			r.KeyAttrs = tableKeyAttrs(m)
-			var b expr.Builder
-			if len(in.Projection) > 0 {
-				r.Projection = b.Projection(withKeys(in.Projection, r.KeyAttrs))
-			}
-			r.Names = b.Names()
-			return r, nil
-		}
+	if planGet(in, r) {
+		return r, nil
 	}
-
-	var chosen *candidate
-	var pkCond, skCond int = -1, -1
-	if !in.ForceScan {
-		best := -1
-		for i := range cands {
-			c := &cands[i]
-			p := findCond(in.Where, c.pk, func(op expr.Op) bool { return op == expr.Eq })
-			if p < 0 {
-				continue
-			}
-			s := -1
-			score := 1
-			if c.sk != nil {
-				s = findCond(in.Where, c.sk, expr.Op.KeyCondition)
-				if s == p {
-					s = -1
-				}
-				if s >= 0 {
-					score += 2
-				}
-				if in.OrderBy == c.sk {
-					score++
-				}
-			}
-			if score > best {
-				best, chosen, pkCond, skCond = score, c, p, s
-			}
-		}
-	}
-
 	var b expr.Builder
 	var rest []expr.Node
-	if chosen != nil {
-		r.Operation = Query
-		r.Index = chosen.name()
-		keyParts := []string{}
-		for _, i := range []int{pkCond, skCond} {
-			if i < 0 {
-				continue
-			}
-			s, err := b.Condition(expr.Cond{Path: in.Where[i].Path, Op: in.Where[i].Op, Values: in.Where[i].Values})
-			if err != nil {
-				return nil, err
-			}
-			keyParts = append(keyParts, s)
-		}
-		r.KeyCondition = joinAnd(keyParts)
-		for i, c := range in.Where {
-			if i == pkCond || i == skCond {
-				continue
-			}
-			cc := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
-			if len(c.Path) == 1 && c.Field != nil && (c.Field == chosen.pk || c.Field == chosen.sk) {
-				r.PostFilter = append(r.PostFilter, cc)
-				continue
-			}
-			rest = append(rest, expr.Node{Cond: &cc})
-		}
-		if k := keyInTree(in.Filter, chosen); k != "" {
-			return nil, fmt.Errorf("%w: Filter on %s: DynamoDB does not allow a Query's filter to name the keys of the table or index queried; use Where(%q, ...) instead", errs.ErrValidation, k, k)
+	if chosen, pkCond, skCond := choose(in, cands); chosen != nil {
+		if rest, err = planQuery(in, r, &b, chosen, pkCond, skCond); err != nil {
+			return nil, err
 		}
 	} else {
-		r.Operation = Scan
-		if in.Index != "" {
-			r.Index = in.Index
-		}
-		for _, c := range in.Where {
-			cc := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
-			rest = append(rest, expr.Node{Cond: &cc})
-		}
+		rest = planScan(in, r)
 	}
 	if in.Segment != nil && r.Operation != Scan {
 		return nil, fmt.Errorf("%w: ParallelScan applies to scans; this query has a key condition (use Scan or drop ParallelScan)", errs.ErrValidation)
 	}
-
 	var idx *model.Index
 	if r.Index != "" {
-		idx, _ = m.Index(r.Index)
+		idx, _ = in.Model.Index(r.Index)
 	}
 	if in.Consistent && idx != nil && !idx.Local {
-		return nil, fmt.Errorf("%w: ConsistentRead is not supported on global secondary index %q of %s; drop ConsistentRead or query the table or a local index", errs.ErrValidation, idx.Name, m.Name())
+		return nil, fmt.Errorf("%w: ConsistentRead is not supported on global secondary index %q of %s; drop ConsistentRead or query the table or a local index", errs.ErrValidation, idx.Name, in.Model.Name())
 	}
-
-	// The filter: the Where conditions that are not key conditions, AND the
-	// Filter tree as a whole.
-	filterRoot := expr.Node{Children: rest}
-	if in.Filter.Cond != nil || len(in.Filter.Children) > 0 {
-		filterRoot.Children = append(filterRoot.Children, expr.Node{Children: []expr.Node{in.Filter}})
-	}
-	filter, err := b.Render(filterRoot)
-	if err != nil {
+	if r.Filter, err = renderFilter(&b, rest, in.Filter); err != nil {
 		return nil, err
 	}
-	r.Filter = filter
+	order(in, r, idx)
+	if len(in.Projection) > 0 && !in.Count {
+		r.Projection = b.Projection(withKeys(in.Projection, r.KeyAttrs))
+	}
+	r.Names, r.Values = b.Names(), b.Values()
+	return r, nil
+}
 
+// planGet makes r a GetItem when in gives the full primary key by equality
+// and nothing else.
+func planGet(in ReadInput, r *Read) bool {
+	if in.ForceScan || in.Index != "" || in.Count || len(in.Filter.Children) > 0 || in.Filter.Cond != nil {
+		return false
+	}
+	key, ok := fullKey(in.Model, in.Where)
+	if !ok {
+		return false
+	}
+	r.Operation = GetItem
+	r.Key = key
+	r.KeyAttrs = tableKeyAttrs(in.Model)
+	var b expr.Builder
+	if len(in.Projection) > 0 {
+		r.Projection = b.Projection(withKeys(in.Projection, r.KeyAttrs))
+	}
+	r.Names = b.Names()
+	return true
+}
+
+// choose picks the candidate (table or index) a Query serves in best from:
+// a partition-key equality is needed; a sort-key condition and an OrderBy
+// on the sort key count for it. It returns the positions in in.Where of
+// the key conditions (-1 for none), or a nil candidate for a Scan.
+func choose(in ReadInput, cands []candidate) (chosen *candidate, pkCond, skCond int) {
+	pkCond, skCond = -1, -1
+	if in.ForceScan {
+		return nil, pkCond, skCond
+	}
+	best := -1
+	for i := range cands {
+		c := &cands[i]
+		p := findCond(in.Where, c.pk, func(op expr.Op) bool { return op == expr.Eq })
+		if p < 0 {
+			continue
+		}
+		s := -1
+		score := 1
+		if c.sk != nil {
+			s = findCond(in.Where, c.sk, expr.Op.KeyCondition)
+			if s == p {
+				s = -1
+			}
+			if s >= 0 {
+				score += 2
+			}
+			if in.OrderBy == c.sk {
+				score++
+			}
+		}
+		if score > best {
+			best, chosen, pkCond, skCond = score, c, p, s
+		}
+	}
+	return chosen, pkCond, skCond
+}
+
+// planQuery makes r a Query of chosen: the key condition from the Where
+// conditions at pkCond and skCond, the other conditions on its keys as the
+// post-filter. It returns the Where conditions left for the filter.
+func planQuery(in ReadInput, r *Read, b *expr.Builder, chosen *candidate, pkCond, skCond int) ([]expr.Node, error) {
+	r.Operation = Query
+	r.Index = chosen.name()
+	keyParts := []string{}
+	for _, i := range []int{pkCond, skCond} {
+		if i < 0 {
+			continue
+		}
+		s, err := b.Condition(expr.Cond{Path: in.Where[i].Path, Op: in.Where[i].Op, Values: in.Where[i].Values})
+		if err != nil {
+			return nil, err
+		}
+		keyParts = append(keyParts, s)
+	}
+	r.KeyCondition = joinAnd(keyParts)
+	var rest []expr.Node
+	for i, c := range in.Where {
+		if i == pkCond || i == skCond {
+			continue
+		}
+		cc := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
+		if len(c.Path) == 1 && c.Field != nil && (c.Field == chosen.pk || c.Field == chosen.sk) {
+			r.PostFilter = append(r.PostFilter, cc)
+			continue
+		}
+		rest = append(rest, expr.Node{Cond: &cc})
+	}
+	if k := keyInTree(in.Filter, chosen); k != "" {
+		return nil, fmt.Errorf("%w: Filter on %s: DynamoDB does not allow a Query's filter to name the keys of the table or index queried; use Where(%q, ...) instead", errs.ErrValidation, k, k)
+	}
+	return rest, nil
+}
+
+// planScan makes r a Scan; every Where condition goes to the filter.
+func planScan(in ReadInput, r *Read) []expr.Node {
+	r.Operation = Scan
+	r.Index = in.Index
+	rest := make([]expr.Node, 0, len(in.Where))
+	for _, c := range in.Where {
+		cc := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
+		rest = append(rest, expr.Node{Cond: &cc})
+	}
+	return rest
+}
+
+// renderFilter renders the filter: the Where conditions that are not key
+// conditions, AND the Filter tree as a whole.
+func renderFilter(b *expr.Builder, rest []expr.Node, filter expr.Node) (string, error) {
+	root := expr.Node{Children: rest}
+	if filter.Cond != nil || len(filter.Children) > 0 {
+		root.Children = append(root.Children, expr.Node{Children: []expr.Node{filter}})
+	}
+	return b.Render(root)
+}
+
+// order sets r's key attributes (of the table, and of idx when one is
+// read) and its order: the direction of a Query when in orders by the sort
+// key read, else a sort in memory.
+func order(in ReadInput, r *Read, idx *model.Index) {
+	m := in.Model
 	r.KeyAttrs = tableKeyAttrs(m)
 	var sortKey *model.Field
 	if idx != nil {
@@ -236,11 +279,6 @@ func PlanRead(in ReadInput) (*Read, error) {
 			r.SortBy, r.Desc = in.OrderBy, in.Desc
 		}
 	}
-	if len(in.Projection) > 0 && !in.Count {
-		r.Projection = b.Projection(withKeys(in.Projection, r.KeyAttrs))
-	}
-	r.Names, r.Values = b.Names(), b.Values()
-	return r, nil
 }
 
 // candidates lists the table and indexes a Query may use, in order of
