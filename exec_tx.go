@@ -1,6 +1,7 @@
 package dynamorm
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -69,4 +70,25 @@ func transactItems(ops plan.Writes) ([]types.TransactWriteItem, error) {
 		return nil, fmt.Errorf("%w: the transaction is about %d bytes; DynamoDB allows at most %d (4 MB)", core.ErrValidation, size, MaxTransactionBytes)
 	}
 	return items, nil
+}
+
+// transactGet sends a TransactGetItems of items (ops describe them for
+// errors) and records its consumed capacity on q.
+func (db *DB) transactGet(ctx context.Context, items []types.TransactGetItem, ops plan.Writes, q *query) (*dynamodb.TransactGetItemsOutput, error) {
+	out, err := db.shared.client.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{
+		TransactItems:          items,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes,
+	})
+	if out != nil {
+		for i := range out.ConsumedCapacity {
+			q.recordRead(&out.ConsumedCapacity[i])
+		}
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, transactionError(ops, err)
+	}
+	return out, nil
 }

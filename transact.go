@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/plan"
@@ -280,20 +279,9 @@ func (db *DB) TransactGet(ctx context.Context, dests ...any) error {
 		ops[i], queries[i] = w, q
 		items[i] = types.TransactGetItem{Get: &types.Get{TableName: aws.String(w.Table), Key: key}}
 	}
-	out, err := db.shared.client.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{
-		TransactItems:          items,
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes,
-	})
-	if out != nil {
-		for i := range out.ConsumedCapacity {
-			queries[0].recordRead(&out.ConsumedCapacity[i])
-		}
-	}
+	out, err := db.transactGet(ctx, items, ops, queries[0])
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return transactionError(ops, err)
+		return err
 	}
 	if len(out.Responses) != len(dests) {
 		return fmt.Errorf("dynamorm: TransactGet: DynamoDB returned %d responses for %d items", len(out.Responses), len(dests))
