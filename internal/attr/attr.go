@@ -120,18 +120,24 @@ func Format(av types.AttributeValue) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case *types.AttributeValueMemberM:
-		keys := make([]string, 0, len(v.Value))
-		for k := range v.Value {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + ":" + Format(v.Value[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
+		return "{" + FormatMap(v.Value, ":") + "}"
 	case nil:
 		return "<nil>"
 	}
 	return fmt.Sprintf("%T", av)
+}
+
+// FormatMap renders the entries of m sorted by name, as name, sep, value,
+// joined by ", ".
+func FormatMap(m map[string]types.AttributeValue, sep string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + sep + Format(m[k])
+	}
+	return strings.Join(parts, ", ")
 }

@@ -27,18 +27,13 @@ func upsert(t Target) (*Write, error) {
 		}
 		extra = append(extra, notExists(&b, t.Model)+" OR "+b.Name(t.Model.Version.Attr)+" = "+b.Value(versionNumber(cur)))
 	}
+	var w *Write
+	var err error
 	if t.Model.CreatedAt == nil {
-		w, err := put(t, op, ch)
-		if err != nil {
-			return fail(err)
-		}
-		if w.Cond, err = renderConds(t, &b, extra...); err != nil {
-			return fail(err)
-		}
-		w.Names, w.Values = b.Names(), b.Values()
-		return w, nil
+		w, err = put(t, op, ch)
+	} else {
+		w, err = upsertKeepingCreated(t, &b, ch)
 	}
-	w, err := upsertKeepingCreated(t, &b, ch)
 	if err != nil {
 		return fail(err)
 	}

@@ -2,9 +2,10 @@ package core
 
 import (
 	"fmt"
-	"github.com/dynamorm/dynamorm/internal/attr"
 	"sort"
 	"strings"
+
+	"github.com/dynamorm/dynamorm/internal/attr"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -56,16 +57,7 @@ func (e *Explanation) String() string {
 		}
 	}
 	if len(e.Key) > 0 {
-		keys := make([]string, 0, len(e.Key))
-		for k := range e.Key {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + FormatValue(e.Key[k])
-		}
-		line("key", strings.Join(parts, ", "))
+		line("key", attr.FormatMap(e.Key, "="))
 	}
 	line("key condition", e.KeyCondition)
 	line("filter", e.Filter)
