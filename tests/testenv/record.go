@@ -72,7 +72,8 @@ var volatile = []struct {
 	{regexp.MustCompile(`_[0-9a-f]{12}([^0-9a-f]|$)`), "_SUFFIX$1"},
 	{regexp.MustCompile(`"ClientRequestToken":"[^"]*"`), `"ClientRequestToken":"TOKEN"`},
 	{regexp.MustCompile(`\b[0-9A-HJKMNP-TV-Z]{26}\b`), "ULID"},
-	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`), "TIME"},
+	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?`), "TIME"},
+	{regexp.MustCompile(`shardId-[0-9]+-[0-9a-f]+`), "SHARD"},
 	{regexp.MustCompile(`"N":"1[78]\d{8}"`), `"N":"UNIXTIME"`},
 }
 
