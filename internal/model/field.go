@@ -99,14 +99,17 @@ func Fields(t reflect.Type) ([]*Field, error) {
 // that a shallower field hides a deeper one with the same attribute name, as
 // Go's own field promotion does. Two fields with one name at the same depth
 // are an error.
+// level is one struct walkFields visits: the model, or an embedded struct
+// at index, reached through a pointer when viaPtr.
+type level struct {
+	t      reflect.Type
+	index  []int
+	viaPtr bool
+}
+
 func walkFields(t reflect.Type) ([]*Field, error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("%s is not a struct", t)
-	}
-	type level struct {
-		t      reflect.Type
-		index  []int
-		viaPtr bool
 	}
 	var (
 		out     []*Field
@@ -119,68 +122,24 @@ func walkFields(t reflect.Type) ([]*Field, error) {
 		seenHere := map[string]string{}
 		for _, lv := range current {
 			for i := 0; i < lv.t.NumField(); i++ {
-				sf := lv.t.Field(i)
-				raw := sf.Tag.Get(TagKey)
-				tg, err := parseTag(raw)
+				f, embedded, err := fieldAt(t, lv, i)
 				if err != nil {
-					return nil, fmt.Errorf("%s.%s: tag `%s:%q`: %v", t.Name(), sf.Name, TagKey, raw, err)
-				}
-				if tg.skip {
-					continue
-				}
-				index := append(append([]int(nil), lv.index...), i)
-				ft := sf.Type
-				if sf.Anonymous && tg.attr == "" && jsonName(sf) == "" {
-					et := ft
-					ptr := false
-					if et.Kind() == reflect.Pointer {
-						et, ptr = et.Elem(), true
-					}
-					if et.Kind() == reflect.Struct && et != timeType && !isTextCodec(et) {
-						if ptr && !sf.IsExported() {
-							return nil, fmt.Errorf("%s.%s: embedded pointer to unexported struct %s cannot be filled when decoding; embed it by value or export the type", t.Name(), sf.Name, et)
-						}
-						if !visited[et] {
-							visited[et] = true
-							next = append(next, level{t: et, index: index, viaPtr: lv.viaPtr || ptr})
-						}
-						continue
-					}
-				}
-				if !sf.IsExported() {
-					continue
-				}
-				f := &Field{
-					GoName:         sf.Name,
-					Attr:           attrName(sf, tg),
-					Index:          index,
-					Type:           ft,
-					OmitEmpty:      tg.omitEmpty,
-					Set:            tg.set,
-					UnixTime:       tg.unixTime,
-					PK:             tg.pk,
-					SK:             tg.sk,
-					Version:        tg.version,
-					TTL:            tg.ttl,
-					CreatedAt:      tg.createdAt,
-					UpdatedAt:      tg.updatedAt,
-					ULID:           tg.ulid,
-					Indexes:        tg.indexes,
-					ThroughPointer: lv.viaPtr,
-				}
-				if err := checkFieldOptions(t, f); err != nil {
 					return nil, err
 				}
-				if f.TTL && derefType(ft) == timeType {
-					f.UnixTime = true // DynamoDB's TTL reads Unix seconds
+				if embedded != nil && !visited[embedded.t] {
+					visited[embedded.t] = true
+					next = append(next, *embedded)
+				}
+				if f == nil {
+					continue
 				}
 				if d, hidden := byAttr[f.Attr]; hidden && d < depth {
 					continue // a shallower field with this name wins
 				}
 				if prev, dup := seenHere[f.Attr]; dup {
-					return nil, fmt.Errorf("%s: fields %s and %s both store attribute %q; give one of them another name with attr:NAME", t.Name(), prev, sf.Name, f.Attr)
+					return nil, fmt.Errorf("%s: fields %s and %s both store attribute %q; give one of them another name with attr:NAME", t.Name(), prev, f.GoName, f.Attr)
 				}
-				seenHere[f.Attr] = sf.Name
+				seenHere[f.Attr] = f.GoName
 				byAttr[f.Attr] = depth
 				out = append(out, f)
 			}
@@ -188,6 +147,63 @@ func walkFields(t reflect.Type) ([]*Field, error) {
 		current = next
 	}
 	return out, nil
+}
+
+// fieldAt reads field i of lv (of model t): the field it stores, or the
+// embedded struct to walk next, or neither (skipped, unexported).
+func fieldAt(t reflect.Type, lv level, i int) (*Field, *level, error) {
+	sf := lv.t.Field(i)
+	raw := sf.Tag.Get(TagKey)
+	tg, err := parseTag(raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s.%s: tag `%s:%q`: %v", t.Name(), sf.Name, TagKey, raw, err)
+	}
+	if tg.skip {
+		return nil, nil, nil
+	}
+	index := append(append([]int(nil), lv.index...), i)
+	ft := sf.Type
+	if sf.Anonymous && tg.attr == "" && jsonName(sf) == "" {
+		et := ft
+		ptr := false
+		if et.Kind() == reflect.Pointer {
+			et, ptr = et.Elem(), true
+		}
+		if et.Kind() == reflect.Struct && et != timeType && !isTextCodec(et) {
+			if ptr && !sf.IsExported() {
+				return nil, nil, fmt.Errorf("%s.%s: embedded pointer to unexported struct %s cannot be filled when decoding; embed it by value or export the type", t.Name(), sf.Name, et)
+			}
+			return nil, &level{t: et, index: index, viaPtr: lv.viaPtr || ptr}, nil
+		}
+	}
+	if !sf.IsExported() {
+		return nil, nil, nil
+	}
+	f := &Field{
+		GoName:         sf.Name,
+		Attr:           attrName(sf, tg),
+		Index:          index,
+		Type:           ft,
+		OmitEmpty:      tg.omitEmpty,
+		Set:            tg.set,
+		UnixTime:       tg.unixTime,
+		PK:             tg.pk,
+		SK:             tg.sk,
+		Version:        tg.version,
+		TTL:            tg.ttl,
+		CreatedAt:      tg.createdAt,
+		UpdatedAt:      tg.updatedAt,
+		ULID:           tg.ulid,
+		Indexes:        tg.indexes,
+		ThroughPointer: lv.viaPtr,
+	}
+	if err := checkFieldOptions(t, f); err != nil {
+		return nil, nil, err
+	}
+	if f.TTL && derefType(ft) == timeType {
+		f.UnixTime = true // DynamoDB's TTL reads Unix seconds
+	}
+	return f, nil, nil
 }
 
 func isTextCodec(t reflect.Type) bool {
