@@ -69,7 +69,8 @@ func evalCond(it item, c *condNode) bool {
 	case cCmp:
 		a, b := condOperand(it, c.args[0]), condOperand(it, c.args[1])
 		if a == nil || b == nil {
-			return c.op == "<>" && (a != nil || b != nil)
+			// A missing operand differs from everything, even another missing one.
+			return c.op == "<>"
 		}
 		switch c.op {
 		case "=":
@@ -277,7 +278,8 @@ func setAt(it item, path docPath, v *value) *apiError {
 	return nil
 }
 
-// removeIn returns a copy of cur without the element at path; missing elements are no-ops.
+// removeIn returns a copy of cur without the element at path. A missing last
+// element is a no-op; a missing element before it makes the path invalid.
 func removeIn(cur *value, path docPath) (*value, *apiError) {
 	e := path[0]
 	if e.idx >= 0 {
@@ -285,6 +287,9 @@ func removeIn(cur *value, path docPath) (*value, *apiError) {
 			return nil, errInvalidPath
 		}
 		if e.idx >= len(cur.l) {
+			if len(path) > 1 {
+				return nil, errInvalidPath
+			}
 			return cur, nil
 		}
 		l := append([]*value(nil), cur.l...)
@@ -304,6 +309,9 @@ func removeIn(cur *value, path docPath) (*value, *apiError) {
 	}
 	child, ok := cur.m[e.name]
 	if !ok {
+		if len(path) > 1 {
+			return nil, errInvalidPath
+		}
 		return cur, nil
 	}
 	m := make(map[string]*value, len(cur.m))
@@ -356,7 +364,7 @@ func applyUpdate(old item, u *updateExpr, keys []string) (item, *apiError) {
 		}
 		cur := it[a.path[0].name]
 		if cur == nil {
-			continue
+			return nil, errInvalidPath
 		}
 		c, err := removeIn(cur, a.path[1:])
 		if err != nil {
@@ -395,6 +403,9 @@ func applyUpdate(old item, u *updateExpr, keys []string) (item, *apiError) {
 		}
 		cur := resolve(it, a.path)
 		if cur == nil {
+			if !parentHolds(it, a.path) {
+				return nil, errInvalidPath
+			}
 			continue
 		}
 		if cur.t != v.t {
@@ -510,4 +521,20 @@ func (n *projNode) build() *value {
 		m[k] = c.build()
 	}
 	return &value{t: tM, m: m}
+}
+
+// parentHolds reports whether the container of path's last element exists
+// and has the kind that element needs (a map for a name, a list for an index).
+func parentHolds(it item, path docPath) bool {
+	if len(path) == 1 {
+		return true
+	}
+	p := resolve(it, path[:len(path)-1])
+	if p == nil {
+		return false
+	}
+	if path[len(path)-1].idx >= 0 {
+		return p.t == tL
+	}
+	return p.t == tM
 }

@@ -1,5 +1,7 @@
 package memdb
 
+import "unicode/utf8"
+
 // token kinds of the expression language shared by key-condition, filter,
 // condition, projection and update expressions.
 type tokKind uint8
@@ -88,4 +90,23 @@ func lex(src string) ([]token, int) {
 	}
 	toks = append(toks, token{tkEOF, "<EOF>", len(src), len(src)})
 	return toks, -1
+}
+
+// badToken returns the character at src[bad] that the lexer could not read, as
+// DynamoDB reports it, and where the "near" text of the error ends: after the
+// next token, or at the end of the expression. DynamoDB reads expressions as
+// UTF-16, so a character outside the Basic Multilingual Plane is reported as
+// its first surrogate, which renders as U+FFFD.
+func badToken(src string, bad int) (string, int) {
+	r, size := utf8.DecodeRuneInString(src[bad:])
+	tok := string(r)
+	if r >= 0x10000 {
+		tok = string(utf8.RuneError)
+	}
+	rest := bad + size
+	toks, _ := lex(src[rest:])
+	if len(toks) > 0 && toks[0].kind != tkEOF {
+		return tok, rest + toks[0].end
+	}
+	return tok, len(src)
 }

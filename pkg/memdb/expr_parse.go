@@ -63,10 +63,11 @@ const (
 )
 
 type condNode struct {
-	kind condKind
-	op   string
-	kids []*condNode
-	args []*operand
+	kind  condKind
+	op    string
+	kids  []*condNode
+	args  []*operand
+	paren bool // written in parentheses
 }
 
 type updateAction struct {
@@ -146,7 +147,8 @@ func newParser(ctx *exprCtx, kind, src string) (*parser, *apiError) {
 	toks, bad := lex(src)
 	p := &parser{ctx: ctx, kind: kind, src: src, toks: toks}
 	if bad >= 0 {
-		return nil, validationf("Invalid %s: Syntax error; token: \"%s\", near: \"%s\"", kind, src[bad:bad+1], p.nearAt(len(toks)-1, bad, min(len(src), bad+8)))
+		tok, end := badToken(src, bad)
+		return nil, validationf("Invalid %s: Syntax error; token: \"%s\", near: \"%s\"", kind, tok, p.nearAt(len(toks)-1, bad, end))
 	}
 	return p, nil
 }
@@ -274,6 +276,10 @@ func (p *parser) primary() (*condNode, *apiError) {
 		if err != nil {
 			return nil, err
 		}
+		if c.paren {
+			return nil, p.fail("The expression has redundant parentheses;")
+		}
+		c.paren = true
 		return c, p.expectSym(")")
 	}
 	t := p.peek()
@@ -304,7 +310,7 @@ func (p *parser) primary() (*condNode, *apiError) {
 		if err != nil {
 			return nil, err
 		}
-		return &condNode{kind: cCmp, op: op, args: []*operand{l, r}}, nil
+		return p.checked(&condNode{kind: cCmp, op: op, args: []*operand{l, r}})
 	case p.isKeyword("BETWEEN"):
 		p.pos++
 		lo, err := p.operand(false)
@@ -322,7 +328,7 @@ func (p *parser) primary() (*condNode, *apiError) {
 		if lo.kind == opValue && hi.kind == opValue && lo.val.t == hi.val.t && (lo.val.t == tS || lo.val.t == tN || lo.val.t == tB) && compareScalar(lo.val, hi.val) > 0 {
 			return nil, p.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {%s:%s}, upper bound operand: AttributeValue: {%s:%s}", lo.val.t, lo.val.s, hi.val.t, hi.val.s)
 		}
-		return &condNode{kind: cBetween, args: []*operand{l, lo, hi}}, nil
+		return p.checked(&condNode{kind: cBetween, op: "BETWEEN", args: []*operand{l, lo, hi}})
 	case p.isKeyword("IN"):
 		p.pos++
 		if err := p.expectSym("("); err != nil {
@@ -335,7 +341,7 @@ func (p *parser) primary() (*condNode, *apiError) {
 		if len(args) > 100 {
 			return nil, p.fail("The IN operator is provided with too many operands; number of operands: %d", len(args))
 		}
-		return &condNode{kind: cIn, args: append([]*operand{l}, args...)}, nil
+		return p.checked(&condNode{kind: cIn, op: "IN", args: append([]*operand{l}, args...)})
 	}
 	if l.kind == opSize {
 		return nil, p.fail("The function is not allowed to be used this way in an expression; function: size")
@@ -390,7 +396,7 @@ func (p *parser) condFunc(name string, k condKind, args []*operand) (*condNode, 
 	if k == cBegins && args[1].kind == opValue && args[1].val.t != tS && args[1].val.t != tB {
 		return nil, p.fail("Incorrect operand type for operator or function; operator or function: begins_with, operand type: %s", opTypeName(args[1]))
 	}
-	return &condNode{kind: k, op: name, args: args}, nil
+	return p.checked(&condNode{kind: k, op: name, args: args})
 }
 
 var longTypeNames = map[vtype]string{tS: "STRING", tN: "NUMBER", tB: "BINARY", tBOOL: "BOOLEAN", tNULL: "NULL",

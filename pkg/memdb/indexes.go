@@ -43,6 +43,14 @@ func emptyKeyErr(name string, v *value) *apiError {
 	return validationf("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty %s value. Key: %s", kind, name)
 }
 
+func emptyIndexKeyErr(index, name string, v *value) *apiError {
+	kind := "string"
+	if v.t == tB {
+		kind = "binary"
+	}
+	return validationf("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s", kind, index, name)
+}
+
 // keyFromKey validates a Key parameter against the table's key schema.
 func (t *table) keyFromKey(key item) (string, *value, *value, *apiError) {
 	want := 1
@@ -112,7 +120,7 @@ func (t *table) checkIndexKeys(it item) *apiError {
 					return itemErr(invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.t, ix.name))
 				}
 				if (v.t == tS || v.t == tB) && v.s == "" {
-					return validationf("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: %s, IndexKey: %s", ix.name, name)
+					return emptyIndexKeyErr(ix.name, name, v)
 				}
 			}
 		}
@@ -239,4 +247,24 @@ func (t *table) keyOf(it item, ix *index) item {
 		}
 	}
 	return out
+}
+
+// putSize is the size a put is checked against the 400 KB limit with: the
+// item plus what each local secondary index holding it stores (the whole item
+// for ALL; otherwise the projected attributes but the partition key, which the
+// index entry shares with the table).
+func (t *table) putSize(it item) int {
+	size := itemSize(it)
+	n := size
+	for _, ix := range t.lsis {
+		if ix.entryFor("", it) == nil {
+			continue
+		}
+		if ix.proj.ProjectionType == "ALL" {
+			n += size
+			continue
+		}
+		n += itemSize(t.projectIndex(ix, it)) - len(t.ks.hash) - it[t.ks.hash].size()
+	}
+	return n
 }

@@ -138,7 +138,7 @@ func (s *Server) prepareWrite(kind writeKind, in *writeInput) (*preparedWrite, *
 		if w.pk, w.hv, w.rv, err = t.keyFromItem(it); err != nil {
 			return nil, err
 		}
-		if itemSize(it) > maxItemSize {
+		if t.putSize(it) > maxItemSize {
 			return nil, validationf("Item size has exceeded the maximum allowed size")
 		}
 		w.item = it

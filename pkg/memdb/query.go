@@ -132,7 +132,7 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		if err != nil {
 			return nil, err
 		}
-		if kr, err = keyCondition(c, ks, t); err != nil {
+		if kr, err = keyCondition(c, ks, t, ix); err != nil {
 			return nil, err
 		}
 	} else if in.KeyConditionExpression != nil {
@@ -158,17 +158,10 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 	if err := ctx.checkUnused(); err != nil {
 		return nil, err
 	}
-	if ix != nil && ix.global && ix.proj.ProjectionType != "ALL" {
-		var missing []string
-		for _, p := range paths {
-			if !t.projects(ix, p[0].name) {
-				missing = append(missing, p[0].name)
-			}
-		}
-		if missing != nil {
-			return nil, invalidParam("Global secondary index %s does not project [%s]", ix.name, strings.Join(missing, ", "))
-		}
+	if err := t.checkIndexReads(ix, paths, filter); err != nil {
+		return nil, err
 	}
+	fetch := fetchesFromTable(ix, in.Select, paths)
 	var start *row
 	if in.ExclusiveStartKey != nil {
 		if start, err = t.startRow(in.ExclusiveStartKey, ix); err != nil {
@@ -190,7 +183,7 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		scanned++
 		last = r
 		it := r.item
-		if ix != nil && (ix.global || in.Select == "" || in.Select == "ALL_PROJECTED_ATTRIBUTES") {
+		if ix != nil && !fetch {
 			it = t.projectIndex(ix, it)
 		}
 		if ix != nil {
@@ -223,7 +216,10 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		}
 		out["Items"] = items
 	}
-	if more && last != nil {
+	// A hash-only table holds one item per partition: a Query that read it
+	// has nothing left.
+	hashOnly := isQuery && ix == nil && t.ks.rng == ""
+	if more && last != nil && !hashOnly {
 		out["LastEvaluatedKey"] = t.keyOf(last.item, ix)
 	}
 	c := &consumed{table: t.name}
@@ -268,7 +264,7 @@ func keyAttrIn(c *condNode, ks keySchema) string {
 }
 
 // keyCondition checks a parsed KeyConditionExpression against the key schema.
-func keyCondition(c *condNode, ks keySchema, t *table) (*keyRange, *apiError) {
+func keyCondition(c *condNode, ks keySchema, t *table, ix *index) (*keyRange, *apiError) {
 	var parts []*condNode
 	var flatten func(c *condNode) *apiError
 	flatten = func(c *condNode) *apiError {
@@ -368,6 +364,12 @@ func keyCondition(c *condNode, ks keySchema, t *table) (*keyRange, *apiError) {
 		for _, v := range vals {
 			if v.val.t.String() != want {
 				return nil, invalidParam("Condition parameter type does not match schema type")
+			}
+			if (v.val.t == tS || v.val.t == tB) && v.val.s == "" {
+				if ix != nil {
+					return nil, emptyIndexKeyErr(ix.name, name, v.val)
+				}
+				return nil, emptyKeyErr(name, v.val)
 			}
 		}
 	}

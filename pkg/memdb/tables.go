@@ -257,7 +257,7 @@ func (s *Server) createTable(body []byte) (any, *apiError) {
 
 func newIndex(ii indexInput, global bool, t *table, defs map[string]string) (*index, *apiError) {
 	if len(ii.IndexName) < 3 || len(ii.IndexName) > 255 || !validName(ii.IndexName) {
-		return nil, validationf("1 validation error detected: Value '%s' at 'indexName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+", ii.IndexName)
+		return nil, validationf("Invalid table/index name.  Table/index names must be between 3 and 255 characters long, and may contain only the characters a-z, A-Z, 0-9, '_', '-', and '.'")
 	}
 	ks, err := parseKeySchema(ii.KeySchema, defs, "KeySchema")
 	if err != nil {

@@ -128,6 +128,10 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		if err == nil {
 			continue
 		}
+		if err == errInvalidPath {
+			// DynamoDB rejects the request instead of cancelling the transaction.
+			return nil, err
+		}
 		failed = true
 		switch err.code {
 		case "ConditionalCheckFailedException":

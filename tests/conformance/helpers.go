@@ -108,7 +108,7 @@ func Scenarios() []Scenario {
 	var all []Scenario
 	for _, f := range []func() []Scenario{tableScenarios, typeScenarios, numberScenarios, expressionScenarios,
 		updateScenarios, queryScenarios, indexScenarios, batchScenarios, transactionScenarios, capacityScenarios, limitScenarios,
-		streamScenarios} {
+		streamScenarios, divergenceScenarios} {
 		all = append(all, f()...)
 	}
 	return all

@@ -1,0 +1,36 @@
+package memdb
+
+// This file holds the checks DynamoDB makes on a parsed condition before it
+// reads any item: operand types of ordering comparisons, and operands that
+// repeat the first one.
+
+// checked validates a comparison, BETWEEN, IN or function node.
+func (p *parser) checked(c *condNode) (*condNode, *apiError) {
+	if c.kind == cBetween || (c.kind == cCmp && c.op != "=" && c.op != "<>") {
+		for _, a := range c.args {
+			if a.kind == opValue && a.val.t != tS && a.val.t != tN && a.val.t != tB {
+				return nil, p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", c.op, a.val.t)
+			}
+		}
+	}
+	if first := c.args[0]; first.kind == opPath && len(c.args) > 1 {
+		for _, a := range c.args[1:] {
+			if a.kind == opPath && samePath(first.path, a.path) {
+				return nil, p.fail("The first operand must be distinct from the remaining operands for this operator or function; operator: %s, first operand: %s", c.op, first.path)
+			}
+		}
+	}
+	return c, nil
+}
+
+func samePath(a, b docPath) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
