@@ -11,6 +11,9 @@ type apiError struct {
 	// itemLevel marks errors about one item's data, which cancel a transaction
 	// (reason ValidationError) instead of rejecting the request.
 	itemLevel bool
+	// rejects marks errors found while applying an update that reject a
+	// whole TransactWriteItems request instead of cancelling it.
+	rejects bool
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.msg }

@@ -34,3 +34,20 @@ func samePath(a, b docPath) bool {
 	}
 	return true
 }
+
+func isScalar(v *value) bool { return v.t == tS || v.t == tN || v.t == tB }
+
+// checkBounds refuses BETWEEN value bounds of different scalar types or in
+// decreasing order.
+func (p *parser) checkBounds(lo, hi *operand) *apiError {
+	if lo.kind != opValue || hi.kind != opValue || !isScalar(lo.val) || !isScalar(hi.val) {
+		return nil
+	}
+	if lo.val.t != hi.val.t {
+		return p.fail("The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: %s, upper bound operand: AttributeValue: %s", p.ctx.valueText(lo), p.ctx.valueText(hi))
+	}
+	if compareScalar(lo.val, hi.val) > 0 {
+		return p.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: %s, upper bound operand: AttributeValue: %s", p.ctx.valueText(lo), p.ctx.valueText(hi))
+	}
+	return nil
+}

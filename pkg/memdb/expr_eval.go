@@ -150,7 +150,7 @@ func evalCond(it item, c *condNode) bool {
 
 var (
 	errBadOperandType = validationf("An operand in the update expression has an incorrect data type")
-	errInvalidPath    = validationf("The document path provided in the update expression is invalid for update")
+	errInvalidPath    = &apiError{status: 400, code: "ValidationException", msg: "The document path provided in the update expression is invalid for update", rejects: true}
 	errMissingAttr    = validationf("The provided expression refers to an attribute that does not exist in the item")
 )
 
@@ -332,22 +332,28 @@ func removeIn(cur *value, path docPath) (*value, *apiError) {
 
 // applyUpdate runs an update expression on a copy of old (SET values read the old item).
 func applyUpdate(old item, u *updateExpr, keys []string) (item, *apiError) {
-	for _, list := range [][]updateAction{u.set, u.remove, u.add, u.del} {
-		for _, a := range list {
-			for _, k := range keys {
-				if a.path[0].name == k {
-					return nil, invalidParam("Cannot update attribute %s. This attribute is part of the key", k)
-				}
-			}
-		}
+	if err := checkUpdate(u, keys); err != nil {
+		return nil, err
 	}
+	// Action by action, DynamoDB checks the target can exist, then reads
+	// the operands (from the old item).
 	vals := make([]*value, len(u.set))
 	for i, a := range u.set {
+		if !parentHolds(old, a.path) {
+			return nil, errInvalidPath
+		}
 		v, err := updateOperand(old, a.val)
 		if err != nil {
 			return nil, err
 		}
 		vals[i] = v
+	}
+	for _, list := range [][]updateAction{u.remove, u.add, u.del} {
+		for _, a := range list {
+			if !parentHolds(old, a.path) {
+				return nil, errInvalidPath
+			}
+		}
 	}
 	it := copyItem(old)
 	for i, a := range u.set {
@@ -537,4 +543,22 @@ func parentHolds(it item, path docPath) bool {
 		return p.t == tL
 	}
 	return p.t == tM
+}
+
+// checkUpdate refuses an update of a key attribute, then paths into key
+// attributes. DynamoDB checks these before reading any operand.
+func checkUpdate(u *updateExpr, keys []string) *apiError {
+	for _, k := range keys {
+		for _, list := range [][]updateAction{u.set, u.remove, u.add, u.del} {
+			for _, a := range list {
+				if a.path[0].name == k {
+					return invalidParam("Cannot update attribute %s. This attribute is part of the key", k)
+				}
+			}
+		}
+	}
+	if u.nestedKeys != nil {
+		return u.nestedKeys
+	}
+	return nil
 }

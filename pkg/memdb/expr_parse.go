@@ -1,6 +1,7 @@
 package memdb
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,14 +78,52 @@ type updateAction struct {
 
 type updateExpr struct {
 	set, remove, add, del []updateAction
+	// nestedKeys refuses paths into key attributes: DynamoDB does so when it
+	// applies the update, after the condition.
+	nestedKeys *apiError
 }
 
 // exprCtx holds the placeholders of one request and which of them were used.
 type exprCtx struct {
 	names      map[string]string
 	values     map[string]*value
+	raw        map[string]string // numbers as the request wrote them, for messages
 	usedNames  map[string]bool
 	usedValues map[string]bool
+	keys       map[string]string // key attribute -> "Key" or "IndexKey"
+	nestedKeys []string          // key attributes a condition or projection path goes into
+	// updateNestedKeys are those of the update expression being parsed.
+	updateNestedKeys []string
+}
+
+// withKeys makes the parser refuse document paths into t's key attributes.
+func (c *exprCtx) withKeys(t *table) *exprCtx {
+	c.keys = map[string]string{}
+	for _, ix := range t.allIndexes() {
+		for _, k := range []string{ix.ks.hash, ix.ks.rng} {
+			if k != "" {
+				c.keys[k] = "IndexKey"
+			}
+		}
+	}
+	for _, k := range []string{t.ks.hash, t.ks.rng} {
+		if k != "" {
+			c.keys[k] = "Key"
+		}
+	}
+	return c
+}
+
+// valueText renders a scalar value operand as DynamoDB's messages do:
+// numbers as the request wrote them, binaries as the Java buffer holding them.
+func (c *exprCtx) valueText(o *operand) string {
+	if r, ok := c.raw[o.name]; ok {
+		return "{N:" + r + "}"
+	}
+	if o.val.t == tB {
+		return fmt.Sprintf("{B:java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]}", len(o.val.s), len(o.val.s))
+	}
+	return "{" + o.val.t.String() + ":" + o.val.s + "}"
 }
 
 func newExprCtx(names map[string]string, wv wireItem) (*exprCtx, *apiError) {
@@ -97,16 +136,25 @@ func newExprCtx(names map[string]string, wv wireItem) (*exprCtx, *apiError) {
 				return nil, validationf("ExpressionAttributeValues contains invalid value: %s for key %s", err.msg, k)
 			}
 			c.values[k] = v
+			if w.N != nil {
+				if c.raw == nil {
+					c.raw = map[string]string{}
+				}
+				c.raw[k] = *w.N
+			}
 		}
 	}
 	return c, nil
 }
 
-// checkUnused reports placeholders given but never used, as DynamoDB does.
-func (c *exprCtx) checkUnused() *apiError {
+// checkParsed reports, after every expression of a request is parsed,
+// placeholders given but never used, then a document path into a key
+// attribute, as DynamoDB does.
+func (c *exprCtx) checkParsed() *apiError {
 	if c == nil {
 		return nil
 	}
+
 	var un []string
 	for k := range c.names {
 		if !c.usedNames[k] {
@@ -126,7 +174,24 @@ func (c *exprCtx) checkUnused() *apiError {
 		sort.Strings(un)
 		return validationf("Value provided in ExpressionAttributeValues unused in expressions: keys: {%s}", strings.Join(un, ", "))
 	}
-	return nil
+	return c.nestedKeyErr(c.nestedKeys)
+}
+
+// nestedKeyErr refuses document paths into key attributes, naming the
+// table's keys first, then index keys in DynamoDB's (hash set) order.
+func (c *exprCtx) nestedKeyErr(names []string) *apiError {
+	if len(names) == 0 {
+		return nil
+	}
+	var first string
+	for _, k := range javaHashOrder(names) {
+		if first == "" || c.keys[k] == "Key" && c.keys[first] != "Key" {
+			first = k
+		}
+	}
+	e := validationf("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: %s: %s", c.keys[first], first)
+	e.rejects = true
+	return e
 }
 
 type parser struct {
@@ -325,8 +390,8 @@ func (p *parser) primary() (*condNode, *apiError) {
 		if err != nil {
 			return nil, err
 		}
-		if lo.kind == opValue && hi.kind == opValue && lo.val.t == hi.val.t && (lo.val.t == tS || lo.val.t == tN || lo.val.t == tB) && compareScalar(lo.val, hi.val) > 0 {
-			return nil, p.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {%s:%s}, upper bound operand: AttributeValue: {%s:%s}", lo.val.t, lo.val.s, hi.val.t, hi.val.s)
+		if err := p.checkBounds(lo, hi); err != nil {
+			return nil, err
 		}
 		return p.checked(&condNode{kind: cBetween, op: "BETWEEN", args: []*operand{l, lo, hi}})
 	case p.isKeyword("IN"):
@@ -544,6 +609,13 @@ func (p *parser) path() (docPath, *apiError) {
 			}
 			path = append(path, pathElem{idx: i})
 		default:
+			if p.ctx.keys[path[0].name] != "" && len(path) > 1 {
+				if p.kind == "UpdateExpression" {
+					p.ctx.updateNestedKeys = append(p.ctx.updateNestedKeys, path[0].name)
+				} else {
+					p.ctx.nestedKeys = append(p.ctx.nestedKeys, path[0].name)
+				}
+			}
 			return path, nil
 		}
 	}

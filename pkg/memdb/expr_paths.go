@@ -41,6 +41,9 @@ func checkOverlaps(p *parser, paths []docPath) *apiError {
 			same := true
 			for k := 0; k < n; k++ {
 				if a[k] != b[k] {
+					if (a[k].idx >= 0) != (b[k].idx >= 0) {
+						return p.fail("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: %s, path two: %s", a, b)
+					}
 					same = false
 					break
 				}
@@ -123,6 +126,7 @@ func parseUpdate(ctx *exprCtx, src string) (*updateExpr, *apiError) {
 	if err := checkOverlaps(p, all); err != nil {
 		return nil, err
 	}
+	u.nestedKeys, ctx.updateNestedKeys = ctx.nestedKeyErr(ctx.updateNestedKeys), nil
 	return u, nil
 }
 

@@ -23,7 +23,7 @@ func TestParseConditionPrecedence(t *testing.T) {
 	if p.String() != "[name, x, [2]]" {
 		t.Errorf("path %s", p)
 	}
-	if err := ctx.checkUnused(); err != nil {
+	if err := ctx.checkParsed(); err != nil {
 		t.Error(err)
 	}
 }

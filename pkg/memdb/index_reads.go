@@ -15,6 +15,11 @@ func (t *table) checkIndexReads(ix *index, paths []docPath, filter *condNode) *a
 	if ix == nil || ix.proj.ProjectionType == "ALL" {
 		return nil
 	}
+	if filter != nil {
+		if missing := t.unprojected(ix, condNames(filter, nil)); missing != nil {
+			return invalidParam("Secondary index %s does not project one or more filter attributes: [%s]", ix.name, strings.Join(missing, ", "))
+		}
+	}
 	if ix.global {
 		var names []string
 		for _, p := range paths {
@@ -22,11 +27,6 @@ func (t *table) checkIndexReads(ix *index, paths []docPath, filter *condNode) *a
 		}
 		if missing := t.unprojected(ix, names); missing != nil {
 			return invalidParam("Global secondary index %s does not project [%s]", ix.name, strings.Join(missing, ", "))
-		}
-	}
-	if filter != nil {
-		if missing := t.unprojected(ix, condNames(filter, nil)); missing != nil {
-			return invalidParam("Secondary index %s does not project one or more filter attributes: [%s]", ix.name, strings.Join(missing, ", "))
 		}
 	}
 	return nil

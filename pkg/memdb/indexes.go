@@ -116,6 +116,9 @@ func (t *table) checkIndexKeys(it item) *apiError {
 				if v == nil {
 					continue
 				}
+				if v.t != tS && v.t != tN && v.t != tB {
+					return itemErr(validationf("Invalid attribute value type"))
+				}
 				if want := t.attrType(name); v.t.String() != want {
 					return itemErr(invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.t, ix.name))
 				}

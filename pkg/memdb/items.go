@@ -155,6 +155,7 @@ func (s *Server) prepareWrite(kind writeKind, in *writeInput) (*preparedWrite, *
 	if err != nil {
 		return nil, err
 	}
+	ctx.withKeys(t)
 	if in.UpdateExpression != nil {
 		if kind != wUpdate {
 			return nil, validationf("UpdateExpression is not allowed here")
@@ -168,7 +169,7 @@ func (s *Server) prepareWrite(kind writeKind, in *writeInput) (*preparedWrite, *
 			return nil, err
 		}
 	}
-	if err := ctx.checkUnused(); err != nil {
+	if err := ctx.checkParsed(); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -209,11 +210,7 @@ func (w *preparedWrite) evaluate() (old, new item, err *apiError) {
 	if w.upd == nil {
 		return old, base, nil
 	}
-	keys := []string{w.t.ks.hash}
-	if w.t.ks.rng != "" {
-		keys = append(keys, w.t.ks.rng)
-	}
-	new, err = applyUpdate(base, w.upd, keys)
+	new, err = applyUpdate(base, w.upd, w.t.keyNames())
 	if err != nil {
 		return old, nil, err
 	}
@@ -333,10 +330,11 @@ func (s *Server) prepareRead(in *readInput) (*preparedRead, *apiError) {
 	r := &preparedRead{t: t}
 	if in.ProjectionExpression != nil {
 		ctx, _ := newExprCtx(in.ExpressionAttributeNames, nil)
+		ctx.withKeys(t)
 		if r.paths, err = parseProjection(ctx, *in.ProjectionExpression); err != nil {
 			return nil, err
 		}
-		if err := ctx.checkUnused(); err != nil {
+		if err := ctx.checkParsed(); err != nil {
 			return nil, err
 		}
 	}
@@ -387,4 +385,11 @@ func (s *Server) getItem(body []byte) (any, *apiError) {
 		out["ConsumedCapacity"] = rep
 	}
 	return out, nil
+}
+
+func (t *table) keyNames() []string {
+	if t.ks.rng == "" {
+		return []string{t.ks.hash}
+	}
+	return []string{t.ks.hash, t.ks.rng}
 }

@@ -123,6 +123,7 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	ctx.withKeys(t)
 	var kr *keyRange
 	if isQuery {
 		if in.KeyConditionExpression == nil {
@@ -143,11 +144,6 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		if filter, err = parseCondition(ctx, "FilterExpression", *in.FilterExpression); err != nil {
 			return nil, err
 		}
-		if isQuery {
-			if k := keyAttrIn(filter, ks); k != "" {
-				return nil, validationf("Filter Expression can only contain non-primary key attributes: Primary key attribute: %s", k)
-			}
-		}
 	}
 	var paths []docPath
 	if in.ProjectionExpression != nil {
@@ -155,8 +151,13 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 			return nil, err
 		}
 	}
-	if err := ctx.checkUnused(); err != nil {
+	if err := ctx.checkParsed(); err != nil {
 		return nil, err
+	}
+	if isQuery && filter != nil {
+		if k := keyAttrIn(filter, ks); k != "" {
+			return nil, validationf("Filter Expression can only contain non-primary key attributes: Primary key attribute: %s", k)
+		}
 	}
 	if err := t.checkIndexReads(ix, paths, filter); err != nil {
 		return nil, err

@@ -116,6 +116,7 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 	news := make([]item, len(writes))
 	reasons := make([]map[string]any, len(writes))
 	failed := false
+	var rejected *apiError
 	for i, w := range writes {
 		if prepErrs[i] != nil {
 			failed = true
@@ -128,9 +129,10 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		if err == nil {
 			continue
 		}
-		if err == errInvalidPath {
-			// DynamoDB rejects the request instead of cancelling the transaction.
-			return nil, err
+		if err.rejects {
+			// DynamoDB rejects the request instead of cancelling the
+			// transaction, whatever the other members' outcomes.
+			rejected = err
 		}
 		failed = true
 		switch err.code {
@@ -146,6 +148,9 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		default:
 			reasons[i] = map[string]any{"Code": "ValidationError", "Message": err.msg}
 		}
+	}
+	if rejected != nil {
+		return nil, rejected
 	}
 	if failed {
 		codes := make([]string, len(reasons))
