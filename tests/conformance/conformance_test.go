@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/dynamorm/dynamorm/pkg/memdb"
@@ -18,19 +16,6 @@ import (
 var update = flag.Bool("update", false, "record goldens from DynamoDB Local at DYNAMORM_TEST_ENDPOINT")
 
 func noRetry(o *dynamodb.Options) { o.RetryMaxAttempts = 1 }
-
-func localClient(endpoint string) *dynamodb.Client {
-	return dynamodb.New(dynamodb.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(endpoint),
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local"}, nil
-		}),
-		HTTPClient:                      awshttp.NewBuildableClient(),
-		DisableValidateResponseChecksum: true,
-		RetryMaxAttempts:                1,
-	})
-}
 
 type golden struct {
 	Scenario string   `json:"scenario"`
@@ -56,7 +41,7 @@ func TestConformance(t *testing.T) {
 		steps += len(sc.Steps)
 		path := filepath.Join("testdata", sc.Name+".json")
 		if *update {
-			res := Run(ctx, localClient(endpoint), sc)
+			res := Run(ctx, LocalClient(endpoint), sc)
 			b, _ := json.MarshalIndent(golden{sc.Name, res}, "", "  ")
 			if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 				t.Fatal(err)
@@ -79,7 +64,7 @@ func TestConformance(t *testing.T) {
 			})
 			if endpoint != "" {
 				t.Run("dynamodb-local", func(t *testing.T) {
-					compare(t, sc, want.Steps, Run(ctx, localClient(endpoint), sc), false)
+					compare(t, sc, want.Steps, Run(ctx, LocalClient(endpoint), sc), false)
 				})
 			}
 		})

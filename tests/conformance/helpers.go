@@ -3,6 +3,8 @@ package conformance
 import (
 	"context"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -115,3 +117,18 @@ func Scenarios() []Scenario {
 }
 
 var nullFalse = types.AttributeValueMemberNULL{Value: false}
+
+// LocalClient is a client for DynamoDB Local at endpoint: no retries, no
+// response checksum validation (its errors carry no CRC32).
+func LocalClient(endpoint string) *dynamodb.Client {
+	return dynamodb.New(dynamodb.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local"}, nil
+		}),
+		HTTPClient:                      awshttp.NewBuildableClient(),
+		DisableValidateResponseChecksum: true,
+		RetryMaxAttempts:                1,
+	})
+}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/dynamorm/dynamorm/pkg/memdb"
@@ -27,19 +26,6 @@ var (
 	steps    = flag.Int("difftest.steps", 25, "requests per case")
 	maxDiffs = flag.Int("difftest.max", 5, "stop after this many distinct divergences")
 )
-
-func localClient(endpoint string) *dynamodb.Client {
-	return dynamodb.New(dynamodb.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(endpoint),
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local"}, nil
-		}),
-		HTTPClient:                      awshttp.NewBuildableClient(),
-		DisableValidateResponseChecksum: true,
-		RetryMaxAttempts:                1,
-	})
-}
 
 // endpoint returns DynamoDB Local's endpoint, or skips (fails in CI) without one.
 func endpoint(t *testing.T) string {
@@ -62,7 +48,7 @@ func TestDifferential(t *testing.T) {
 	if *duration == 0 {
 		t.Skip("not run by default: memdb still diverges from DynamoDB Local at the fixed seed; run with -difftest.duration=40s")
 	}
-	local := localClient(endpoint(t))
+	local := conformance.LocalClient(endpoint(t))
 	seed := *seedFlag
 	if seed == 0 {
 		seed = time.Now().UnixNano()
