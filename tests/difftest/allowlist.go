@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/dynamorm/dynamorm/tests/conformance"
@@ -65,4 +66,13 @@ func errMessage(r conformance.Result) string {
 	m, _ := r.Error.(map[string]any)
 	s, _ := m["message"].(string)
 	return s
+}
+
+// canon is v as JSON with sorted keys.
+func canon(v any) string {
+	b, _ := json.Marshal(v)
+	var x any
+	json.Unmarshal(b, &x)
+	b, _ = json.Marshal(x)
+	return string(b)
 }

@@ -2,7 +2,6 @@ package difftest
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -172,12 +171,4 @@ func describe(sc conformance.Scenario) string {
 		fmt.Fprintf(&b, "  %d. %s\n", i+1, st.Name)
 	}
 	return b.String()
-}
-
-func canon(v any) string {
-	b, _ := json.Marshal(v)
-	var x any
-	json.Unmarshal(b, &x)
-	b, _ = json.Marshal(x)
-	return string(b)
 }
