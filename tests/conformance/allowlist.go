@@ -92,6 +92,10 @@ var Allowlist = map[string]Allowed{
 		ddbErr("ValidationException", "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")},
 	"limits/list tables limit 101": {"DynamoDB reports Limit through its generic constraint message",
 		ddbErr("ValidationException", "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100")},
+	"partiql/insert duplicate key": {"DynamoDB Local's error type is DuplicateItem; DynamoDB's (and the SDK's types.DuplicateItemException) is DuplicateItemException",
+		ddbErr("DuplicateItemException", "Duplicate primary key exists in table")},
+	"partiql/statement with consumed capacity": {"DynamoDB Local omits ConsumedCapacity from ExecuteStatement; DynamoDB reports it (an eventually consistent read of one item)",
+		`{"output":{"ConsumedCapacity":{"CapacityUnits":0.5,"TableName":"conf_pq"},"Items":[{"l":{"L":[{"N":"1"},{"S":"two"},{"BOOL":true},{"NULL":true}]},"m":{"M":{"k":{"SS":["s1","s2"]},"n":{"N":"-2.5"}}},"ns":{"NS":["1","3"]},"pk":{"S":"a"},"q":{"N":"2"},"sk":{"N":"1"},"x":{"S":"hi"}}]}}`},
 	"capacity/invalid capacity mode": {"DynamoDB Local answers an invalid ReturnConsumedCapacity with an unrelated message",
 		ddbErr("ValidationException", "1 validation error detected: Value 'ALL' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]")},
 }

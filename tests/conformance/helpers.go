@@ -110,7 +110,7 @@ func Scenarios() []Scenario {
 	var all []Scenario
 	for _, f := range []func() []Scenario{tableScenarios, typeScenarios, numberScenarios, expressionScenarios,
 		updateScenarios, queryScenarios, indexScenarios, batchScenarios, transactionScenarios, capacityScenarios, limitScenarios,
-		streamScenarios, divergenceScenarios} {
+		streamScenarios, divergenceScenarios, partiqlScenarios} {
 		all = append(all, f()...)
 	}
 	return all
