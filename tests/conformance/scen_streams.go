@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -208,11 +209,14 @@ func describeStreamView(name, tbl string) Step {
 		sd := d.StreamDescription
 		var shards []any
 		for _, sh := range sd.Shards {
-			// A shard starts at its first record (or, empty, at a number of
-			// its own) and, closed, ends at its last.
+			// A shard starts at or before its first record (DynamoDB Local
+			// numbers the shard when it creates it, and records of other
+			// streams may come between) and, closed, ends at its last.
 			r := map[string]any{"Records": len(ref.seqs), "Closed": sh.SequenceNumberRange.EndingSequenceNumber != nil}
 			if len(ref.seqs) > 0 {
-				r["StartsAtFirstRecord"] = ref.rank(sh.SequenceNumberRange.StartingSequenceNumber) == "0"
+				start, ok1 := new(big.Int).SetString(aws.ToString(sh.SequenceNumberRange.StartingSequenceNumber), 10)
+				first, ok2 := new(big.Int).SetString(ref.seqs[0], 10)
+				r["StartsAtOrBeforeFirstRecord"] = ok1 && ok2 && start.Cmp(first) <= 0
 			}
 			if end := sh.SequenceNumberRange.EndingSequenceNumber; end != nil && len(ref.seqs) > 0 {
 				r["EndsAtLastRecord"] = ref.rank(end) == strconv.Itoa(len(ref.seqs)-1)
