@@ -96,6 +96,8 @@ var Allowlist = map[string]Allowed{
 		ddbErr("DuplicateItemException", "Duplicate primary key exists in table")},
 	"partiql/statement with consumed capacity": {"DynamoDB Local omits ConsumedCapacity from ExecuteStatement; DynamoDB reports it (an eventually consistent read of one item)",
 		`{"output":{"ConsumedCapacity":{"CapacityUnits":0.5,"TableName":"conf_pq"},"Items":[{"l":{"L":[{"N":"1"},{"S":"two"},{"BOOL":true},{"NULL":true}]},"m":{"M":{"k":{"SS":["s1","s2"]},"n":{"N":"-2.5"}}},"ns":{"NS":["1","3"]},"pk":{"S":"a"},"q":{"N":"2"},"sk":{"N":"1"},"x":{"S":"hi"}}]}}`},
+	"partiql_index/select from global index descending": {"DynamoDB Local fails ORDER BY ... DESC on a global secondary index with an InternalFailure; DynamoDB reads the index backwards",
+		`{"output":{"Items":[{"gsk":{"N":"2"},"pk":{"S":"p1"},"sk":{"S":"s1"}},{"gsk":{"N":"1"},"pk":{"S":"p1"},"sk":{"S":"s2"}}]}}`},
 	"capacity/invalid capacity mode": {"DynamoDB Local answers an invalid ReturnConsumedCapacity with an unrelated message",
 		ddbErr("ValidationException", "1 validation error detected: Value 'ALL' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]")},
 }

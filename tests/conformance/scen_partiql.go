@@ -53,7 +53,7 @@ func partiqlScenarios() []Scenario {
 	get := func(name, pk, sk string) Step {
 		return stmt(name, "SELECT * FROM "+t+" WHERE pk = '"+pk+"' AND sk = "+sk)
 	}
-	return []Scenario{{Name: "partiql", Tables: []string{t}, Steps: []Step{
+	return []Scenario{partiqlIndexScenario(), {Name: "partiql", Tables: []string{t}, Steps: []Step{
 		create(table(t, "S", "N")),
 		stmt("insert literal item", "INSERT INTO "+t+" VALUE {'pk': 'a', 'sk': 1, 'x': 'hi', 'l': [1, 'two', true, null], 'm': {'k': <<'s1', 's2'>>, 'n': -2.5}, 'ns': <<3, 1>>}"),
 		stmt("insert with parameters", `INSERT INTO "`+t+`" VALUE {'pk': ?, 'sk': ?, 'n': ?, 'b': ?}`, S("a"), N("2"), N("5"), B(1, 2)),
@@ -124,4 +124,24 @@ func partiqlScenarios() []Scenario {
 		stmt("no stray parameter", "SELECT * FROM "+t+" WHERE pk = 'a'", S("extra")),
 		stmt("select inserted by transaction", "SELECT pk FROM "+t+" WHERE pk = 't'"),
 	}}}
+}
+
+// partiqlIndexScenario: SELECT from secondary indexes.
+func partiqlIndexScenario() Scenario {
+	const t = "conf_pq_idx"
+	ins := func(pk, sk, gpk, gsk string) Step {
+		return stmt("insert "+pk+sk, "INSERT INTO "+t+" VALUE {'pk': '"+pk+"', 'sk': '"+sk+"', 'gpk': '"+gpk+"', 'gsk': "+gsk+", 'lsk': 1, 'a': 'x', 'b': 'y'}")
+	}
+	return Scenario{Name: "partiql_index", Tables: []string{t}, Steps: []Step{
+		create(indexTable(t)),
+		ins("p1", "s1", "g", "2"),
+		ins("p1", "s2", "g", "1"),
+		ins("p2", "s1", "h", "3"),
+		stmt("select from global index by key", `SELECT * FROM "`+t+`"."g_all" WHERE gpk = 'g'`),
+		stmt("select from global index descending", `SELECT pk, sk, gsk FROM "`+t+`"."g_all" WHERE gpk = 'g' ORDER BY gsk DESC`),
+		stmt("select from global index with range", `SELECT pk, sk FROM "`+t+`"."g_all" WHERE gpk = 'g' AND gsk > 1`),
+		unordered(stmt("select from keys-only index", `SELECT * FROM "`+t+`"."g_keys" WHERE gpk = 'g'`)),
+		unordered(stmt("scan include index", `SELECT * FROM "`+t+`"."g_incl"`)),
+		stmt("select from local index", `SELECT * FROM "`+t+`"."l_keys" WHERE pk = 'p1'`),
+	}}
 }
