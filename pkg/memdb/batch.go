@@ -35,7 +35,10 @@ func (s *Server) batchGetItem(body []byte) (any, *apiError) {
 		return nil, err
 	}
 	n := 0
-	for _, r := range in.RequestItems {
+	for name, r := range in.RequestItems {
+		if r == nil {
+			return nil, validationf("1 validation error detected: Value null at 'requestItems.%s.member' failed to satisfy constraint: Member must not be null", name)
+		}
 		n += len(r.Keys)
 	}
 	if n > maxBatchGet {

@@ -214,6 +214,11 @@ func (w *preparedWrite) evaluate() (old, new item, err *apiError) {
 	if err != nil {
 		return old, nil, err
 	}
+	for _, a := range w.upd.set {
+		if v := new[a.path[0].name]; v != nil && nesting(v) > maxItemNesting {
+			return old, nil, validationf("Nesting Levels have exceeded supported limits")
+		}
+	}
 	if err := w.t.checkIndexKeys(new); err != nil {
 		return old, nil, err
 	}

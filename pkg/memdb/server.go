@@ -33,9 +33,11 @@ type Server struct {
 	mu     sync.RWMutex
 	tables map[string]*table
 	tokens map[string]tokenEntry // TransactWriteItems idempotency tokens
-	closed bool
-	reqID  atomic.Uint64
-	clock  atomic.Pointer[func() time.Time]
+	// tokenOrder lists the tokens by insertion, for expiry.
+	tokenOrder []string
+	closed     bool
+	reqID      atomic.Uint64
+	clock      atomic.Pointer[func() time.Time]
 }
 
 // New returns an empty Server.
@@ -50,7 +52,7 @@ func (s *Server) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tables = map[string]*table{}
-	s.tokens = map[string]tokenEntry{}
+	s.tokens, s.tokenOrder = map[string]tokenEntry{}, nil
 	s.closed = true
 }
 

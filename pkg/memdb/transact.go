@@ -184,7 +184,7 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		out["ConsumedCapacity"] = rep
 	}
 	if in.ClientRequestToken != nil {
-		s.tokens[*in.ClientRequestToken] = tokenEntry{digest: digest, at: s.now(), out: out}
+		s.rememberToken(*in.ClientRequestToken, tokenEntry{digest: digest, at: s.now(), out: out})
 	}
 	return out, nil
 }
@@ -317,4 +317,23 @@ func (s *Server) transactGetItems(body []byte) (any, *apiError) {
 		out["ConsumedCapacity"] = rep
 	}
 	return out, nil
+}
+
+// rememberToken stores an idempotency token and forgets those older than
+// DynamoDB's ten minutes, oldest first, so that memory stays bounded by the
+// tokens of the last ten minutes (the caller holds s.mu).
+func (s *Server) rememberToken(tok string, e tokenEntry) {
+	now := s.now()
+	for len(s.tokenOrder) > 0 {
+		old := s.tokenOrder[0]
+		if t, ok := s.tokens[old]; ok && now.Sub(t.at) < tokenLifetime {
+			break
+		}
+		delete(s.tokens, old)
+		s.tokenOrder = s.tokenOrder[1:]
+	}
+	if _, ok := s.tokens[tok]; !ok {
+		s.tokenOrder = append(s.tokenOrder, tok)
+	}
+	s.tokens[tok] = e
 }

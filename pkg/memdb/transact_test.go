@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -46,5 +47,54 @@ func TestTransactionOver4MBIsRejected(t *testing.T) {
 	// request. Ten such items (~3.8 MB) are within the limit.
 	if _, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items[:10]}); err != nil {
 		t.Fatalf("a transaction under 4 MB failed: %v", err)
+	}
+}
+
+func TestIdempotencyTokensExpireAfterTenMinutes(t *testing.T) {
+	s := New()
+	defer s.Close()
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.SetClock(func() time.Time { return clock })
+	c := s.Client()
+	ctx := context.Background()
+	if _, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("tok"),
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		BillingMode:          types.BillingModePayPerRequest,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(token, pk string) error {
+		_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ClientRequestToken: aws.String(token),
+			TransactItems: []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String("tok"),
+				Item: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}}}}}})
+		return err
+	}
+	for i := 0; i < 100; i++ {
+		if err := put(fmt.Sprint("t", i), fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Within ten minutes a token names its first request.
+	clock = clock.Add(9 * time.Minute)
+	var ae smithy.APIError
+	if err := put("t0", "other"); !errors.As(err, &ae) || ae.ErrorCode() != "IdempotentParameterMismatchException" {
+		t.Fatalf("reused token within 10 minutes: err = %v, want IdempotentParameterMismatchException", err)
+	}
+	// After ten minutes it is forgotten: the server keeps only live tokens.
+	clock = clock.Add(2 * time.Minute)
+	if err := put("t0", "other"); err != nil {
+		t.Fatalf("token reused after 10 minutes: %v", err)
+	}
+	s.mu.RLock()
+	kept := len(s.tokens)
+	s.mu.RUnlock()
+	if kept != 1 {
+		t.Fatalf("server keeps %d tokens after they expired, want 1 (the new one)", kept)
+	}
+	out, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("tok"), Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "other"}}})
+	if err != nil || out.Item == nil {
+		t.Fatalf("the request with the expired token did not run: %v", err)
 	}
 }

@@ -68,6 +68,33 @@ type wireValue struct {
 
 type wireItem = map[string]wireValue
 
+// DynamoDB's nesting limits, in levels of lists and maps: a value in a
+// request holds at most 32, an attribute of an item at most 31.
+const (
+	maxValueNesting = 32
+	maxItemNesting  = 31
+)
+
+var errNesting = validationf("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
+
+// nesting counts the levels of lists and maps in v.
+func nesting(v *value) int {
+	deepest := 0
+	switch v.t {
+	case tL:
+		for _, e := range v.l {
+			deepest = max(deepest, nesting(e))
+		}
+	case tM:
+		for _, e := range v.m {
+			deepest = max(deepest, nesting(e))
+		}
+	default:
+		return 0
+	}
+	return deepest + 1
+}
+
 func convItem(w wireItem) (item, *apiError) {
 	if w == nil {
 		return nil, nil
@@ -77,6 +104,9 @@ func convItem(w wireItem) (item, *apiError) {
 		v, err := convValue(&wv)
 		if err != nil {
 			return nil, err
+		}
+		if (v.t == tL || v.t == tM) && nesting(v) > maxItemNesting {
+			return nil, errNesting
 		}
 		it[k] = v
 	}
@@ -153,6 +183,8 @@ func convValue(w *wireValue) (*value, *apiError) {
 		v = &value{t: tM, m: m}
 	}
 	switch {
+	case err == nil && n == 1 && (v.t == tL || v.t == tM) && nesting(v) > maxValueNesting:
+		return nil, errNesting
 	case n == 0:
 		return nil, validationf("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
 	case n > 1:

@@ -12,7 +12,7 @@ import (
 
 func divergenceScenarios() []Scenario {
 	return []Scenario{notEqualMissingScenario(), lsiFetchScenario(), invalidPathScenario(), lsiSizeScenario(),
-		operandTypeScenario(), keyConditionScenario(), messageScenario()}
+		operandTypeScenario(), keyConditionScenario(), messageScenario(), nestingScenario()}
 }
 
 // notEqualMissingScenario: "a <> b" with both operands missing is true.
@@ -259,5 +259,35 @@ func messageScenario() Scenario {
 		sc("scan index name too short", t, func(in *dynamodb.ScanInput) { in.IndexName = str("i") }),
 		q("query index name invalid", t, "pk = :p", I(":p", S("x")), func(in *dynamodb.QueryInput) { in.IndexName = str("a b c") }),
 		call("create gsi name too short", (*dynamodb.Client).CreateTable, gsi),
+	}}
+}
+
+// nested is a string inside depth maps (or lists).
+func nested(depth int, list bool) AV {
+	v := S("leaf")
+	for i := 0; i < depth; i++ {
+		if list {
+			v = L(v)
+		} else {
+			v = M("k", v)
+		}
+	}
+	return v
+}
+
+// nestingScenario: documents nested 32 levels deep or more are refused.
+func nestingScenario() Scenario {
+	const t = "conf_nesting"
+	k := I("pk", S("x"))
+	return Scenario{Name: "nesting", Tables: []string{t}, Steps: []Step{
+		create(table(t, "S", "")),
+		put("put map of 31 levels", t, I("pk", S("x"), "m", nested(31, false))),
+		put("put map of 32 levels", t, I("pk", S("y"), "m", nested(32, false))),
+		put("put list of 32 levels", t, I("pk", S("y"), "l", nested(32, true))),
+		upd("update value of 32 levels", t, k, "SET v = :v", nil, I(":v", nested(32, false)), types.ReturnValueNone),
+		upd("update value of 31 levels", t, k, "SET w = :v", nil, I(":v", nested(31, true)), types.ReturnValueNone),
+		upd("update deeper than 32 levels by path", t, k, "SET m.k.k = :v", nil, I(":v", nested(30, false)), types.ReturnValueNone),
+		get("read back", t, k),
+		scanAll("nothing else stored", t),
 	}}
 }
