@@ -13,8 +13,11 @@ import (
 // struct leaves the attribute out, a list or map stores NULL instead.
 type encodeFunc func(e *encState, v reflect.Value) (types.AttributeValue, error)
 
-// decodeFunc decodes av into v, which is settable.
-type decodeFunc func(av types.AttributeValue, v reflect.Value) error
+// decodeFunc decodes av into v, which is settable. depth is the number of
+// lists and maps around av (0 for an attribute of the item): decoders of
+// lists and maps refuse to go beyond MaxNesting, so that no value, not
+// even a cyclic one built in memory, makes decoding recurse forever.
+type decodeFunc func(av types.AttributeValue, v reflect.Value, depth int) error
 
 // codec is the compiled encoder and decoder of one Go type (with the field
 // options that change its form, such as set or unixtime). Codecs are built
@@ -192,7 +195,7 @@ func (cp *compiler) fillKind(c *codec) error {
 func failed(c *codec, err error) {
 	c.err = err
 	c.enc = func(*encState, reflect.Value) (types.AttributeValue, error) { return nil, err }
-	c.dec = func(types.AttributeValue, reflect.Value) error { return err }
+	c.dec = func(types.AttributeValue, reflect.Value, int) error { return err }
 	c.text, c.bytes, c.scalar = nil, nil, 0
 	c.fromText, c.fromNum, c.fromB = nil, nil, nil
 }
@@ -254,19 +257,19 @@ func decodeText(c *codec, s string, v reflect.Value) error {
 	if c.fromText != nil {
 		return c.fromText(s, v)
 	}
-	return c.dec(&types.AttributeValueMemberS{Value: s}, v)
+	return c.dec(&types.AttributeValueMemberS{Value: s}, v, 0)
 }
 
 func decodeNum(c *codec, s string, v reflect.Value) error {
 	if c.fromNum != nil {
 		return c.fromNum(s, v)
 	}
-	return c.dec(&types.AttributeValueMemberN{Value: s}, v)
+	return c.dec(&types.AttributeValueMemberN{Value: s}, v, 0)
 }
 
 func decodeBin(c *codec, b []byte, v reflect.Value) error {
 	if c.fromB != nil {
 		return c.fromB(b, v)
 	}
-	return c.dec(&types.AttributeValueMemberB{Value: b}, v)
+	return c.dec(&types.AttributeValueMemberB{Value: b}, v, 0)
 }

@@ -24,7 +24,7 @@ func (cp *compiler) fillSlice(c *codec) error {
 		}
 		return encodeList(e, elem, v)
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		n, ok := seqLen(av)
 		if !ok {
 			if _, isNull := av.(*types.AttributeValueMemberNULL); isNull {
@@ -43,7 +43,7 @@ func (cp *compiler) fillSlice(c *codec) error {
 		v.SetZero()
 		v.Grow(n)
 		v.SetLen(n)
-		return decodeSeq(elem, av, v)
+		return decodeSeq(elem, av, v, depth)
 	}
 	return nil
 }
@@ -58,7 +58,7 @@ func (cp *compiler) fillArray(c *codec) error {
 	c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
 		return encodeList(e, elem, v)
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		n, ok := seqLen(av)
 		if !ok {
 			if _, isNull := av.(*types.AttributeValueMemberNULL); isNull {
@@ -70,7 +70,7 @@ func (cp *compiler) fillArray(c *codec) error {
 		if n > size {
 			return fmt.Errorf("%s of %d elements does not fit %s", avType(av), n, c.typ)
 		}
-		if err := decodeSeq(elem, av, v); err != nil {
+		if err := decodeSeq(elem, av, v, depth); err != nil {
 			return err
 		}
 		for i := n; i < size; i++ {
@@ -120,15 +120,18 @@ func seqLen(av types.AttributeValue) (int, bool) {
 	return 0, false
 }
 
-// decodeSeq decodes the elements of a list or set value into the first
-// elements of the slice or array s.
-func decodeSeq(elem *codec, av types.AttributeValue, s reflect.Value) error {
+// decodeSeq decodes the elements of a list or set value, which depth lists
+// and maps enclose, into the first elements of the slice or array s.
+func decodeSeq(elem *codec, av types.AttributeValue, s reflect.Value, depth int) error {
 	var err error
 	at := -1
 	switch a := av.(type) {
 	case *types.AttributeValueMemberL:
+		if depth >= maxContainers {
+			return &nestingError{}
+		}
 		for i, x := range a.Value {
-			if err = elem.dec(x, s.Index(i)); err != nil {
+			if err = elem.dec(x, s.Index(i), depth+1); err != nil {
 				at = i
 				break
 			}
@@ -188,12 +191,12 @@ func fillPointerTo(c *codec, elem *codec) {
 		}
 		return av, nil
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		if _, isNull := av.(*types.AttributeValueMemberNULL); isNull {
 			v.SetZero()
 			return nil
 		}
-		return elem.dec(av, pointee(v))
+		return elem.dec(av, pointee(v), depth)
 	}
 	c.fromText = func(s string, v reflect.Value) error { return decodeText(elem, s, pointee(v)) }
 	c.fromNum = func(s string, v reflect.Value) error { return decodeNum(elem, s, pointee(v)) }
@@ -233,7 +236,7 @@ func fillInterface(c *codec) {
 		return av, err
 	}
 	empty := c.typ.NumMethod() == 0
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		if _, isNull := av.(*types.AttributeValueMemberNULL); isNull {
 			v.SetZero()
 			return nil
@@ -244,13 +247,13 @@ func fillInterface(c *codec) {
 				if err != nil {
 					return err
 				}
-				return dc.dec(av, d.Elem())
+				return dc.dec(av, d.Elem(), depth)
 			}
 		}
 		if !empty {
 			return fmt.Errorf("cannot decode %s into %s: it holds no pointer to decode into", avType(av), c.typ)
 		}
-		x, err := decodeAny(av, 0)
+		x, err := decodeAny(av, depth)
 		if err != nil {
 			return err
 		}

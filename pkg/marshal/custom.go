@@ -103,14 +103,14 @@ func fillCustomDecoder(c *codec) bool {
 	p := reflect.PointerTo(c.typ)
 	switch {
 	case p.Implements(unmarshalerType):
-		c.dec = func(av types.AttributeValue, v reflect.Value) error {
+		c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 			if err := v.Addr().Interface().(Unmarshaler).UnmarshalAttributeValue(av); err != nil {
 				return fmt.Errorf("UnmarshalAttributeValue: %w", err)
 			}
 			return nil
 		}
 	case p.Implements(sdkUnmarshalerType):
-		c.dec = func(av types.AttributeValue, v reflect.Value) error {
+		c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 			if err := v.Addr().Interface().(sdkUnmarshaler).UnmarshalDynamoDBAttributeValue(av); err != nil {
 				return fmt.Errorf("UnmarshalDynamoDBAttributeValue: %w", err)
 			}
@@ -123,7 +123,7 @@ func fillCustomDecoder(c *codec) bool {
 			}
 			return nil
 		}
-		c.dec = func(av types.AttributeValue, v reflect.Value) error {
+		c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 			switch a := av.(type) {
 			case *types.AttributeValueMemberS:
 				return c.fromText(a.Value, v)

@@ -240,3 +240,45 @@ func TestKeySizeLimits(t *testing.T) {
 	_, err = sc.EncodeAttr(reflect.ValueOf(&long), "PK")
 	refused(t, err, "keyItem.PK", "2049 bytes is over DynamoDB's 2048-byte limit for partition keys")
 }
+
+type deepNode struct {
+	Name string
+	Next *deepNode
+	List []deepNode
+	Map  map[string]*deepNode
+}
+
+func TestTypedDecodeRefusesCyclicAndDeepValues(t *testing.T) {
+	// A cyclic item built in memory, through each kind of container.
+	m := map[string]types.AttributeValue{"Name": &types.AttributeValueMemberS{Value: "x"}}
+	m["Next"] = &types.AttributeValueMemberM{Value: m}
+	var n deepNode
+	refused(t, Unmarshal(m, &n), "nested deeper", "deepNode.Next.Next")
+
+	l := &types.AttributeValueMemberL{}
+	l.Value = []types.AttributeValue{&types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"List": l}}}
+	refused(t, Unmarshal(map[string]types.AttributeValue{"List": l}, &n), "nested deeper", "deepNode.List[0].List[0]")
+
+	mm := &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{}}
+	mm.Value["k"] = &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"Map": mm}}
+	refused(t, Unmarshal(map[string]types.AttributeValue{"Map": mm}, &n), "nested deeper", `deepNode.Map["k"].Map["k"]`)
+
+	// What encoding accepts, decoding accepts: the deepest chain of nodes
+	// (the item and 31 nested maps).
+	var chain *deepNode
+	for range 32 {
+		chain = &deepNode{Name: "n", Next: chain}
+	}
+	item, err := Marshal(chain)
+	require.NoError(t, err)
+	var back deepNode
+	require.NoError(t, Unmarshal(item, &back))
+	depth := 0
+	for p := &back; p != nil; p = p.Next {
+		depth++
+	}
+	assert.Equal(t, 32, depth)
+	chain = &deepNode{Name: "n", Next: chain}
+	_, err = Marshal(chain)
+	refused(t, err, "nested deeper")
+}

@@ -127,9 +127,12 @@ func (cp *compiler) fillMap(c *codec) error {
 			return err
 		}
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		switch a := av.(type) {
 		case *types.AttributeValueMemberM:
+			if depth >= maxContainers {
+				return &nestingError{}
+			}
 			m := reflect.MakeMapWithSize(t, len(a.Value))
 			k := reflect.New(t.Key()).Elem()
 			x := reflect.New(t.Elem()).Elem()
@@ -138,7 +141,7 @@ func (cp *compiler) fillMap(c *codec) error {
 					return withPath(fmt.Errorf("map key: %w", err), keyStep(name))
 				}
 				x.SetZero()
-				if err := elem.dec(xav, x); err != nil {
+				if err := elem.dec(xav, x, depth+1); err != nil {
 					return withPath(err, keyStep(name))
 				}
 				m.SetMapIndex(k, x)
@@ -150,7 +153,7 @@ func (cp *compiler) fillMap(c *codec) error {
 			return nil
 		}
 		if setElem != nil {
-			return decodeMapSet(setElem, t, av, v)
+			return decodeMapSet(setElem, t, av, v, depth)
 		}
 		return mismatch(av, t)
 	}
@@ -159,7 +162,7 @@ func (cp *compiler) fillMap(c *codec) error {
 
 // decodeMapSet decodes the elements of a set or list into the keys of a
 // map[T]struct{}.
-func decodeMapSet(elem *codec, t reflect.Type, av types.AttributeValue, v reflect.Value) error {
+func decodeMapSet(elem *codec, t reflect.Type, av types.AttributeValue, v reflect.Value, depth int) error {
 	n, ok := seqLen(av)
 	if !ok {
 		if _, isNull := av.(*types.AttributeValueMemberNULL); isNull {
@@ -169,7 +172,7 @@ func decodeMapSet(elem *codec, t reflect.Type, av types.AttributeValue, v reflec
 		return mismatch(av, t)
 	}
 	keys := reflect.MakeSlice(reflect.SliceOf(t.Key()), n, n)
-	if err := decodeSeq(elem, av, keys); err != nil {
+	if err := decodeSeq(elem, av, keys, depth); err != nil {
 		return err
 	}
 	m := reflect.MakeMapWithSize(t, n)
@@ -218,7 +221,7 @@ func fillStringMap(c *codec) {
 		}
 		return e.mapValue(m), nil
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		switch a := av.(type) {
 		case *types.AttributeValueMemberM:
 			m := make(map[string]string, len(a.Value))

@@ -52,9 +52,9 @@ func Unmarshal(item map[string]types.AttributeValue, v any) error {
 		return located(err, "decode", rv.Type())
 	}
 	if c.st != nil && !c.customDec {
-		return located(c.st.decode(item, rv), "decode", rv.Type())
+		return located(c.st.decode(item, rv, 0), "decode", rv.Type())
 	}
-	return located(c.dec(&types.AttributeValueMemberM{Value: item}, rv), "decode", rv.Type())
+	return located(c.dec(&types.AttributeValueMemberM{Value: item}, rv, -1), "decode", rv.Type())
 }
 
 // MarshalValue encodes any supported Go value as one attribute value. nil,
@@ -87,7 +87,7 @@ func UnmarshalValue(av types.AttributeValue, v any) error {
 	if err != nil {
 		return located(err, "decode", rv.Type())
 	}
-	return located(c.dec(av, rv), "decode", rv.Type())
+	return located(c.dec(av, rv, 0), "decode", rv.Type())
 }
 
 // MarshalList encodes a slice or array as the elements of a list (L).

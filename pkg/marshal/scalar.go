@@ -30,7 +30,7 @@ func fillString(c *codec) {
 		v.SetString(s)
 		return nil
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		switch a := av.(type) {
 		case *types.AttributeValueMemberS:
 			v.SetString(a.Value)
@@ -47,7 +47,7 @@ func fillBool(c *codec) {
 	c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
 		return e.boolean(v.Bool()), nil
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		switch a := av.(type) {
 		case *types.AttributeValueMemberBOOL:
 			v.SetBool(a.Value)
@@ -73,7 +73,7 @@ func fillNumeric(c *codec, text func(v reflect.Value) (string, error), fromNum f
 		}
 		return e.num(s), nil
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		switch a := av.(type) {
 		case *types.AttributeValueMemberN:
 			return fromNum(a.Value, v)
@@ -183,7 +183,7 @@ func fillByteSlice(c *codec) {
 		v.Set(nb)
 		return nil
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		switch a := av.(type) {
 		case *types.AttributeValueMemberB:
 			return c.fromB(a.Value, v)
@@ -220,7 +220,7 @@ func fillByteArray(c *codec) {
 		copy(v.Bytes(), b) // decoding targets are addressable
 		return nil
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		switch a := av.(type) {
 		case *types.AttributeValueMemberB:
 			return c.fromB(a.Value, v)

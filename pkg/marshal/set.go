@@ -29,13 +29,15 @@ func (cp *compiler) setCodec(t reflect.Type) (*codec, error) {
 	if isMap {
 		// Not the map's own codec: float and array keys make fine set
 		// elements but no attribute names.
-		c.dec = func(av types.AttributeValue, v reflect.Value) error { return decodeMapSet(elem, t, av, v) }
+		c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
+			return decodeMapSet(elem, t, av, v, depth)
+		}
 	} else {
 		base, err := cp.compile(t)
 		if err != nil {
 			return nil, err
 		}
-		c.dec = func(av types.AttributeValue, v reflect.Value) error { return base.dec(av, v) }
+		c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error { return base.dec(av, v, depth) }
 	}
 	c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
 		n := v.Len()

@@ -92,10 +92,13 @@ func (cp *compiler) fillStruct(c *codec) error {
 		}
 		return e.mapValue(m), nil
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value) error {
+	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
 		switch a := av.(type) {
 		case *types.AttributeValueMemberM:
-			return sc.decode(a.Value, v)
+			if depth >= maxContainers {
+				return &nestingError{}
+			}
+			return sc.decode(a.Value, v, depth+1)
 		case *types.AttributeValueMemberNULL:
 			v.SetZero()
 			return nil
@@ -223,14 +226,14 @@ func (f *field) encode(e *encState, fv reflect.Value) (types.AttributeValue, err
 	return av, nil
 }
 
-func (sc *StructCodec) decode(item map[string]types.AttributeValue, v reflect.Value) error {
+func (sc *StructCodec) decode(item map[string]types.AttributeValue, v reflect.Value, depth int) error {
 	for i := range sc.fields {
 		f := &sc.fields[i]
 		av, ok := item[f.attr]
 		if !ok {
 			continue
 		}
-		if err := f.c.dec(av, f.settable(v)); err != nil {
+		if err := f.c.dec(av, f.settable(v), depth); err != nil {
 			return withPath(err, fieldStep(f.goName))
 		}
 	}
@@ -276,7 +279,7 @@ func (sc *StructCodec) Decode(item map[string]types.AttributeValue, v reflect.Va
 	if !v.CanSet() {
 		return fmt.Errorf("%w: decode %s: the value is not addressable; pass a pointer", core.ErrValidation, sc.typ)
 	}
-	return located(sc.decode(item, v), "decode", sc.typ)
+	return located(sc.decode(item, v, 0), "decode", sc.typ)
 }
 
 func (sc *StructCodec) field(attr string) (*field, error) {

@@ -127,7 +127,7 @@ func fillTime(c *codec) {
 	}
 }
 
-func decodeTime(av types.AttributeValue, v reflect.Value) error {
+func decodeTime(av types.AttributeValue, v reflect.Value, _ int) error {
 	tm, _, err := parseTime(av, timeType)
 	if err != nil {
 		return err
