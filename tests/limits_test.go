@@ -156,11 +156,26 @@ func TestKeySizeLimitsAreCheckedBeforeSending(t *testing.T) {
 	}
 	assert.Equal(t, writes, e.count.writes.Load(), "a refused write was sent")
 
-	reads := e.count.reads.Load()
-	_, err = dynamorm.Get(e.db, LimitKeys{PK: pk + "p", SK: "s"})
+	// Keys given directly, not through an item, are checked as well.
+	tooLong := pk + "p"
+	err = e.db.Model(&LimitKeys{}).Where("PK", "=", tooLong).Where("SK", "=", "s").UpdateBuilder().Set("Val", 2).Execute()
 	require.ErrorIs(t, err, core.ErrValidation)
+	assert.Contains(t, err.Error(), "LimitKeys.PK")
+	require.ErrorIs(t, e.db.Model(&LimitKeys{PK: tooLong, SK: "s"}).Delete(), core.ErrValidation)
+	assert.Equal(t, writes, e.count.writes.Load(), "a refused write was sent")
+
+	reads := e.count.reads.Load()
+	_, err = dynamorm.Get(e.db, LimitKeys{PK: tooLong, SK: "s"})
+	require.ErrorIs(t, err, core.ErrValidation)
+	var batch []LimitKeys
+	err = e.db.Model(&LimitKeys{}).BatchGet([]any{core.NewKeyPair(pk, sk), core.NewKeyPair("p", sk+"s")}, &batch)
+	require.ErrorIs(t, err, core.ErrValidation)
+	assert.Contains(t, err.Error(), "LimitKeys.SK")
 	assert.Equal(t, reads, e.count.reads.Load(), "a refused read was sent")
 	assert.Equal(t, 1, e.itemCount(t, "limit_keys"))
+	got, err = dynamorm.Get(e.db, LimitKeys{PK: pk, SK: sk})
+	require.NoError(t, err)
+	assert.Equal(t, 1, got.Val, "the stored item is unchanged")
 }
 
 func TestULIDOnPointerKey(t *testing.T) {

@@ -55,6 +55,11 @@ func (c *countingClient) Scan(ctx context.Context, in *dynamodb.ScanInput, o ...
 	return c.DynamoDBAPI.Scan(ctx, in, o...)
 }
 
+func (c *countingClient) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	c.reads.Add(1)
+	return c.DynamoDBAPI.BatchGetItem(ctx, in, o...)
+}
+
 func (c *countingClient) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	c.reads.Add(1)
 	return c.DynamoDBAPI.GetItem(ctx, in, o...)

@@ -10,6 +10,7 @@ import (
 	"github.com/dynamorm/dynamorm/internal/attr"
 	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
 
 // KeyAttrs are the attribute names of m's primary key.
@@ -50,7 +51,8 @@ func Key(t Target, op string) (map[string]types.AttributeValue, error) {
 	return key, nil
 }
 
-// CheckKeyValue refuses an empty (or absent) value for key field f.
+// CheckKeyValue refuses an empty (or absent) value for key field f, or one
+// over DynamoDB's key size limit.
 func CheckKeyValue(m *model.Model, f *model.Field, av types.AttributeValue, op string) error {
 	role := "partition key"
 	if f.SK {
@@ -68,7 +70,7 @@ func CheckKeyValue(m *model.Model, f *model.Field, av types.AttributeValue, op s
 	if empty {
 		return fmt.Errorf("%w: %s %s: %s %s is empty; set it before the call", errs.ErrValidation, op, m.Name(), role, f.GoName)
 	}
-	return nil
+	return marshal.CheckKeySize(op, m.Name(), f, av)
 }
 
 // ItemID identifies an item of m in table by its key attributes: the one

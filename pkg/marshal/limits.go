@@ -180,6 +180,21 @@ func keyLimit(f *model.Field) int {
 	return limit
 }
 
+// CheckKeySize refuses av as a value of key field f (a table or index key)
+// when it is over DynamoDB's size limit for f's roles; op and modelName
+// locate the error. Encoding an item or a field already checks this; it is
+// for key values given directly (Where values, KeyPairs).
+func CheckKeySize(op, modelName string, f *model.Field, av types.AttributeValue) error {
+	limit := keyLimit(f)
+	if limit == 0 {
+		return nil
+	}
+	if err := checkKeySize(av, limit); err != nil {
+		return fmt.Errorf("dynamorm: %s %s.%s: %w", op, modelName, f.GoName, err)
+	}
+	return nil
+}
+
 // checkKeySize refuses a key value of more than limit bytes.
 func checkKeySize(av types.AttributeValue, limit int) error {
 	n := 0
