@@ -191,7 +191,9 @@ func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes 
 	entries := make([]*batchEntry, 0, len(puts)+len(deletes))
 	var written plan.Writes
 	for i, v := range vals {
-		w, err := plan.PlanWrite(q.forItem(v).target(), plan.WriteSpec{Op: plan.OpBatchPut, Name: op})
+		t := q.forItem(v).target()
+		t.OpName = op
+		w, err := plan.PlanWrite(t, plan.WriteSpec{Op: plan.OpBatchPut})
 		if err != nil {
 			written.Undo()
 			return fmt.Errorf("%s: item %d: %w", op, i, err)

@@ -339,8 +339,9 @@ func (u *updateBuilder) plan() (*plan.Write, error) {
 	if err := u.checkOverlap(); err != nil {
 		return nil, err
 	}
-	return plan.PlanWrite(u.q.target(), plan.WriteSpec{Op: plan.OpUpdateBuild,
-		Actions: plan.Actions{Key: key, List: u.actions, Conds: u.conds, Version: u.version, ReturnValues: u.rv}})
+	t := u.q.target()
+	t.Actions = &plan.Actions{Key: key, List: u.actions, Conds: u.conds, Version: u.version, ReturnValues: u.rv}
+	return plan.PlanWrite(t, plan.WriteSpec{Op: plan.OpUpdateBuild})
 }
 
 // checkOverlap rejects two actions on overlapping document paths (the same

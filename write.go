@@ -100,5 +100,6 @@ func (q *query) planWrite(op string, spec plan.WriteSpec) (*plan.Write, error) {
 
 // key encodes the primary key of the query's model value.
 func (q *query) key(op string) (map[string]types.AttributeValue, error) {
-	return plan.Key(q.target(), op)
+	t := q.target()
+	return plan.Key(&t, op)
 }

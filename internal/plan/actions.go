@@ -45,7 +45,7 @@ type Actions struct {
 // updateActions plans an UpdateBuilder's update of the existing item with
 // key a.Key: the actions, updated_at and the version bump unless an action
 // sets them, the version check, then a's and t's conditions.
-func updateActions(t Target, a Actions) (*Write, error) {
+func updateActions(t *Target, a Actions) (*Write, error) {
 	m := t.Model
 	var b expr.Builder
 	var up expr.Update

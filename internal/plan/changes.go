@@ -174,7 +174,7 @@ func versionValue(t reflect.Type, n int64) reflect.Value {
 
 // stampCreate fills the fields a create sets: empty ULID keys, a zero
 // created_at, updated_at, and a zero version (to 1).
-func (t Target) stampCreate(l *Changes) {
+func (t *Target) stampCreate(l *Changes) {
 	now := t.Clock()
 	m := t.Model
 	for _, f := range m.ULIDs {
@@ -191,14 +191,14 @@ func (t Target) stampCreate(l *Changes) {
 }
 
 // stampUpdate sets updated_at; the version is bumped by bumpVersion.
-func (t Target) stampUpdate(l *Changes) {
+func (t *Target) stampUpdate(l *Changes) {
 	if f := t.Model.UpdatedAt; f != nil {
 		l.setTime(fieldOf(t.Item, f), t.Clock())
 	}
 }
 
 // bumpVersion sets the version field to current+1 and returns current.
-func (t Target) bumpVersion(l *Changes) (int64, error) {
+func (t *Target) bumpVersion(l *Changes) (int64, error) {
 	f := t.Model.Version
 	fv := fieldOf(t.Item, f)
 	cur := versionOf(fv)

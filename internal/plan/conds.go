@@ -33,7 +33,7 @@ type Cond struct {
 
 // renderConds renders the write's own conditions (extra) and then the
 // caller's, ANDed, through b.
-func renderConds(t Target, b *expr.Builder, extra ...string) (string, error) {
+func renderConds(t *Target, b *expr.Builder, extra ...string) (string, error) {
 	if len(t.Conds) == 0 {
 		return expr.And(extra...), nil
 	}

@@ -11,7 +11,7 @@ import (
 // create (empty ULIDs, created_at, updated_at, a zero version set to 1).
 // mustNotExist adds the condition that the item does not exist; a batch put
 // (BatchWriteItem cannot carry conditions) leaves it out and overwrites.
-func create(t Target, op string, mustNotExist bool) (*Write, error) {
+func create(t *Target, op string, mustNotExist bool) (*Write, error) {
 	ch := &Changes{}
 	t.stampCreate(ch)
 	if f := t.Model.Version; f != nil && IsZeroField(t.Item, f) {
@@ -36,7 +36,7 @@ func create(t Target, op string, mustNotExist bool) (*Write, error) {
 }
 
 // put encodes t's item and checks its keys and size.
-func put(t Target, op string, ch *Changes) (*Write, error) {
+func put(t *Target, op string, ch *Changes) (*Write, error) {
 	item, err := t.Codec.Encode(t.Item)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", op, t.Model.Name(), err)

@@ -9,7 +9,7 @@ import (
 
 // planDelete plans a delete of t's item. With a version field holding a
 // non-zero value, the stored version must match.
-func planDelete(t Target) (*Write, error) {
+func planDelete(t *Target) (*Write, error) {
 	key, err := Key(t, "Delete")
 	if err != nil {
 		return nil, err
@@ -31,7 +31,7 @@ func planDelete(t Target) (*Write, error) {
 
 // check plans a transaction's ConditionCheck of t's conditions (at least
 // one) on t's item.
-func check(t Target) (*Write, error) {
+func check(t *Target) (*Write, error) {
 	if len(t.Conds) == 0 {
 		return nil, fmt.Errorf("%w: ConditionCheck %s needs at least one condition", errs.ErrValidation, t.Model.Name())
 	}

@@ -1,5 +1,11 @@
 package plan
 
+import (
+	"fmt"
+
+	"github.com/dynamorm/dynamorm/internal/errs"
+)
+
 // WriteOp is the kind of write a caller asks for.
 type WriteOp uint8
 
@@ -14,13 +20,13 @@ const (
 	OpCheck                      // a transaction's ConditionCheck
 )
 
-// WriteSpec says what to write: the operation, its name for messages,
-// and its operands.
+// WriteSpec says what to write: the operation and the fields of an Update.
+// It holds nothing that the plan keeps, so that the caller's field list
+// stays on its stack; the operation's name and an UpdateBuilder's actions
+// travel in the Target.
 type WriteSpec struct {
-	Op      WriteOp
-	Name    string   // the dynamorm operation for messages (BatchCreate, ...); Op's own name when empty
-	Fields  []string // OpUpdate: the fields to write (all when empty)
-	Actions Actions  // OpUpdateBuild
+	Op     WriteOp
+	Fields []string // OpUpdate: the fields to write (all when empty)
 }
 
 // PlanWrite plans one write of t. It is the one entry point of write
@@ -31,19 +37,22 @@ type WriteSpec struct {
 func PlanWrite(t Target, s WriteSpec) (*Write, error) {
 	switch s.Op {
 	case OpCreate:
-		return create(t, nameOr(s.Name, "Create"), true)
+		return create(&t, nameOr(t.OpName, "Create"), true)
 	case OpBatchPut:
-		return create(t, s.Name, false)
+		return create(&t, t.OpName, false)
 	case OpUpsert:
-		return upsert(t)
+		return upsert(&t)
 	case OpUpdate:
-		return updateFields(t, s.Fields)
+		return updateFields(&t, s.Fields)
 	case OpUpdateBuild:
-		return updateActions(t, s.Actions)
+		if t.Actions == nil {
+			return nil, fmt.Errorf("%w: UpdateBuilder: no update actions", errs.ErrValidation)
+		}
+		return updateActions(&t, *t.Actions)
 	case OpDelete:
-		return planDelete(t)
+		return planDelete(&t)
 	}
-	return check(t)
+	return check(&t)
 }
 
 func nameOr(name, def string) string {

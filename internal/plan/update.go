@@ -17,7 +17,7 @@ import (
 // (all non-key fields but created_at when none are named) of an existing
 // item, with updated_at and the version check and bump. Fields whose value
 // would be omitted are removed.
-func updateFields(t Target, names []string) (*Write, error) {
+func updateFields(t *Target, names []string) (*Write, error) {
 	m := t.Model
 	key, err := Key(t, "Update")
 	if err != nil {
@@ -51,7 +51,8 @@ func updateFields(t Target, names []string) (*Write, error) {
 	if len(fields) == 0 {
 		return fail(fmt.Errorf("%w: Update %s: nothing to update", errs.ErrValidation, m.Name()))
 	}
-	removed, vals, err := encodeUpdated(t, fields, vals)
+	var removedBuf [maxShapeFields]bool
+	removed, vals, err := encodeUpdated(t, fields, vals, removedBuf[:0])
 	if err != nil {
 		return fail(err)
 	}
@@ -92,12 +93,11 @@ func updatedFields(m *model.Model, names []string, fields []*model.Field) ([]*mo
 }
 
 // encodeUpdated encodes each field's value, appending the set ones to vals;
-// removed[i] says fields[i] is to be removed.
-func encodeUpdated(t Target, fields []*model.Field, vals []types.AttributeValue) ([]bool, []types.AttributeValue, error) {
-	var removed []bool
-	if len(fields) <= maxShapeFields {
-		var buf [maxShapeFields]bool
-		removed = buf[:len(fields)]
+// removed[i] says fields[i] is to be removed (removed's capacity is used
+// when it suffices).
+func encodeUpdated(t *Target, fields []*model.Field, vals []types.AttributeValue, removed []bool) ([]bool, []types.AttributeValue, error) {
+	if cap(removed) >= len(fields) {
+		removed = removed[:len(fields)]
 	} else {
 		removed = make([]bool, len(fields))
 	}
@@ -123,7 +123,7 @@ func encodeUpdated(t Target, fields []*model.Field, vals []types.AttributeValue)
 // renderShape fills w's expressions. They depend only on the shape (the
 // fields, which of them are removed, whether the version is zero); without
 // caller conditions they are rendered once per shape and reused.
-func renderShape(t Target, w *Write, sh shape, vals []types.AttributeValue) error {
+func renderShape(t *Target, w *Write, sh shape, vals []types.AttributeValue) error {
 	sk, cacheable := sh.key()
 	cacheable = cacheable && len(t.Conds) == 0
 	if cacheable {

@@ -13,7 +13,7 @@ import (
 // an UpdateItem instead, so that the stored creation time survives
 // (created_at = if_not_exists(created_at, :now)) and is read back into the
 // Go value.
-func upsert(t Target) (*Write, error) {
+func upsert(t *Target) (*Write, error) {
 	const op = "CreateOrUpdate"
 	ch := &Changes{}
 	fail := func(err error) (*Write, error) { ch.Undo(); return nil, err }
@@ -46,7 +46,7 @@ func upsert(t Target) (*Write, error) {
 
 // upsertKeepingCreated renders the UpdateItem of an upsert whose model has
 // a created_at field.
-func upsertKeepingCreated(t Target, b *expr.Builder, ch *Changes) (*Write, error) {
+func upsertKeepingCreated(t *Target, b *expr.Builder, ch *Changes) (*Write, error) {
 	const op = "CreateOrUpdate"
 	key, err := Key(t, op)
 	if err != nil {
@@ -59,7 +59,7 @@ func upsertKeepingCreated(t Target, b *expr.Builder, ch *Changes) (*Write, error
 	if err := checkSize(t.Model, op, item); err != nil {
 		return nil, err
 	}
-	created := t.Model.CreatedAt
+	created, codec, dest := t.Model.CreatedAt, t.Codec, t.Item
 	var u expr.Update
 	for _, f := range t.Model.Fields {
 		if f.PK || f.SK {
@@ -85,6 +85,6 @@ func upsertKeepingCreated(t Target, b *expr.Builder, ch *Changes) (*Write, error
 			if !ok {
 				return nil
 			}
-			return t.Codec.Decode(map[string]types.AttributeValue{created.Attr: stored}, t.Item)
+			return codec.Decode(map[string]types.AttributeValue{created.Attr: stored}, dest)
 		}}, nil
 }

@@ -91,6 +91,11 @@ type Target struct {
 	Table string
 	Conds []Cond
 	Clock func() time.Time
+	// OpName names the dynamorm operation in messages when it is not the
+	// spec's own (BatchCreate, BatchWrite).
+	OpName string
+	// Actions is an UpdateBuilder's update, for OpUpdateBuild.
+	Actions *Actions
 }
 
 // MaxItemSize is DynamoDB's limit on the size of one item, in bytes.
