@@ -142,7 +142,9 @@ func (t *table) get(pk string) item {
 // put stores it under pk (it == nil deletes), maintains every index and
 // records the change in the table's stream.
 func (t *table) put(pk string, hv, rv *value, it item) {
-	t.recordChange(t.get(pk), it, false)
+	if t.changes != nil {
+		t.recordChange(t.get(pk), it, false)
+	}
 	t.replace(pk, hv, rv, it)
 }
 

@@ -35,9 +35,12 @@ type Server struct {
 	tokens map[string]tokenEntry // TransactWriteItems idempotency tokens
 	// tokenOrder lists the tokens by insertion, for expiry.
 	tokenOrder []string
-	closed     bool
-	reqID      atomic.Uint64
-	clock      atomic.Pointer[func() time.Time]
+	// retired are the streams of deleted tables, which stay readable
+	// (DynamoDB keeps them 24 hours; memdb until Close).
+	retired []*changeStream
+	closed  bool
+	reqID   atomic.Uint64
+	clock   atomic.Pointer[func() time.Time]
 }
 
 // New returns an empty Server.
@@ -53,6 +56,7 @@ func (s *Server) Close() {
 	defer s.mu.Unlock()
 	s.tables = map[string]*table{}
 	s.tokens, s.tokenOrder = map[string]tokenEntry{}, nil
+	s.retired = nil
 	s.closed = true
 }
 

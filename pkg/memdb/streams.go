@@ -134,6 +134,11 @@ func (t *table) enableStream(spec *streamSpec, at time.Time, creating bool) *api
 		}
 		return validationf("Table has no stream to disable")
 	case on:
+		// Labels have millisecond precision: a stream enabled again within
+		// the same millisecond (or under a stopped clock) gets the next one.
+		if cur != nil && !at.After(cur.created) {
+			at = cur.created.Add(time.Millisecond)
+		}
 		t.changes = newChangeStream(t, spec.StreamViewType, at)
 		t.streams = append(t.streams, t.changes)
 	default:

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"hash/crc32"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -35,14 +36,49 @@ func (s *Server) findStream(arn string) (*changeStream, *apiError) {
 	if s.closed {
 		return nil, &apiError{status: 500, code: "InternalServerError", msg: "memdb: server closed"}
 	}
+	// Live tables first, newest stream first: under an injected clock a
+	// table deleted and created again can reuse an ARN.
 	for _, t := range s.tables {
-		for _, cs := range t.streams {
-			if cs.arn == arn {
-				return cs, nil
+		for i := len(t.streams) - 1; i >= 0; i-- {
+			if t.streams[i].arn == arn {
+				return t.streams[i], nil
 			}
 		}
 	}
+	for i := len(s.retired) - 1; i >= 0; i-- {
+		if s.retired[i].arn == arn {
+			return s.retired[i], nil
+		}
+	}
 	return nil, &apiError{status: 400, code: "ResourceNotFoundException", msg: "Requested resource not found: Stream: " + arn + " not found"}
+}
+
+// allStreams lists the streams of every table, deleted ones included, by
+// table name and, per table, newest first as DynamoDB Local lists them
+// (caller holds s.mu).
+func (s *Server) allStreams() []*changeStream {
+	all := append([]*changeStream(nil), s.retired...)
+	for _, t := range s.tables {
+		all = append(all, t.streams...)
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].table != all[j].table {
+			return all[i].table < all[j].table
+		}
+		return all[i].created.After(all[j].created)
+	})
+	return all
+}
+
+// retireStreams keeps the streams of a table being deleted, disabled
+// (caller holds s.mu for writing).
+func (s *Server) retireStreams(t *table) {
+	for _, cs := range t.streams {
+		cs.mu.Lock()
+		cs.enabled = false
+		cs.mu.Unlock()
+	}
+	s.retired = append(s.retired, t.streams...)
 }
 
 func limitErr(n int, max int) *apiError {
@@ -70,15 +106,10 @@ func (s *Server) listStreams(body []byte) (any, *apiError) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	// Newest first, as DynamoDB Local lists them.
 	var all []*changeStream
-	for _, name := range sortedKeys(s.tables) {
-		if in.TableName != "" && name != in.TableName {
-			continue
-		}
-		st := s.tables[name].streams
-		for i := len(st) - 1; i >= 0; i-- {
-			all = append(all, st[i])
+	for _, cs := range s.allStreams() {
+		if in.TableName == "" || cs.table == in.TableName {
+			all = append(all, cs)
 		}
 	}
 	if in.ExclusiveStartStreamArn != "" {

@@ -367,6 +367,7 @@ func (s *Server) deleteTable(body []byte) (any, *apiError) {
 		return nil, validationf("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	}
 	delete(s.tables, t.name)
+	s.retireStreams(t)
 	return map[string]any{"TableDescription": t.describe("DELETING")}, nil
 }
 

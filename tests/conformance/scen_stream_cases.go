@@ -179,5 +179,35 @@ func streamErrors() Scenario {
 			_, err := sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{Limit: i32(0)})
 			return map[string]any{"ok": true}, err
 		}),
+		put("write before the table is deleted", t, I("pk", S("a"), "sk", N("1"))),
+		{Name: "stream outlives its table", Do: func(ctx context.Context, c *dynamodb.Client) (any, error) {
+			sc := streamsOf(c)
+			ref, err := latestStream(ctx, sc, t)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: str(t)}); err != nil {
+				return nil, err
+			}
+			d, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: &ref.arn})
+			if err != nil {
+				return nil, err
+			}
+			si, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: &ref.arn, ShardId: &ref.shard, ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
+			if err != nil {
+				return nil, err
+			}
+			recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: si.ShardIterator})
+			if err != nil {
+				return nil, err
+			}
+			var names []string
+			for _, r := range recs.Records {
+				names = append(names, string(r.EventName))
+			}
+			return map[string]any{"StreamStatus": string(d.StreamDescription.StreamStatus), "Events": names,
+				"Closed":     d.StreamDescription.Shards[0].SequenceNumberRange.EndingSequenceNumber != nil,
+				"MoreToRead": recs.NextShardIterator != nil}, nil
+		}},
 	}}
 }

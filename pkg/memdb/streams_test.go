@@ -1,0 +1,74 @@
+package memdb
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func setStream(t *testing.T, c *dynamodb.Client, on bool) {
+	t.Helper()
+	spec := &types.StreamSpecification{StreamEnabled: aws.Bool(on)}
+	if on {
+		spec.StreamViewType = types.StreamViewTypeKeysOnly
+	}
+	_, err := c.UpdateTable(context.Background(), &dynamodb.UpdateTableInput{TableName: aws.String("things"), StreamSpecification: spec})
+	require.NoError(t, err)
+}
+
+// Under a stopped clock, each stream enabled again still gets its own ARN,
+// streams list newest first in pages, and a deleted table's streams stay
+// readable (disabled) while a table of the same name gets new ones.
+func TestStreamsKeepDistinctARNsAndOutliveTheirTable(t *testing.T) {
+	ctx := context.Background()
+	srv := New()
+	defer srv.Close()
+	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	srv.SetClock(func() time.Time { return at })
+	c, sc := srv.Client(), srv.StreamsClient()
+	newTable(t, c, "things")
+	for i := 0; i < 3; i++ {
+		setStream(t, c, true)
+		putThing(t, c, "p", map[string]types.AttributeValue{"i": n(string(rune('0' + i)))})
+		setStream(t, c, false)
+	}
+	var arns []string
+	var start *string
+	for {
+		out, err := sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String("things"), Limit: aws.Int32(2), ExclusiveStartStreamArn: start})
+		require.NoError(t, err)
+		for _, s := range out.Streams {
+			arns = append(arns, *s.StreamArn)
+		}
+		if start = out.LastEvaluatedStreamArn; start == nil {
+			break
+		}
+	}
+	require.Len(t, arns, 3)
+	assert.Greater(t, arns[0], arns[1], "newest first")
+	assert.Greater(t, arns[1], arns[2])
+
+	_, err := c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("things")})
+	require.NoError(t, err)
+	for _, arn := range arns {
+		d, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
+		require.NoError(t, err)
+		assert.Equal(t, "DISABLED", string(d.StreamDescription.StreamStatus))
+		assert.Equal(t, seqString(1), *d.StreamDescription.Shards[0].SequenceNumberRange.EndingSequenceNumber, "one record each")
+	}
+	streamTable(t, c, "")
+	r, err := NewStreamReader(ctx, c, "things")
+	require.NoError(t, err)
+	putThing(t, c, "q", nil)
+	ev, err := r.Next(ctx)
+	require.NoError(t, err)
+	require.Len(t, ev.Records, 1, "the new table's stream, not a deleted one")
+	assert.Equal(t, "q", ev.Records[0].Change.Keys["pk"].String())
+}
