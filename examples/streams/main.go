@@ -12,6 +12,11 @@
 //	go run ./examples/streams path/to/event.json
 //
 // In a Lambda function, main would be lambda.Start(handleDynamoDBStream).
+//
+// endtoend_test.go tests the handlers end to end on memdb: orders written
+// through dynamorm, the table's stream read back with memdb.StreamReader as
+// the event Lambda would deliver, and a TTL expiry (memdb's injected clock
+// and SweepTTL) arriving as a REMOVE by the TTL service.
 package main
 
 import (

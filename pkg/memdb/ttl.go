@@ -81,8 +81,8 @@ func expiredAt(v *value, now int64) bool {
 }
 
 // StartTTLSweeper runs SweepTTL every interval in the background until the
-// returned stop function is called (stop waits for a running sweep to end
-// and may be called more than once).
+// returned stop function is called or the server is closed (stop waits for
+// a running sweep to end and may be called more than once).
 func (s *Server) StartTTLSweeper(interval time.Duration) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -96,6 +96,9 @@ func (s *Server) StartTTLSweeper(interval time.Duration) (stop func()) {
 			case <-done:
 				return
 			case <-tick.C:
+				if s.isClosed() {
+					return
+				}
 				s.SweepTTL()
 			}
 		}
@@ -105,4 +108,10 @@ func (s *Server) StartTTLSweeper(interval time.Duration) (stop func()) {
 		once.Do(func() { close(done) })
 		wg.Wait()
 	}
+}
+
+func (s *Server) isClosed() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.closed
 }
