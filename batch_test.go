@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
@@ -62,5 +63,11 @@ func TestBatchErrorMessageAndUnwrap(t *testing.T) {
 	var be *BatchError
 	if !errors.As(err, &be) || !errors.Is(err, aws) || !errors.Is(err, core.ErrItemNotFound) {
 		t.Error("errors.As/Is do not see through BatchError")
+	}
+}
+
+func TestMaxItemSizeIsThePlannersLimit(t *testing.T) {
+	if MaxItemSize != plan.MaxItemSize {
+		t.Fatalf("MaxItemSize %d, the planner checks %d", MaxItemSize, plan.MaxItemSize)
 	}
 }

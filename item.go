@@ -4,8 +4,9 @@ import (
 	"github.com/dynamorm/dynamorm/internal/plan"
 )
 
-// MaxItemSize is DynamoDB's limit on the size of one item, in bytes.
-const MaxItemSize = plan.MaxItemSize
+// MaxItemSize is DynamoDB's limit on the size of one item, in bytes (the
+// write planner's limit, plan.MaxItemSize; a test keeps them equal).
+const MaxItemSize = 400 * 1024
 
 // Create writes the model's item; ErrConditionFailed if it exists.
 func (q *query) Create() error { return q.write(q.planCreate()) }
