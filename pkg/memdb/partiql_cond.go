@@ -1,6 +1,7 @@
 package memdb
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -104,7 +105,7 @@ func (p *pqParser) predicate() (*pqNode, *apiError) {
 		}
 		n := &pqNode{text: a.text + " BETWEEN " + lo.text + " AND " + hi.text}
 		if a.name != "" && lo.val != nil && hi.val != nil {
-			n.keyName, n.keyOp = a.name, "BETWEEN"
+			n.keyName, n.keyOp, n.vals = a.name, "BETWEEN", []*wireValue{lo.val, hi.val}
 		}
 		return n, nil
 	case p.isWord("IN"):
@@ -125,7 +126,7 @@ func (p *pqParser) predicate() (*pqNode, *apiError) {
 	}
 	n := &pqNode{text: a.text + " " + op + " " + b.text}
 	if a.name != "" && b.val != nil && op != "<>" {
-		n.keyName, n.keyOp = a.name, op
+		n.keyName, n.keyOp, n.vals = a.name, op, []*wireValue{b.val}
 		if op == "=" {
 			n.eq = b.val
 		}
@@ -165,6 +166,7 @@ func (p *pqParser) function() (*pqNode, *apiError) {
 	name := strings.ToLower(p.next().text)
 	p.pos++ // (
 	var args []string
+	var vals []*wireValue
 	var first pqOperand
 	for {
 		o, err := p.operand()
@@ -175,6 +177,7 @@ func (p *pqParser) function() (*pqNode, *apiError) {
 			first = o
 		}
 		args = append(args, o.text)
+		vals = append(vals, o.val)
 		if !p.isSym(",") {
 			break
 		}
@@ -184,8 +187,8 @@ func (p *pqParser) function() (*pqNode, *apiError) {
 		return nil, err
 	}
 	n := &pqNode{text: name + "(" + strings.Join(args, ", ") + ")"}
-	if name == "begins_with" && first.name != "" {
-		n.keyName, n.keyOp = first.name, "begins_with"
+	if name == "begins_with" && first.name != "" && len(vals) == 2 && vals[1] != nil {
+		n.keyName, n.keyOp, n.vals = first.name, "begins_with", vals[1:]
 	}
 	return n, nil
 }
@@ -230,12 +233,29 @@ func isPQLiteralWord(w string) bool {
 	return false
 }
 
-// literal reads a value: 'string', number, TRUE/FALSE, NULL, [list],
-// {'key': value, ...}, <<set>> or a ? parameter.
-func (p *pqParser) literal() (*wireValue, *apiError) {
+// literal reads a value that stands alone (a WHERE operand, a SET value,
+// an attribute of INSERT's tuple).
+func (p *pqParser) literal() (*wireValue, *apiError) { return p.value(nil) }
+
+// child is the path of an element inside a collection at path, as DynamoDB
+// Local names it in messages ("root.a.0").
+func child(path []string, key string) []string {
+	if path == nil {
+		path = []string{"root"}
+	}
+	return append(append([]string(nil), path...), key)
+}
+
+// value reads 'string', number, TRUE/FALSE, NULL, [list], {'key': value},
+// <<set>> or a ? parameter; path is where it sits inside a collection
+// literal (nil for a value that stands alone), where parameters are refused.
+func (p *pqParser) value(path []string) (*wireValue, *apiError) {
 	t := p.next()
 	switch {
 	case t.kind == pqParam:
+		if path != nil {
+			return nil, validationf("Unsupported data type: Parameter under key %s at %d:%d:1", strings.Join(path, "."), t.line, t.col)
+		}
 		if p.st.nextParam >= len(p.st.params) {
 			return nil, validationf("Number of parameters in request and statement don't match.")
 		}
@@ -256,40 +276,43 @@ func (p *pqParser) literal() (*wireValue, *apiError) {
 		b := true
 		return &wireValue{NULL: &b}, nil
 	case t.kind == pqSym && t.text == "[":
-		var l []wireValue
+		l := []wireValue{}
 		err := p.list("]", func() *apiError {
-			v, err := p.literal()
+			v, err := p.value(child(path, strconv.Itoa(len(l))))
 			if err == nil {
 				l = append(l, *v)
 			}
 			return err
 		})
-		if l == nil {
-			l = []wireValue{}
-		}
 		return &wireValue{L: &l}, err
 	case t.kind == pqSym && t.text == "{":
-		m := map[string]wireValue{}
-		err := p.list("}", func() *apiError {
-			k := p.next()
-			if k.kind != pqString {
-				return pqUnsupported("a tuple key must be a 'string'")
-			}
-			if err := p.expectSym(":"); err != nil {
-				return err
-			}
-			v, err := p.literal()
-			if err == nil {
-				m[k.text] = *v
-			}
-			return err
-		})
-		return &wireValue{M: &m}, err
+		return p.tuple(func(key string) []string { return child(path, key) })
 	case t.kind == pqSym && t.text == "<<":
-		return p.set()
+		return p.set(t, path)
 	}
 	p.pos--
 	return nil, p.unexpected("expected a value")
+}
+
+// tuple reads {'key': value, ...} (the brace already read), each value at
+// the path pathOf gives its key.
+func (p *pqParser) tuple(pathOf func(key string) []string) (*wireValue, *apiError) {
+	m := map[string]wireValue{}
+	err := p.list("}", func() *apiError {
+		k := p.next()
+		if k.kind != pqString {
+			return pqUnsupported("a tuple key must be a 'string'")
+		}
+		if err := p.expectSym(":"); err != nil {
+			return err
+		}
+		v, err := p.value(pathOf(k.text))
+		if err == nil {
+			m[k.text] = *v
+		}
+		return err
+	})
+	return &wireValue{M: &m}, err
 }
 
 // list reads elements until closer (the opener already read).
@@ -310,11 +333,12 @@ func (p *pqParser) list(closer string, elem func() *apiError) *apiError {
 	return p.expectSym(closer)
 }
 
-// set reads <<'a', 'b'>> (a string set) or <<1, 2>> (a number set).
-func (p *pqParser) set() (*wireValue, *apiError) {
+// set reads <<'a', 'b'>> (a string set) or <<1, 2>> (a number set); open
+// is the << token.
+func (p *pqParser) set(open pqToken, path []string) (*wireValue, *apiError) {
 	var strs, nums []string
 	err := p.list(">>", func() *apiError {
-		v, err := p.literal()
+		v, err := p.value(child(path, strconv.Itoa(len(strs)+len(nums))))
 		switch {
 		case err != nil:
 			return err
@@ -327,10 +351,11 @@ func (p *pqParser) set() (*wireValue, *apiError) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
 	switch {
+	case err != nil:
+		return nil, err
+	case len(strs)+len(nums) == 0:
+		return nil, validationf("Empty bags are not supported at %d:%d:2", open.line, open.col)
 	case len(strs) > 0 && len(nums) > 0:
 		return nil, pqUnsupported("a set mixes strings and numbers")
 	case len(nums) > 0:

@@ -204,23 +204,9 @@ func (s *Server) pqRead(st *pqStatement, in *pqInput) (*pqRequest, bool, *apiErr
 	}
 	r := &pqRequest{TableName: st.table, IndexName: st.index, Limit: in.Limit, ConsistentRead: in.ConsistentRead,
 		ReturnConsumedCapacity: in.ReturnConsumedCapacity}
-	var hash, rng *pqNode
-	var rest []string
-	for _, c := range st.where.conjuncts() {
-		switch {
-		case hash == nil && c.keyName == tg.keys.hash && c.keyOp == "=":
-			if wireType(c.eq) != tg.types[c.keyName] {
-				return nil, false, keyTypeErr(c.keyName)
-			}
-			hash = c
-		case rng == nil && c.keyName != "" && c.keyName == tg.keys.rng:
-			rng = c
-		default:
-			rest = append(rest, c.render())
-		}
-	}
-	if rng != nil && hash == nil {
-		rest, rng = append(rest, rng.render()), nil
+	hash, rng, rest, err := tg.keyConditions(st)
+	if err != nil {
+		return nil, false, err
 	}
 	if st.orderBy != "" && st.orderBy != tg.keys.hash && st.orderBy != tg.keys.rng {
 		return nil, false, validationf("Variable reference %s in ORDER BY clause must be part of the primary key", st.orderBy)
@@ -245,6 +231,56 @@ func (s *Server) pqRead(st *pqStatement, in *pqInput) (*pqRequest, bool, *apiErr
 	}
 	r.placeholders(st)
 	return r, hash != nil, nil
+}
+
+// keyConditions splits a SELECT's WHERE into the key condition of a Query
+// (an equality on the partition key, and a comparison on the sort key) and
+// the rest. Without a partition key equality, or when the rest names a key
+// attribute (which a Query's filter may not), the whole WHERE is a Scan's
+// filter, as DynamoDB Local runs such statements.
+func (tg *pqTarget) keyConditions(st *pqStatement) (hash, rng *pqNode, rest []string, err *apiError) {
+	var others []*pqNode
+	for _, c := range st.where.conjuncts() {
+		switch {
+		case hash == nil && c.keyName == tg.keys.hash && c.keyOp == "=":
+			hash = c
+		case rng == nil && c.keyName != "" && c.keyName == tg.keys.rng:
+			rng = c
+		default:
+			others = append(others, c)
+		}
+	}
+	for _, c := range []*pqNode{hash, rng} {
+		for _, v := range nodeVals(c) {
+			if wireType(v) != tg.types[c.keyName] {
+				return nil, nil, nil, keyTypeErr(c.keyName)
+			}
+		}
+	}
+	scan := hash == nil
+	for _, c := range others {
+		text := c.render()
+		for _, k := range []string{tg.keys.hash, tg.keys.rng} {
+			if ph, ok := st.nameOf[k]; ok && k != "" && usesPlaceholder(text, ph) {
+				scan = true
+			}
+		}
+		rest = append(rest, text)
+	}
+	if scan && st.where == nil {
+		return nil, nil, nil, nil
+	}
+	if scan {
+		return nil, nil, []string{st.where.render()}, nil
+	}
+	return hash, rng, rest, nil
+}
+
+func nodeVals(n *pqNode) []*wireValue {
+	if n == nil {
+		return nil
+	}
+	return n.vals
 }
 
 // project applies a SELECT's paths to an item: each path found is returned

@@ -24,8 +24,9 @@ const (
 )
 
 type pqToken struct {
-	kind pqKind
-	text string // identifier, literal or symbol text (unquoted)
+	kind      pqKind
+	text      string // identifier, literal or symbol text (unquoted)
+	line, col int    // 1-based position, for DynamoDB Local's messages
 }
 
 // pqSymbols are the multi-character symbols, longest first.
@@ -35,10 +36,17 @@ var pqSymbols = []string{"<<", ">>", "<=", ">=", "<>", "!="}
 // literal or a character outside the language.
 func lexPartiQL(src string) ([]pqToken, bool) {
 	var toks []pqToken
+	line, lineStart := 1, 0
+	add := func(kind pqKind, text string, at int) {
+		toks = append(toks, pqToken{kind, text, line, at - lineStart + 1})
+	}
 	for i := 0; i < len(src); {
 		c := src[i]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case c == '\n':
+			i++
+			line, lineStart = line+1, i
+		case c == ' ' || c == '\t' || c == '\r':
 			i++
 		case c == '\'' || c == '"':
 			text, n, ok := quoted(src[i:], c)
@@ -49,7 +57,7 @@ func lexPartiQL(src string) ([]pqToken, bool) {
 			if c == '"' {
 				kind = pqQuoted
 			}
-			toks = append(toks, pqToken{kind, text})
+			add(kind, text, i)
 			i += n
 		case c >= '0' && c <= '9':
 			j := i
@@ -57,17 +65,17 @@ func lexPartiQL(src string) ([]pqToken, bool) {
 				(src[j] == '-' || src[j] == '+') && (src[j-1] == 'e' || src[j-1] == 'E')) {
 				j++
 			}
-			toks = append(toks, pqToken{pqNumber, src[i:j]})
+			add(pqNumber, src[i:j], i)
 			i = j
 		case isIdentStart(c):
 			j := i
 			for j < len(src) && isIdentChar(src[j]) {
 				j++
 			}
-			toks = append(toks, pqToken{pqIdent, src[i:j]})
+			add(pqIdent, src[i:j], i)
 			i = j
 		case c == '?':
-			toks = append(toks, pqToken{pqParam, "?"})
+			add(pqParam, "?", i)
 			i++
 		default:
 			sym := ""
@@ -83,11 +91,11 @@ func lexPartiQL(src string) ([]pqToken, bool) {
 			if sym == "" {
 				return nil, false
 			}
-			toks = append(toks, pqToken{pqSym, sym})
+			add(pqSym, sym, i)
 			i += len(sym)
 		}
 	}
-	return append(toks, pqToken{kind: pqEOF}), true
+	return append(toks, pqToken{kind: pqEOF, line: line, col: len(src) - lineStart + 1}), true
 }
 
 // quoted reads a literal quoted with q (a doubled q is one q); it returns

@@ -43,6 +43,7 @@ type pqNode struct {
 	text    string
 	keyName string
 	keyOp   string
+	vals    []*wireValue // the values keyName is compared with
 	eq      *wireValue
 }
 
@@ -216,10 +217,11 @@ func (p *pqParser) insertStmt() *apiError {
 	if err := p.expectWord("VALUE"); err != nil {
 		return err
 	}
-	if !p.isSym("{") {
-		return p.unexpected("expected a {...} tuple")
+	if t := p.next(); t.kind != pqSym || t.text != "{" {
+		return validationf("Unsupported format in item expression. Please use struct format {...} to express item values for insert statement. at %d:%d:%d", t.line, t.col, max(1, len(t.text)))
 	}
-	v, err := p.literal()
+	// The tuple's attributes stand alone: they may be parameters.
+	v, err := p.tuple(func(string) []string { return nil })
 	if err != nil {
 		return err
 	}

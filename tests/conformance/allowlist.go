@@ -92,6 +92,8 @@ var Allowlist = map[string]Allowed{
 		ddbErr("ValidationException", "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")},
 	"limits/list tables limit 101": {"DynamoDB reports Limit through its generic constraint message",
 		ddbErr("ValidationException", "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100")},
+	"partiql/select from missing table": {rnfReason, ddbErr("ResourceNotFoundException", rnfMsg)},
+	"partiql/update missing table":      {rnfReason, ddbErr("ResourceNotFoundException", rnfMsg)},
 	"partiql/insert duplicate key": {"DynamoDB Local's error type is DuplicateItem; DynamoDB's (and the SDK's types.DuplicateItemException) is DuplicateItemException",
 		ddbErr("DuplicateItemException", "Duplicate primary key exists in table")},
 	"partiql/statement with consumed capacity": {"DynamoDB Local omits ConsumedCapacity from ExecuteStatement; DynamoDB reports it (an eventually consistent read of one item)",

@@ -82,6 +82,7 @@ func streamLifecycle() Scenario {
 		updateStream("enable again", t, on(types.StreamViewTypeNewImage)),
 		updateStream("disable", t, off),
 		updateStream("disable again", t, off),
+		describeStreamTable("describe table with disabled stream", t),
 		put("write while disabled", t, I("pk", S("b"), "sk", N("1"))),
 		describeStreamView("describe disabled stream", t),
 		readStream("read disabled stream", t, stypes.ShardIteratorTypeTrimHorizon, 0, 0),
