@@ -175,6 +175,9 @@ func (q *query) checkBatchable(op string) error {
 	if len(q.conds) > 0 {
 		return fmt.Errorf("%w: %s %s: BatchWriteItem cannot carry conditions (IfExists, IfNotExists, WithCondition, ...); use single writes or a transaction", core.ErrValidation, op, q.model.Name())
 	}
+	if err := q.checkNoReadClauses(op); err != nil {
+		return err
+	}
 	return q.db.checkOpen()
 }
 
@@ -246,6 +249,9 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 	}
 	if q.tx != nil {
 		return fmt.Errorf("%w: %s is not part of a transaction", core.ErrValidation, op)
+	}
+	if err := q.checkNoReadClauses(op); err != nil {
+		return err
 	}
 	if err := q.db.checkOpen(); err != nil {
 		return err

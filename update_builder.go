@@ -307,14 +307,18 @@ func (u *updateBuilder) ExecuteWithResult(dest any) error {
 // from Where equality conditions on the table keys.
 func (u *updateBuilder) updateKey() (map[string]types.AttributeValue, error) {
 	q := u.q
+	if q.filter.Cond != nil || len(q.filter.Children) > 0 {
+		return nil, fmt.Errorf("%w: UpdateBuilder on %s: Filter selects what a read returns and does not apply to updates; use Condition(field, op, value) for a condition on the stored item", core.ErrValidation, q.model.Name())
+	}
 	if len(q.where) == 0 && q.item.IsValid() {
 		return q.key("UpdateBuilder")
 	}
 	key := map[string]types.AttributeValue{}
 	for _, c := range q.where {
-		if c.Op == expr.Eq && c.Field != nil && (c.Field.PK || c.Field.SK) {
-			key[c.Field.Attr] = c.Values[0]
+		if c.Op != expr.Eq || c.Field == nil || !c.Field.PK && !c.Field.SK {
+			return nil, fmt.Errorf("%w: UpdateBuilder on %s: Where(%q, %q, ...) is not an equality on a key; Where gives the key of the item to update, and a condition on the stored item is Condition(field, op, value)", core.ErrValidation, q.model.Name(), strings.Join(c.Path, "."), c.Op)
 		}
+		key[c.Field.Attr] = c.Values[0]
 	}
 	for _, f := range []*model.Field{q.model.PK, q.model.SK} {
 		if f == nil {

@@ -95,7 +95,27 @@ func (q *query) planWrite(op string, spec plan.WriteSpec) (*plan.Write, error) {
 	if err := q.requireItem(op); err != nil {
 		return nil, err
 	}
+	if err := q.checkNoReadClauses(op); err != nil {
+		return nil, err
+	}
 	return plan.PlanWrite(q.target(), spec)
+}
+
+// checkNoReadClauses refuses Where and Filter on a write: they select what
+// a read returns, and a write would silently ignore them. A write addresses
+// the item its model value's key gives; a condition on the stored item is
+// WithCondition.
+func (q *query) checkNoReadClauses(op string) error {
+	clause := ""
+	switch {
+	case len(q.where) > 0:
+		clause = "Where"
+	case q.filter.Cond != nil || len(q.filter.Children) > 0:
+		clause = "Filter"
+	default:
+		return nil
+	}
+	return fmt.Errorf("%w: %s %s: %s selects what a read returns and does not apply to writes (the model value gives the key); use WithCondition(field, op, value) for a condition on the stored item", core.ErrValidation, op, q.model.Name(), clause)
 }
 
 // key encodes the primary key of the query's model value.

@@ -209,7 +209,7 @@ func (b *Builder) Render(n Node) (string, error) {
 			}
 		}
 		if child.Cond == nil && len(child.Children) > 1 {
-			part = "(" + part + ")"
+			part = paren(part)
 		}
 		s.WriteString(part)
 	}
@@ -217,7 +217,8 @@ func (b *Builder) Render(n Node) (string, error) {
 }
 
 // And joins non-empty expressions with AND, parenthesising each when there
-// is more than one.
+// is more than one (an expression already in parentheses is not wrapped
+// again: DynamoDB rejects redundant parentheses).
 func And(parts ...string) string {
 	count, size, last := 0, 0, ""
 	for _, p := range parts {
@@ -237,11 +238,47 @@ func And(parts ...string) string {
 		if s.Len() > 0 {
 			s.WriteString(" AND ")
 		}
+		if enclosed(p) {
+			s.WriteString(p)
+			continue
+		}
 		s.WriteByte('(')
 		s.WriteString(p)
 		s.WriteByte(')')
 	}
 	return s.String()
+}
+
+// paren returns p in parentheses, unless one pair already encloses all of
+// it: DynamoDB rejects "((a OR b))" as redundant parentheses.
+func paren(p string) string {
+	if enclosed(p) {
+		return p
+	}
+	return "(" + p + ")"
+}
+
+// enclosed reports whether p's first character opens a parenthesis that
+// its last character closes, as in "(a OR b)" but not "(a) OR (b)".
+// Expressions hold no string literals (values are placeholders), so every
+// parenthesis is structural.
+func enclosed(p string) bool {
+	if len(p) < 2 || p[0] != '(' || p[len(p)-1] != ')' {
+		return false
+	}
+	depth := 0
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i == len(p)-1
+			}
+		}
+	}
+	return false
 }
 
 // Projection renders a projection expression of attribute names.

@@ -125,3 +125,34 @@ func TestUpdateClauseOrder(t *testing.T) {
 		t.Errorf("Update = %q, want %q", got, want)
 	}
 }
+
+// DynamoDB rejects redundant parentheses ("((a OR b))"), so And and Render
+// never wrap an expression that one pair already encloses.
+func TestNoRedundantParentheses(t *testing.T) {
+	for _, c := range []struct {
+		parts []string
+		want  string
+	}{
+		{[]string{"a", "(b OR c)"}, "(a) AND (b OR c)"},
+		{[]string{"(b OR c)"}, "(b OR c)"},
+		{[]string{"(a) OR (b)", "c"}, "((a) OR (b)) AND (c)"},
+		{[]string{"x", "(a OR b) AND (c)"}, "(x) AND ((a OR b) AND (c))"},
+		{[]string{"", "f(a)", ""}, "f(a)"},
+	} {
+		if got := And(c.parts...); got != c.want {
+			t.Errorf("And(%q) = %q; want %q", c.parts, got, c.want)
+		}
+	}
+	eq := func(name string) Node {
+		return Node{Cond: &Cond{Path: []string{name}, Op: Exists}}
+	}
+	or := eq("b")
+	or.Or = true
+	// A group whose second child renders empty still holds one parenthesised group.
+	tree := Node{Children: []Node{eq("x"), {Children: []Node{{Children: []Node{eq("a"), or}}, {Children: nil}}}}}
+	var b Builder
+	got, err := b.Render(tree)
+	if err != nil || got != "attribute_exists(#n0) AND (attribute_exists(#n1) OR attribute_exists(#n2))" {
+		t.Errorf("Render = %q, %v", got, err)
+	}
+}

@@ -18,7 +18,10 @@ import (
 // comparisons (SIZE=, SIZE>, ...).
 type Query interface {
 	// Where adds a condition. Conditions on the keys of the table or an
-	// index become the key condition; the rest become the filter.
+	// index become the key condition; the rest become the filter. Where and
+	// Filter apply to reads only: a write given them fails before sending
+	// (use WithCondition); UpdateBuilder takes its key from Where equalities
+	// on the key fields.
 	Where(field string, op string, value any) Query
 	// Index queries a secondary index instead of choosing one automatically.
 	Index(name string) Query
