@@ -73,7 +73,7 @@ func (u *updateBuilder) add(kind plan.ActionKind, field string, value any, hasVa
 			av, err = marshal.MarshalValue(value)
 		}
 		if err == nil && (kind == plan.ActDelete || kind == plan.ActAdd) {
-			av, err = asSetOrNumber(av, field, kind == plan.ActDelete)
+			av, err = u.addOperand(f, av, field, kind == plan.ActDelete)
 		}
 		if err != nil {
 			return u.setErr(fmt.Errorf("UpdateBuilder on %s: %w", u.q.model.Name(), err))
@@ -85,57 +85,6 @@ func (u *updateBuilder) add(kind plan.ActionKind, field string, value any, hasVa
 	}
 	u.actions = append(u.actions, a)
 	return u
-}
-
-// setOf converts list elements that are all of member type M to a set; nil
-// when one is not.
-func setOf[M types.AttributeValue, T any](elems []types.AttributeValue, value func(M) T, set func([]T) types.AttributeValue) types.AttributeValue {
-	out := make([]T, len(elems))
-	for i, e := range elems {
-		m, ok := e.(M)
-		if !ok {
-			return nil
-		}
-		out[i] = value(m)
-	}
-	return set(out)
-}
-
-// asSetOrNumber converts a list of scalars to the matching set, as ADD and
-// DELETE require; numbers pass for ADD.
-func asSetOrNumber(av types.AttributeValue, field string, setOnly bool) (types.AttributeValue, error) {
-	switch v := av.(type) {
-	case *types.AttributeValueMemberSS, *types.AttributeValueMemberNS, *types.AttributeValueMemberBS:
-		return av, nil
-	case *types.AttributeValueMemberN:
-		if !setOnly {
-			return av, nil
-		}
-	case *types.AttributeValueMemberS:
-		return &types.AttributeValueMemberSS{Value: []string{v.Value}}, nil
-	case *types.AttributeValueMemberL:
-		if len(v.Value) == 0 {
-			return nil, fmt.Errorf("%w: %s: an empty set cannot be added or deleted", core.ErrValidation, field)
-		}
-		var set types.AttributeValue
-		switch v.Value[0].(type) {
-		case *types.AttributeValueMemberS:
-			set = setOf(v.Value, func(e *types.AttributeValueMemberS) string { return e.Value }, func(s []string) types.AttributeValue { return &types.AttributeValueMemberSS{Value: s} })
-		case *types.AttributeValueMemberN:
-			set = setOf(v.Value, func(e *types.AttributeValueMemberN) string { return e.Value }, func(s []string) types.AttributeValue { return &types.AttributeValueMemberNS{Value: s} })
-		case *types.AttributeValueMemberB:
-			set = setOf(v.Value, func(e *types.AttributeValueMemberB) []byte { return e.Value }, func(s [][]byte) types.AttributeValue { return &types.AttributeValueMemberBS{Value: s} })
-		}
-		if set == nil {
-			return nil, fmt.Errorf("%w: %s: set elements must all be strings, all numbers or all binary", core.ErrValidation, field)
-		}
-		return set, nil
-	}
-	what := "a number or a set"
-	if setOnly {
-		what = "a set"
-	}
-	return nil, fmt.Errorf("%w: %s takes %s, got %s", core.ErrValidation, field, what, core.FormatValue(av))
 }
 
 // Set sets field to value.

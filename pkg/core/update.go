@@ -9,7 +9,10 @@ type UpdateBuilder interface {
 	Set(field string, value any) UpdateBuilder
 	// SetIfNotExists sets field to value only when the attribute is absent.
 	SetIfNotExists(field string, value any) UpdateBuilder
-	// Add adds a number to a number attribute, or elements to a set.
+	// Add adds a number to a number attribute, or elements to a set. On a
+	// `set` field, value is a scalar (a one-element set of the field's type)
+	// or a slice of them; on other fields, a number. A value of another type
+	// is an error before sending.
 	Add(field string, value any) UpdateBuilder
 	// Increment adds 1 to a number attribute.
 	Increment(field string) UpdateBuilder
@@ -17,7 +20,9 @@ type UpdateBuilder interface {
 	Decrement(field string) UpdateBuilder
 	// Remove removes the attribute.
 	Remove(field string) UpdateBuilder
-	// Delete removes elements (value is a set or slice) from a set attribute.
+	// Delete removes elements from a set attribute: value is a scalar or a
+	// slice of the set field's element type (anything else is an error
+	// before sending, as is Delete on a field that is not a set).
 	Delete(field string, value any) UpdateBuilder
 	// AppendToList appends the elements of values (a slice) to a list.
 	AppendToList(field string, values any) UpdateBuilder
