@@ -43,8 +43,11 @@ type batchEntry struct {
 //
 // Unlike Create, BatchCreate overwrites an item that exists: BatchWriteItem
 // cannot carry conditions (that is DynamoDB's semantics). Use Create, or a
-// transaction, when an existing item must not be replaced. Two items with
-// the same key are rejected before anything is sent.
+// transaction, when an existing item must not be replaced. For the same
+// reason a model with a version field is refused (its puts would replace
+// newer versions and move the version backwards) unless the query opts in
+// with AllowOverwrite. Two items with the same key are rejected before
+// anything is sent.
 //
 // Items DynamoDB leaves unprocessed are retried with jittered exponential
 // backoff (core.DefaultRetryPolicy). When retries run out, or a request
@@ -181,10 +184,25 @@ func (q *query) checkBatchable(op string) error {
 	return q.db.checkOpen()
 }
 
+// checkUnversionedPuts refuses batch puts of a model with a version field
+// unless the query opted in with AllowOverwrite: BatchWriteItem cannot
+// check the stored version.
+func (q *query) checkUnversionedPuts(op string, puts int) error {
+	f := q.model.Version
+	if f == nil || puts == 0 || q.overwrite {
+		return nil
+	}
+	return fmt.Errorf("%w: %s %s: %s has a version field (%s), and BatchWriteItem cannot check it: the puts would overwrite newer items and move their version backwards; use Create or CreateOrUpdate per item, a transaction (db.Transaction, up to 100 conditional writes), or opt in to unconditional overwrites with Model(...).AllowOverwrite().%s(...)",
+		core.ErrValidation, op, q.model.Name(), q.model.Name(), f.GoName, op)
+}
+
 // batchWrite builds every put (lifecycle applied) and delete, rejects bad
 // input and duplicate keys before sending anything, then sends them.
 func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes []any, opts []core.BatchOption) error {
 	if err := q.checkBatchable(op); err != nil {
+		return err
+	}
+	if err := q.checkUnversionedPuts(op, len(vals)); err != nil {
 		return err
 	}
 	o, err := q.batchOptions(op, opts)

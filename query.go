@@ -43,8 +43,9 @@ type query struct {
 	segment    *int32
 	total      *int32
 
-	conds []plan.Cond // conditions on writes
-	tx    *txCollector
+	conds     []plan.Cond // conditions on writes
+	overwrite bool        // AllowOverwrite: batch puts of a versioned model
+	tx        *txCollector
 
 	// collect makes builder methods modify the receiver instead of copying
 	// it: FilterGroup hands such a query to its function.

@@ -285,6 +285,9 @@ func (u *updateBuilder) plan() (*plan.Write, error) {
 	if u.err != nil {
 		return nil, u.err
 	}
+	if u.q.overwrite {
+		return nil, fmt.Errorf("%w: UpdateBuilder on %s: AllowOverwrite applies to BatchCreate and BatchWrite only", core.ErrValidation, u.q.model.Name())
+	}
 	key, err := u.updateKey()
 	if err != nil {
 		return nil, err

@@ -18,6 +18,17 @@ func (q *query) IfNotExists() core.Query {
 	return n
 }
 
+// AllowOverwrite lets BatchCreate and BatchWrite put items of a model with
+// a version field. BatchWriteItem cannot carry conditions, so such puts
+// overwrite whatever is stored, newer versions included, and can move a
+// version backwards; without AllowOverwrite they are refused. Other writes
+// are conditional anyway and refuse it.
+func (q *query) AllowOverwrite() core.Query {
+	n := q.clone()
+	n.overwrite = true
+	return n
+}
+
 // IfExists makes the write conditional on the item existing.
 func (q *query) IfExists() core.Query {
 	n := q.clone()
@@ -97,6 +108,9 @@ func (q *query) planWrite(op string, spec plan.WriteSpec) (*plan.Write, error) {
 	}
 	if err := q.checkNoReadClauses(op); err != nil {
 		return nil, err
+	}
+	if q.overwrite {
+		return nil, fmt.Errorf("%w: %s %s: AllowOverwrite applies to BatchCreate and BatchWrite only; %s is a conditional write", core.ErrValidation, op, q.model.Name(), op)
 	}
 	return plan.PlanWrite(q.target(), spec)
 }

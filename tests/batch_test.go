@@ -237,7 +237,7 @@ func TestBatchCreate10000ThenBatchGetInOrder(t *testing.T) {
 	e := newEnv(t, &Reading{})
 	items := readings(100, 100)
 	start := time.Now()
-	require.NoError(t, e.db.Model(&Reading{}).BatchCreate(items))
+	require.NoError(t, e.db.Model(&Reading{}).AllowOverwrite().BatchCreate(items))
 	created := time.Since(start)
 	for i := range items {
 		require.Equal(t, int64(1), items[i].Version, "lifecycle written back into item %d", i)
@@ -284,7 +284,7 @@ func TestBatchGetKeyFormsAndOptions(t *testing.T) {
 	tags := []*Tag{{Name: "a", Count: 1}, {Name: "b", Count: 2}, {Name: "c", Count: 3}}
 	require.NoError(t, e.db.Model(&Tag{}).BatchCreate(tags))
 	rs := readings(3, 50)
-	require.NoError(t, e.db.Model(&Reading{}).BatchCreate(rs))
+	require.NoError(t, e.db.Model(&Reading{}).AllowOverwrite().BatchCreate(rs))
 
 	// Scalars, models and pointers, KeyPairs.
 	var gotTags []*Tag
@@ -350,12 +350,12 @@ func TestBatchWriteAndDelete(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, &Reading{})
 	rs := readings(2, 30)
-	require.NoError(t, e.db.Model(&Reading{}).BatchCreate(&rs))
+	require.NoError(t, e.db.Model(&Reading{}).AllowOverwrite().BatchCreate(&rs))
 
 	// Puts (new and overwriting) and deletes in one call.
 	puts := []any{&Reading{Sensor: "s000", Seq: 0, Value: -1, Note: "overwritten"}, &Reading{Sensor: "new", Seq: 1, Value: 9}}
 	deletes := []any{core.NewKeyPair("s000", 1), &Reading{Sensor: "s001", Seq: 2}, core.NewKeyPair("s001", 99)}
-	require.NoError(t, e.db.Model(&Reading{}).BatchWrite(puts, deletes))
+	require.NoError(t, e.db.Model(&Reading{}).AllowOverwrite().BatchWrite(puts, deletes))
 	all := scanReadings(t, e)
 	assert.Len(t, all, 60+1-2)
 	assert.Equal(t, "overwritten", all["s000/0"].Note, "BatchWrite puts overwrite")
@@ -376,7 +376,7 @@ func TestBatchWriteRejectsBadInputBeforeSending(t *testing.T) {
 	e := newEnv(t, &Reading{})
 	c := newBatchClient(e.db.Client(), false)
 	db := batchDB(t, e, c)
-	m := db.Model(&Reading{})
+	m := db.Model(&Reading{}).AllowOverwrite()
 
 	items := readings(1, 30)
 	items[27] = items[3]
@@ -402,7 +402,7 @@ func TestBatchWriteRejectsBadInputBeforeSending(t *testing.T) {
 	require.ErrorIs(t, m.BatchCreate("nope"), dynamorm.ErrValidation)
 	require.ErrorIs(t, m.IfNotExists().BatchCreate(readings(1, 2)), dynamorm.ErrValidation, "conditions cannot be batched")
 	require.ErrorIs(t, m.BatchDelete([]any{"only-pk"}), dynamorm.ErrValidation)
-	err = m.BatchUpdateWithOptions([]any{&Reading{Sensor: "a", Seq: 1}, &Reading{Sensor: "a", Seq: 1}}, nil)
+	err = db.Model(&Reading{}).BatchUpdateWithOptions([]any{&Reading{Sensor: "a", Seq: 1}, &Reading{Sensor: "a", Seq: 1}}, nil)
 	require.ErrorIs(t, err, dynamorm.ErrValidation)
 	assert.Contains(t, err.Error(), "items 0 and 1")
 
@@ -418,7 +418,7 @@ func TestBatchLosesNothingWhenHalfTheRequestsComeBackUnprocessed(t *testing.T) {
 	db := batchDB(t, e, c).WithCapacityCollector(collector)
 
 	items := readings(20, 100)
-	require.NoError(t, db.Model(&Reading{}).BatchCreate(items))
+	require.NoError(t, db.Model(&Reading{}).AllowOverwrite().BatchCreate(items))
 	assert.Greater(t, c.deferred.Load(), int64(100), "the double deferred items")
 	assert.Greater(t, c.batchWrites.Load(), int64(len(items)/25), "unprocessed items were retried")
 	all := scanReadings(t, e)
@@ -464,7 +464,7 @@ func TestBatchErrorListsExactlyTheUnwrittenItems(t *testing.T) {
 	for i := range items {
 		ptrs[i] = &items[i]
 	}
-	err := db.Model(&Reading{}).BatchCreate(ptrs)
+	err := db.Model(&Reading{}).AllowOverwrite().BatchCreate(ptrs)
 	var be *dynamorm.BatchError
 	require.True(t, errors.As(err, &be), "%T: %v", err, err)
 	assert.Equal(t, "BatchCreate", be.Op)
@@ -524,7 +524,7 @@ func TestBatchErrorListsExactlyTheUnwrittenItems(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	more := readings(1, 30)
-	err = db.Model(&Reading{}).WithContext(ctx).BatchCreate(more)
+	err = db.Model(&Reading{}).AllowOverwrite().WithContext(ctx).BatchCreate(more)
 	require.ErrorIs(t, err, context.Canceled)
 	require.True(t, errors.As(err, &be))
 	assert.Len(t, be.Failures, 30)
@@ -537,7 +537,7 @@ func TestBatchUpdateWithOptions(t *testing.T) {
 	c := newBatchClient(e.db.Client(), false)
 	db := batchDB(t, e, c)
 	items := readings(1, 40)
-	require.NoError(t, db.Model(&Reading{}).BatchCreate(items))
+	require.NoError(t, db.Model(&Reading{}).AllowOverwrite().BatchCreate(items))
 	e.clock.Advance(time.Minute)
 
 	ups := make([]any, 0, 41)

@@ -46,7 +46,7 @@ func TestBatchUpdateRetriesThrottledUpdates(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, &Reading{})
 	items := readings(2, 5)
-	require.NoError(t, e.db.Model(&Reading{}).BatchCreate(items))
+	require.NoError(t, e.db.Model(&Reading{}).AllowOverwrite().BatchCreate(items))
 	c := &throttlingClient{DynamoDBAPI: e.db.Client(), n: 2, throws: map[string]int{}}
 	db, err := dynamorm.New(sessionFor(c, e))
 	require.NoError(t, err)

@@ -87,6 +87,13 @@ type Query interface {
 	// Delete removes the model's item.
 	Delete() error
 
+	// AllowOverwrite lets BatchCreate and BatchWrite put items of a model
+	// with a version field. BatchWriteItem cannot carry conditions, so such
+	// puts overwrite whatever is stored, newer versions included, and can
+	// move a version backwards; without AllowOverwrite they fail before
+	// sending, naming the field and the conditional alternatives (Create,
+	// CreateOrUpdate, a transaction). Other writes refuse it.
+	AllowOverwrite() Query
 	// IfNotExists makes the write conditional on the item not existing.
 	IfNotExists() Query
 	// IfExists makes the write conditional on the item existing.
@@ -104,11 +111,14 @@ type Query interface {
 	BatchGetWithOptions(keys []any, dest any, opts *BatchGetOptions) error
 	// BatchGetBuilder starts a fluent batch read.
 	BatchGetBuilder() BatchGetBuilder
-	// BatchCreate writes items (a slice of models) with BatchWriteItem.
+	// BatchCreate writes items (a slice of models) with BatchWriteItem:
+	// unconditional puts that overwrite existing items. A model with a
+	// version field needs AllowOverwrite.
 	BatchCreate(items any) error
 	// BatchDelete deletes the items with the given keys.
 	BatchDelete(keys []any) error
-	// BatchWrite writes puts and deletes with BatchWriteItem.
+	// BatchWrite writes puts and deletes with BatchWriteItem (puts of a
+	// versioned model need AllowOverwrite, as for BatchCreate).
 	BatchWrite(puts []any, deletes []any) error
 	// BatchUpdateWithOptions updates fields of many items.
 	BatchUpdateWithOptions(items []any, fields []string, opts ...BatchOption) error

@@ -133,6 +133,14 @@ func (m *MockQuery) IfNotExists() core.Query {
 	return chain[core.Query]("MockQuery.IfNotExists", args, m)
 }
 
+// AllowOverwrite records the call (lets batch puts overwrite versioned
+// items) and returns the programmed core.Query, or the mock itself when
+// none was programmed.
+func (m *MockQuery) AllowOverwrite() core.Query {
+	args := m.Called()
+	return chain[core.Query]("MockQuery.AllowOverwrite", args, m)
+}
+
 // IfExists records the call (makes the write conditional on existence) and
 // returns the programmed core.Query, or the mock itself when none was
 // programmed.
