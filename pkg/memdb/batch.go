@@ -158,6 +158,21 @@ func (s *Server) batchWriteItem(body []byte) (any, *apiError) {
 	defer s.mu.Unlock()
 	var writes []*preparedWrite
 	names := sortedKeys(in.RequestItems)
+	// DynamoDB reads every value of the request before it checks any item.
+	for _, name := range names {
+		for _, r := range in.RequestItems[name] {
+			var err *apiError
+			switch {
+			case r.PutRequest != nil:
+				_, err = convItem(r.PutRequest.Item)
+			case r.DeleteRequest != nil:
+				_, err = convItem(r.DeleteRequest.Key)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
 	for _, name := range names {
 		seen := map[string]bool{}
 		for _, r := range in.RequestItems[name] {

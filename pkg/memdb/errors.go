@@ -11,9 +11,11 @@ type apiError struct {
 	// itemLevel marks errors about one item's data, which cancel a transaction
 	// (reason ValidationError) instead of rejecting the request.
 	itemLevel bool
-	// rejects marks errors found while applying an update that reject a
-	// whole TransactWriteItems request instead of cancelling it.
-	rejects bool
+	// late marks errors TransactWriteItems reports only after it has parsed
+	// every member (paths into key attributes).
+	late bool
+	// keyUpdate marks an update of a key attribute.
+	keyUpdate bool
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.msg }

@@ -150,7 +150,7 @@ func evalCond(it item, c *condNode) bool {
 
 var (
 	errBadOperandType = validationf("An operand in the update expression has an incorrect data type")
-	errInvalidPath    = &apiError{status: 400, code: "ValidationException", msg: "The document path provided in the update expression is invalid for update", rejects: true}
+	errInvalidPath    = &apiError{status: 400, code: "ValidationException", msg: "The document path provided in the update expression is invalid for update"}
 	errMissingAttr    = validationf("The provided expression refers to an attribute that does not exist in the item")
 )
 
@@ -181,7 +181,7 @@ func updateOperand(it item, o *operand) (*value, *apiError) {
 		}
 		for _, x := range []*value{a, b} {
 			if x.t != tL {
-				return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: %s", x.t)
+				return nil, errBadOperandType
 			}
 		}
 		l := make([]*value, 0, len(a.l)+len(b.l))
@@ -197,11 +197,7 @@ func updateOperand(it item, o *operand) (*value, *apiError) {
 		}
 		for _, x := range []*value{a, b} {
 			if x.t != tN {
-				sym := "+"
-				if o.kind == opMinus {
-					sym = "-"
-				}
-				return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: %s, operand type: %s", sym, x.t)
+				return nil, errBadOperandType
 			}
 		}
 		y := b.n
@@ -548,17 +544,25 @@ func parentHolds(it item, path docPath) bool {
 // checkUpdate refuses an update of a key attribute, then paths into key
 // attributes. DynamoDB checks these before reading any operand.
 func checkUpdate(u *updateExpr, keys []string) *apiError {
+	if err := checkKeyUpdate(u, keys); err != nil {
+		return err
+	}
+	return u.nestedKeys
+}
+
+// checkKeyUpdate refuses an update action on a key attribute, naming the
+// table's hash key first.
+func checkKeyUpdate(u *updateExpr, keys []string) *apiError {
 	for _, k := range keys {
 		for _, list := range [][]updateAction{u.set, u.remove, u.add, u.del} {
 			for _, a := range list {
 				if a.path[0].name == k {
-					return invalidParam("Cannot update attribute %s. This attribute is part of the key", k)
+					e := invalidParam("Cannot update attribute %s. This attribute is part of the key", k)
+					e.keyUpdate = true
+					return e
 				}
 			}
 		}
-	}
-	if u.nestedKeys != nil {
-		return u.nestedKeys
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package memdb
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -91,24 +90,29 @@ type exprCtx struct {
 	usedNames  map[string]bool
 	usedValues map[string]bool
 	keys       map[string]string // key attribute -> "Key" or "IndexKey"
-	nestedKeys []string          // key attributes a condition or projection path goes into
+	keyRank    map[string]int    // the order DynamoDB names key attributes in
+	// nestedKeys are the key attributes condition and projection paths go
+	// into, one list per expression in the order they were parsed.
+	nestedKeys [][]string
 	// updateNestedKeys are those of the update expression being parsed.
 	updateNestedKeys []string
 }
 
 // withKeys makes the parser refuse document paths into t's key attributes.
 func (c *exprCtx) withKeys(t *table) *exprCtx {
-	c.keys = map[string]string{}
-	for _, ix := range t.allIndexes() {
-		for _, k := range []string{ix.ks.hash, ix.ks.rng} {
-			if k != "" {
-				c.keys[k] = "IndexKey"
+	c.keys, c.keyRank = map[string]string{}, map[string]int{}
+	for rank, list := range [][]*index{t.gsis, t.lsis} {
+		for _, ix := range list {
+			for _, k := range []string{ix.ks.hash, ix.ks.rng} {
+				if k != "" {
+					c.keys[k], c.keyRank[k] = "IndexKey", 3-rank
+				}
 			}
 		}
 	}
-	for _, k := range []string{t.ks.hash, t.ks.rng} {
+	for rank, k := range []string{t.ks.hash, t.ks.rng} {
 		if k != "" {
-			c.keys[k] = "Key"
+			c.keys[k], c.keyRank[k] = "Key", rank
 		}
 	}
 	return c
@@ -162,8 +166,7 @@ func (c *exprCtx) checkParsed() *apiError {
 		}
 	}
 	if len(un) > 0 {
-		sort.Strings(un)
-		return validationf("Value provided in ExpressionAttributeNames unused in expressions: keys: {%s}", strings.Join(un, ", "))
+		return validationf("Value provided in ExpressionAttributeNames unused in expressions: keys: {%s}", strings.Join(javaHashOrder(un), ", "))
 	}
 	for k := range c.values {
 		if !c.usedValues[k] {
@@ -171,35 +174,40 @@ func (c *exprCtx) checkParsed() *apiError {
 		}
 	}
 	if len(un) > 0 {
-		sort.Strings(un)
-		return validationf("Value provided in ExpressionAttributeValues unused in expressions: keys: {%s}", strings.Join(un, ", "))
+		return validationf("Value provided in ExpressionAttributeValues unused in expressions: keys: {%s}", strings.Join(javaHashOrder(un), ", "))
 	}
-	return c.nestedKeyErr(c.nestedKeys)
+	for _, names := range c.nestedKeys {
+		if len(names) > 0 {
+			return c.nestedKeyErr(names)
+		}
+	}
+	return nil
 }
 
-// nestedKeyErr refuses document paths into key attributes, naming the
-// table's keys first, then index keys in DynamoDB's (hash set) order.
+// nestedKeyErr refuses document paths into key attributes, naming the first
+// in DynamoDB's order: the table's keys, then local, then global index keys.
 func (c *exprCtx) nestedKeyErr(names []string) *apiError {
 	if len(names) == 0 {
 		return nil
 	}
-	var first string
-	for _, k := range javaHashOrder(names) {
-		if first == "" || c.keys[k] == "Key" && c.keys[first] != "Key" {
+	first := names[0]
+	for _, k := range names[1:] {
+		if c.keyRank[k] < c.keyRank[first] || c.keyRank[k] == c.keyRank[first] && k < first {
 			first = k
 		}
 	}
 	e := validationf("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: %s: %s", c.keys[first], first)
-	e.rejects = true
+	e.late = true
 	return e
 }
 
 type parser struct {
-	ctx  *exprCtx
-	kind string
-	src  string
-	toks []token
-	pos  int
+	group int // this expression's list in ctx.nestedKeys
+	ctx   *exprCtx
+	kind  string
+	src   string
+	toks  []token
+	pos   int
 }
 
 func newParser(ctx *exprCtx, kind, src string) (*parser, *apiError) {
@@ -210,7 +218,8 @@ func newParser(ctx *exprCtx, kind, src string) (*parser, *apiError) {
 		return nil, validationf("Invalid %s: Expression size has exceeded the maximum allowed size; expression size: %d", kind, len(src))
 	}
 	toks, bad := lex(src)
-	p := &parser{ctx: ctx, kind: kind, src: src, toks: toks}
+	p := &parser{ctx: ctx, kind: kind, src: src, toks: toks, group: len(ctx.nestedKeys)}
+	ctx.nestedKeys = append(ctx.nestedKeys, nil)
 	if bad >= 0 {
 		tok, end := badToken(src, bad)
 		return nil, validationf("Invalid %s: Syntax error; token: \"%s\", near: \"%s\"", kind, tok, p.nearAt(len(toks)-1, bad, end))
@@ -613,7 +622,7 @@ func (p *parser) path() (docPath, *apiError) {
 				if p.kind == "UpdateExpression" {
 					p.ctx.updateNestedKeys = append(p.ctx.updateNestedKeys, path[0].name)
 				} else {
-					p.ctx.nestedKeys = append(p.ctx.nestedKeys, path[0].name)
+					p.ctx.nestedKeys[p.group] = append(p.ctx.nestedKeys[p.group], path[0].name)
 				}
 			}
 			return path, nil

@@ -33,27 +33,46 @@ func parseProjection(ctx *exprCtx, src string) ([]docPath, *apiError) {
 	return out, nil
 }
 
+// checkOverlaps refuses two paths of which one is a prefix of the other
+// (overlap), then two that go through one element as a map and as a list
+// (conflict), as DynamoDB does.
 func checkOverlaps(p *parser, paths []docPath) *apiError {
-	for i := range paths {
-		for j := 0; j < i; j++ {
-			a, b := paths[j], paths[i]
-			n := min(len(a), len(b))
-			same := true
-			for k := 0; k < n; k++ {
-				if a[k] != b[k] {
-					if (a[k].idx >= 0) != (b[k].idx >= 0) {
+	for _, conflicts := range []bool{false, true} {
+		for i := range paths {
+			for j := 0; j < i; j++ {
+				a, b := paths[j], paths[i]
+				switch relation(a, b) {
+				case pathsOverlap:
+					if !conflicts {
+						return p.fail("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: %s, path two: %s", a, b)
+					}
+				case pathsConflict:
+					if conflicts {
 						return p.fail("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: %s, path two: %s", a, b)
 					}
-					same = false
-					break
 				}
-			}
-			if same {
-				return p.fail("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: %s, path two: %s", a, b)
 			}
 		}
 	}
 	return nil
+}
+
+const (
+	pathsApart = iota
+	pathsOverlap
+	pathsConflict
+)
+
+func relation(a, b docPath) int {
+	for k := 0; k < min(len(a), len(b)); k++ {
+		if a[k] != b[k] {
+			if (a[k].idx >= 0) != (b[k].idx >= 0) {
+				return pathsConflict
+			}
+			return pathsApart
+		}
+	}
+	return pathsOverlap
 }
 
 // ---- update ----

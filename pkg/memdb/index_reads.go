@@ -9,14 +9,25 @@ import (
 // attributes a projection or filter names must be projected by a global
 // index, and a local index fetches what it does not project from the table.
 
-// checkIndexReads refuses a projection (global indexes) or filter (any
-// index) that names attributes the index does not project.
-func (t *table) checkIndexReads(ix *index, paths []docPath, filter *condNode) *apiError {
+// checkIndexReads refuses a projection (global indexes) or a Query filter
+// (any index) that names attributes the index does not project. DynamoDB
+// does not check a Scan's filter.
+func (t *table) checkIndexReads(ix *index, paths []docPath, filter *condNode, isQuery bool) *apiError {
 	if ix == nil || ix.proj.ProjectionType == "ALL" {
 		return nil
 	}
-	if filter != nil {
-		if missing := t.unprojected(ix, condNames(filter, nil)); missing != nil {
+	if filter != nil && isQuery {
+		// Listed in sorted order.
+		var missing []string
+		seen := map[string]bool{}
+		for _, n := range condNames(filter, nil) {
+			if !seen[n] && !t.projects(ix, n) {
+				seen[n] = true
+				missing = append(missing, n)
+			}
+		}
+		sort.Strings(missing)
+		if missing != nil {
 			return invalidParam("Secondary index %s does not project one or more filter attributes: [%s]", ix.name, strings.Join(missing, ", "))
 		}
 	}
@@ -28,6 +39,18 @@ func (t *table) checkIndexReads(ix *index, paths []docPath, filter *condNode) *a
 		if missing := t.unprojected(ix, names); missing != nil {
 			return invalidParam("Global secondary index %s does not project [%s]", ix.name, strings.Join(missing, ", "))
 		}
+	}
+	return nil
+}
+
+// checkSelect refuses what Select asks of the table or index read, after
+// the expressions are checked, as DynamoDB does.
+func checkSelect(sel string, ix *index) *apiError {
+	if sel == "ALL_PROJECTED_ATTRIBUTES" && ix == nil {
+		return validationf("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+	}
+	if sel == "ALL_ATTRIBUTES" && ix != nil && ix.global && ix.proj.ProjectionType != "ALL" {
+		return invalidParam("Select type ALL_ATTRIBUTES is not supported for global secondary index %s because its projection type is not ALL", ix.name)
 	}
 	return nil
 }
@@ -74,9 +97,9 @@ func condNames(c *condNode, out []string) []string {
 	return out
 }
 
-// javaHashOrder returns names without duplicates in the iteration order of a
-// java.util.HashSet they were added to, which is how DynamoDB lists them in
-// messages: by hash bucket, then by insertion.
+// javaHashOrder returns names without duplicates in the order DynamoDB
+// lists them in messages, that of the Java hash set holding them: by hash
+// bucket, then latest first.
 func javaHashOrder(names []string) []string {
 	var uniq []string
 	seen := map[string]bool{}
@@ -97,6 +120,10 @@ func javaHashOrder(names []string) []string {
 		}
 		x := uint32(h)
 		return int((x ^ (x >> 16)) & uint32(capacity-1))
+	}
+	// Within a bucket the latest name comes first.
+	for i, j := 0, len(uniq)-1; i < j; i, j = i+1, j-1 {
+		uniq[i], uniq[j] = uniq[j], uniq[i]
 	}
 	sort.SliceStable(uniq, func(i, j int) bool { return bucket(uniq[i]) < bucket(uniq[j]) })
 	return uniq

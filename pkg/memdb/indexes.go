@@ -117,7 +117,9 @@ func (t *table) checkIndexKeys(it item) *apiError {
 					continue
 				}
 				if v.t != tS && v.t != tN && v.t != tB {
-					return itemErr(validationf("Invalid attribute value type"))
+					e := validationf("Invalid attribute value type")
+					e.late = true
+					return e
 				}
 				if want := t.attrType(name); v.t.String() != want {
 					return itemErr(invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.t, ix.name))

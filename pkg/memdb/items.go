@@ -18,9 +18,14 @@ type writeInput struct {
 	ReturnValuesOnConditionCheckFailure string
 	ReturnConsumedCapacity              string
 	ReturnItemCollectionMetrics         string
-	Expected                            json.RawMessage
-	AttributeUpdates                    json.RawMessage
-	ConditionalOperator                 json.RawMessage
+	// inTransaction: a ConditionCheck of TransactWriteItems, whose condition
+	// DynamoDB lets name paths into key attributes.
+	inTransaction bool
+	// parseFirst: a member of TransactWriteItems (see prepareWrite).
+	parseFirst          bool
+	Expected            json.RawMessage
+	AttributeUpdates    json.RawMessage
+	ConditionalOperator json.RawMessage
 }
 
 type writeKind uint8
@@ -127,35 +132,35 @@ func (s *Server) prepareWrite(kind writeKind, in *writeInput) (*preparedWrite, *
 	if err := checkExprParams(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression != nil || in.UpdateExpression != nil, nullMsg); err != nil {
 		return nil, err
 	}
-	if kind == wPut {
-		if in.Item == nil {
-			return nil, validationf("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null")
+	// A member of a transaction has its expressions read before its item;
+	// a single write the other way round, as DynamoDB Local does.
+	var ctx *exprCtx
+	if in.parseFirst {
+		if ctx, err = w.parseExprs(kind, in); err == nil {
+			err = w.readKey(kind, in)
 		}
-		it, err := convItem(in.Item)
-		if err != nil {
-			return nil, err
-		}
-		if w.pk, w.hv, w.rv, err = t.keyFromItem(it); err != nil {
-			return nil, err
-		}
-		if t.putSize(it) > maxItemSize {
-			return nil, validationf("Item size has exceeded the maximum allowed size")
-		}
-		w.item = it
-	} else {
-		key, err := convItem(in.Key)
-		if err != nil {
-			return nil, err
-		}
-		if w.pk, w.hv, w.rv, err = t.keyFromKey(key); err != nil {
-			return nil, err
-		}
+	} else if err = w.readKey(kind, in); err == nil {
+		ctx, err = w.parseExprs(kind, in)
 	}
+	if err != nil {
+		return nil, err
+	}
+	if in.inTransaction {
+		ctx.nestedKeys = nil
+	}
+	if err := ctx.checkParsed(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// parseExprs parses the update and condition expressions of in.
+func (w *preparedWrite) parseExprs(kind writeKind, in *writeInput) (*exprCtx, *apiError) {
 	ctx, err := newExprCtx(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	if err != nil {
 		return nil, err
 	}
-	ctx.withKeys(t)
+	ctx.withKeys(w.t)
 	if in.UpdateExpression != nil {
 		if kind != wUpdate {
 			return nil, validationf("UpdateExpression is not allowed here")
@@ -169,10 +174,36 @@ func (s *Server) prepareWrite(kind writeKind, in *writeInput) (*preparedWrite, *
 			return nil, err
 		}
 	}
-	if err := ctx.checkParsed(); err != nil {
-		return nil, err
+	return ctx, nil
+}
+
+// readKey validates the item (puts) or key of in.
+func (w *preparedWrite) readKey(kind writeKind, in *writeInput) *apiError {
+	t := w.t
+	var err *apiError
+	if kind != wPut {
+		key, err := convItem(in.Key)
+		if err != nil {
+			return err
+		}
+		w.pk, w.hv, w.rv, err = t.keyFromKey(key)
+		return err
 	}
-	return w, nil
+	if in.Item == nil {
+		return validationf("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null")
+	}
+	it, err := convItem(in.Item)
+	if err != nil {
+		return err
+	}
+	if w.pk, w.hv, w.rv, err = t.keyFromItem(it); err != nil {
+		return err
+	}
+	if t.putSize(it) > maxItemSize {
+		return validationf("Item size has exceeded the maximum allowed size")
+	}
+	w.item = it
+	return nil
 }
 
 // evaluate checks the condition and computes the new item (nil for deletes);

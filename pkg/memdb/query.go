@@ -81,11 +81,7 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		ks, st = ix.ks, ix.store
 	}
 	switch in.Select {
-	case "", "ALL_ATTRIBUTES", "COUNT":
-	case "ALL_PROJECTED_ATTRIBUTES":
-		if ix == nil {
-			return nil, validationf("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
-		}
+	case "", "ALL_ATTRIBUTES", "COUNT", "ALL_PROJECTED_ATTRIBUTES":
 	case "SPECIFIC_ATTRIBUTES":
 		if in.ProjectionExpression == nil {
 			return nil, validationf("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
@@ -95,9 +91,6 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 	}
 	if in.ProjectionExpression != nil && in.Select != "" && in.Select != "SPECIFIC_ATTRIBUTES" {
 		return nil, validationf("Cannot specify the ProjectionExpression when choosing to get %s", in.Select)
-	}
-	if in.Select == "ALL_ATTRIBUTES" && ix != nil && ix.global && ix.proj.ProjectionType != "ALL" {
-		return nil, invalidParam("Select type ALL_ATTRIBUTES is not supported for global secondary index %s because its projection type is not ALL", ix.name)
 	}
 	segment, total := 0, 1
 	if !isQuery && (in.Segment != nil || in.TotalSegments != nil) {
@@ -124,6 +117,13 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		return nil, err
 	}
 	ctx.withKeys(t)
+	// DynamoDB reads the filter first.
+	var filter *condNode
+	if in.FilterExpression != nil {
+		if filter, err = parseCondition(ctx, "FilterExpression", *in.FilterExpression); err != nil {
+			return nil, err
+		}
+	}
 	var kr *keyRange
 	if isQuery {
 		if in.KeyConditionExpression == nil {
@@ -139,12 +139,6 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 	} else if in.KeyConditionExpression != nil {
 		return nil, validationf("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {} Expression parameters: {KeyConditionExpression}")
 	}
-	var filter *condNode
-	if in.FilterExpression != nil {
-		if filter, err = parseCondition(ctx, "FilterExpression", *in.FilterExpression); err != nil {
-			return nil, err
-		}
-	}
 	var paths []docPath
 	if in.ProjectionExpression != nil {
 		if paths, err = parseProjection(ctx, *in.ProjectionExpression); err != nil {
@@ -159,7 +153,10 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 			return nil, validationf("Filter Expression can only contain non-primary key attributes: Primary key attribute: %s", k)
 		}
 	}
-	if err := t.checkIndexReads(ix, paths, filter); err != nil {
+	if err := t.checkIndexReads(ix, paths, filter, isQuery); err != nil {
+		return nil, err
+	}
+	if err := checkSelect(in.Select, ix); err != nil {
 		return nil, err
 	}
 	fetch := fetchesFromTable(ix, in.Select, paths)
@@ -192,7 +189,12 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		} else {
 			bytes += r.size
 		}
-		if filter != nil && !evalCond(it, filter) {
+		// A Scan of an index filters the table's item (DynamoDB Local fetches it).
+		filtered := it
+		if !isQuery && ix != nil {
+			filtered = r.item
+		}
+		if filter != nil && !evalCond(filtered, filter) {
 			return !(limit >= 0 && scanned >= limit) && bytes < pageBytes
 		}
 		count++
@@ -217,10 +219,10 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		}
 		out["Items"] = items
 	}
-	// A hash-only table holds one item per partition: a Query that read it
-	// has nothing left.
-	hashOnly := isQuery && ix == nil && t.ks.rng == ""
-	if more && last != nil && !hashOnly {
+	// A Query of the table that names at most one item (a hash-only table, or
+	// a BETWEEN of one sort key value) has nothing left once it read it.
+	single := isQuery && ix == nil && (t.ks.rng == "" || kr.pinned())
+	if more && last != nil && !single {
 		out["LastEvaluatedKey"] = t.keyOf(last.item, ix)
 	}
 	c := &consumed{table: t.name}
@@ -564,4 +566,10 @@ func (s *store) walkScan(start *row, segment, total int, visit func(*row) bool) 
 		}
 	}
 	return false
+}
+
+// pinned reports whether the key condition is a BETWEEN of one sort key
+// value (DynamoDB Local still returns a LastEvaluatedKey after sk = :v).
+func (kr *keyRange) pinned() bool {
+	return kr.op == "BETWEEN" && compareScalar(kr.lo, kr.hi) == 0
 }

@@ -79,11 +79,17 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		if n != 1 {
 			return nil, validationf("TransactItems can only contain one of Check, Put, Update or Delete")
 		}
+		for _, x := range []*writeInput{m.ConditionCheck, m.Put, m.Delete, m.Update} {
+			if x != nil {
+				x.parseFirst = true
+			}
+		}
 		switch {
 		case m.ConditionCheck != nil:
 			if m.ConditionCheck.ConditionExpression == nil {
 				return nil, validationf("1 validation error detected: Value null at 'transactItems.%d.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null", i+1)
 			}
+			m.ConditionCheck.inTransaction = true
 			w, err = s.prepareWrite(wCheck, m.ConditionCheck)
 		case m.Put != nil:
 			w, err = s.prepareWrite(wPut, m.Put)
@@ -98,70 +104,31 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		if err == nil {
 			err = itemCollectionMetrics(in.ReturnItemCollectionMetrics, w.t)
 		}
-		if err != nil && err.itemLevel {
+		switch {
+		case err == nil:
+			writes[i] = w
+		case err.itemLevel:
 			prepErrs[i] = err
-			continue
-		}
-		if err != nil {
+		case err.late:
+			// Found when the member is evaluated, in order (evaluateAll).
+			prepErrs[i] = err
+		default:
 			return nil, err
+		}
+	}
+	for _, w := range writes {
+		if w == nil {
+			continue
 		}
 		id := w.t.name + "\x00" + w.pk
 		if seen[id] {
 			return nil, validationf("Transaction request cannot include multiple operations on one item")
 		}
 		seen[id] = true
-		writes[i] = w
 	}
-	olds := make([]item, len(writes))
-	news := make([]item, len(writes))
-	reasons := make([]map[string]any, len(writes))
-	failed := false
-	var rejected *apiError
-	for i, w := range writes {
-		if prepErrs[i] != nil {
-			failed = true
-			reasons[i] = map[string]any{"Code": "ValidationError", "Message": prepErrs[i].msg}
-			continue
-		}
-		old, new, err := w.evaluate()
-		olds[i], news[i] = old, new
-		reasons[i] = map[string]any{"Code": "None"}
-		if err == nil {
-			continue
-		}
-		if err.rejects {
-			// DynamoDB rejects the request instead of cancelling the
-			// transaction, whatever the other members' outcomes.
-			rejected = err
-		}
-		failed = true
-		switch err.code {
-		case "ConditionalCheckFailedException":
-			msg := err.msg
-			if w.kind == wCheck {
-				msg += "."
-			}
-			reasons[i] = map[string]any{"Code": "ConditionalCheckFailed", "Message": msg}
-			if it, ok := err.extra["Item"]; ok {
-				reasons[i]["Item"] = it
-			}
-		default:
-			reasons[i] = map[string]any{"Code": "ValidationError", "Message": err.msg}
-		}
-	}
-	if rejected != nil {
-		return nil, rejected
-	}
-	if failed {
-		codes := make([]string, len(reasons))
-		list := make([]any, len(reasons))
-		for i, r := range reasons {
-			codes[i] = r["Code"].(string)
-			list[i] = r
-		}
-		return nil, &apiError{status: 400, code: "TransactionCanceledException",
-			msg:   "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]",
-			extra: map[string]any{"CancellationReasons": list}}
+	olds, news, err := evaluateAll(writes, prepErrs)
+	if err != nil {
+		return nil, err
 	}
 	caps := map[string]*consumed{}
 	var order []string
@@ -336,4 +303,61 @@ func (s *Server) rememberToken(tok string, e tokenEntry) {
 		s.tokenOrder = append(s.tokenOrder, tok)
 	}
 	s.tokens[tok] = e
+}
+
+// evaluateAll evaluates the members of a transaction in order against the
+// stored items, as DynamoDB Local does. The first member whose update cannot
+// apply (a missing operand, a wrong operand type, an invalid path, a path
+// into a key) rejects the request, and the first that updates a key cancels it
+// with that one reason; otherwise failed conditions and invalid items cancel
+// it, with a reason per member.
+func evaluateAll(writes []*preparedWrite, prepErrs []*apiError) (olds, news []item, err *apiError) {
+	olds = make([]item, len(writes))
+	news = make([]item, len(writes))
+	reasons := make([]map[string]any, len(writes))
+	failed := false
+	for i, w := range writes {
+		reasons[i] = map[string]any{"Code": "None"}
+		err := prepErrs[i]
+		if err == nil {
+			olds[i], news[i], err = w.evaluate()
+		}
+		switch {
+		case err == nil:
+			continue
+		case err.code == "ConditionalCheckFailedException":
+			msg := err.msg
+			if w.kind == wCheck {
+				msg += "."
+			}
+			reasons[i] = map[string]any{"Code": "ConditionalCheckFailed", "Message": msg}
+			if it, ok := err.extra["Item"]; ok {
+				reasons[i]["Item"] = it
+			}
+		case err.keyUpdate:
+			// An update of a key cancels the transaction with that one reason.
+			return nil, nil, cancelled([]map[string]any{{"Code": "ValidationError", "Message": err.msg}})
+		case err.itemLevel && !err.late:
+			reasons[i] = map[string]any{"Code": "ValidationError", "Message": err.msg}
+		default:
+			return nil, nil, err
+		}
+		failed = true
+	}
+	if failed {
+		return nil, nil, cancelled(reasons)
+	}
+	return olds, news, nil
+}
+
+func cancelled(reasons []map[string]any) *apiError {
+	codes := make([]string, len(reasons))
+	list := make([]any, len(reasons))
+	for i, r := range reasons {
+		codes[i] = r["Code"].(string)
+		list[i] = r
+	}
+	return &apiError{status: 400, code: "TransactionCanceledException",
+		msg:   "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]",
+		extra: map[string]any{"CancellationReasons": list}}
 }
