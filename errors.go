@@ -23,6 +23,7 @@ var (
 	ErrInvalidCursor     = core.ErrInvalidCursor
 	ErrTransactionFailed = core.ErrTransactionFailed
 	ErrUnsupportedType   = core.ErrUnsupportedType
+	ErrOutcomeUnknown    = core.ErrOutcomeUnknown
 )
 
 // OpError is the error of a request DynamoDB rejected. It names the
@@ -37,14 +38,19 @@ type OpError struct {
 	Err      error // the AWS error
 }
 
+// where names an operation for messages: Op Model (table T).
+func where(op, modelName, table string) string {
+	if modelName != "" {
+		op += " " + modelName
+	}
+	if table != "" {
+		op += " (table " + table + ")"
+	}
+	return op
+}
+
 func (e *OpError) Error() string {
-	where := e.Op
-	if e.Model != "" {
-		where += " " + e.Model
-	}
-	if e.Table != "" {
-		where += " (table " + e.Table + ")"
-	}
+	where := where(e.Op, e.Model, e.Table)
 	if e.Sentinel != nil {
 		return fmt.Sprintf("%v: %s: %v", e.Sentinel, where, e.Err)
 	}
@@ -76,6 +82,38 @@ func wrapAWS(op, modelName, table string, err error) error {
 	}
 	return e
 }
+
+// OutcomeError reports a write (or a transaction) whose request was sent
+// but whose outcome cannot be known: its response was lost (a server error,
+// a reset connection, a timeout, a cancellation while it was in flight) and
+// the retries could not tell whether the first attempt was applied.
+// errors.Is matches ErrOutcomeUnknown, never ErrConditionFailed; errors.As
+// reaches the last AWS or context error. The Go values keep the changes
+// the write made (they are not rolled back, since the write may have been
+// applied): read the items to find out.
+type OutcomeError struct {
+	Op    string   // Create, Update, Delete, Transaction, ...
+	Model string   // the model's Go type name; empty for a transaction
+	Table string   // empty for a transaction
+	Items []string // the items written, as Model{attr=value, ...}
+	Err   error    // the last error returned by DynamoDB or the context
+}
+
+func (e *OutcomeError) Error() string {
+	where := where(e.Op, e.Model, e.Table)
+	items := strings.Join(e.Items, ", ")
+	if len(e.Items) > 10 {
+		items = strings.Join(e.Items[:10], ", ") + fmt.Sprintf(" and %d more", len(e.Items)-10)
+	}
+	return fmt.Sprintf("%v: %s of %s: the request was sent but its response was lost, so it may or may not have been applied (read the item to find out): %v",
+		core.ErrOutcomeUnknown, where, items, e.Err)
+}
+
+// Is matches ErrOutcomeUnknown.
+func (e *OutcomeError) Is(target error) bool { return target == core.ErrOutcomeUnknown }
+
+// Unwrap returns the last error.
+func (e *OutcomeError) Unwrap() error { return e.Err }
 
 // TransactionError reports a transaction DynamoDB cancelled: for each
 // operation that failed, its position, model, key and reason. errors.Is
@@ -193,13 +231,7 @@ func (e *BatchError) Error() string {
 	if e.Op == "BatchGet" {
 		what, verb = "keys", "read"
 	}
-	where := e.Op
-	if e.Model != "" {
-		where += " " + e.Model
-	}
-	if e.Table != "" {
-		where += " (table " + e.Table + ")"
-	}
+	where := where(e.Op, e.Model, e.Table)
 	const shown = 10
 	parts := make([]string, 0, min(len(e.Failures), shown))
 	for i, f := range e.Failures {

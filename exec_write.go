@@ -13,15 +13,26 @@ import (
 )
 
 // send runs one write on its own: PutItem, UpdateItem or DeleteItem. A
-// failed write undoes its changes to the Go value.
+// write that certainly failed undoes its changes to the Go value; one whose
+// outcome is unknown keeps them and returns an *OutcomeError.
 func (q *query) send(w *plan.Write) error {
 	if err := q.db.checkOpen(); err != nil {
 		return err
 	}
-	attrs, err := q.sendWrite(w)
+	if err := q.ctx.Err(); err != nil {
+		w.Undo() // nothing was sent
+		return err
+	}
+	var a attempts
+	attrs, err := q.sendWrite(w, a.option)
 	if err != nil {
-		w.Undo()
-		return writeError(w, err)
+		attrs, err = settle(w, &a, err)
+	}
+	if err != nil {
+		if !errors.Is(err, core.ErrOutcomeUnknown) {
+			w.Undo()
+		}
+		return err
 	}
 	if w.OnResult != nil && attrs != nil {
 		return w.OnResult(attrs)
@@ -29,25 +40,46 @@ func (q *query) send(w *plan.Write) error {
 	return nil
 }
 
+// settle decides what the error of a write sent alone means. A failed
+// condition after an attempt whose response was lost is the write's own
+// retry failing against its first attempt: when the stored item (returned
+// with the failure) is in the state the write leaves it, the write
+// succeeded and the stored item is its result; otherwise its outcome is
+// unknown. Any other error after which the write may have been applied
+// leaves the outcome unknown too.
+func settle(w *plan.Write, a *attempts, err error) (map[string]types.AttributeValue, error) {
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) && !a.lost {
+		return nil, writeError(w, err)
+	}
+	if ccf != nil && w.Leaves(ccf.Item) {
+		return ccf.Item, nil
+	}
+	if ccf != nil || a.uncertain(err) {
+		return nil, &OutcomeError{Op: w.Op, Model: w.Model.Name(), Table: w.Table, Items: []string{w.Describe()}, Err: err}
+	}
+	return nil, writeError(w, err)
+}
+
 // sendWrite sends w's request and records its consumed capacity.
-func (q *query) sendWrite(w *plan.Write) (map[string]types.AttributeValue, error) {
+func (q *query) sendWrite(w *plan.Write, opt func(*dynamodb.Options)) (map[string]types.AttributeValue, error) {
 	c := q.db.shared.client
 	switch w.Kind {
 	case plan.WritePut:
-		out, err := c.PutItem(q.ctx, putInput(w))
+		out, err := c.PutItem(q.ctx, putInput(w), opt)
 		if out != nil {
 			q.recordWrite(out.ConsumedCapacity)
 		}
 		return nil, err
 	case plan.WriteUpdate:
-		out, err := c.UpdateItem(q.ctx, updateInput(w))
+		out, err := c.UpdateItem(q.ctx, updateInput(w), opt)
 		if out != nil {
 			q.recordWrite(out.ConsumedCapacity)
 			return out.Attributes, err
 		}
 		return nil, err
 	case plan.WriteDelete:
-		out, err := c.DeleteItem(q.ctx, deleteInput(w))
+		out, err := c.DeleteItem(q.ctx, deleteInput(w), opt)
 		if out != nil {
 			q.recordWrite(out.ConsumedCapacity)
 		}
@@ -69,20 +101,22 @@ func writeError(w *plan.Write, err error) error {
 }
 
 // onConditionFailure is what a write asks DynamoDB to return when its
-// condition fails: the old item for writes whose failure on a missing item
-// means "not found", so that its absence can be told.
+// condition fails: the stored item, so that a missing item can be told
+// ("not found") and a retry failing against the write's own first attempt
+// can be recognised (settle).
 func onConditionFailure(w *plan.Write) types.ReturnValuesOnConditionCheckFailure {
-	if w.MissingIsNotFound {
-		return types.ReturnValuesOnConditionCheckFailureAllOld
+	if w.Cond == "" {
+		return ""
 	}
-	return types.ReturnValuesOnConditionCheckFailureNone
+	return types.ReturnValuesOnConditionCheckFailureAllOld
 }
 
 func putInput(w *plan.Write) *dynamodb.PutItemInput {
 	return &dynamodb.PutItemInput{
 		TableName: aws.String(w.Table), Item: w.Item, ConditionExpression: optional(w.Cond),
 		ExpressionAttributeNames: w.Names, ExpressionAttributeValues: w.Values,
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes,
+		ReturnValuesOnConditionCheckFailure: onConditionFailure(w),
+		ReturnConsumedCapacity:              types.ReturnConsumedCapacityIndexes,
 	}
 }
 

@@ -39,4 +39,11 @@ var (
 	// ErrUnsupportedType: a Go value has a type the codec cannot store
 	// (channels, functions, complex numbers, ...).
 	ErrUnsupportedType = errors.New("dynamorm: unsupported type")
+
+	// ErrOutcomeUnknown: a write was sent but its response was lost (a
+	// server error, a reset connection, a timeout or a cancellation after
+	// the request left), and whether DynamoDB applied it cannot be told.
+	// It was neither reported as a success nor as a failure: read the item
+	// to find out.
+	ErrOutcomeUnknown = errors.New("dynamorm: outcome unknown")
 )

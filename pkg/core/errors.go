@@ -42,4 +42,11 @@ var (
 	// ErrUnsupportedType: a Go value has a type the codec cannot store
 	// (channels, functions, complex numbers, ...).
 	ErrUnsupportedType = errs.ErrUnsupportedType
+
+	// ErrOutcomeUnknown: a write was sent but its response was lost (a
+	// server error, a reset connection, a timeout or a cancellation after
+	// the request left) and whether DynamoDB applied it cannot be told. The
+	// error is a *dynamorm.OutcomeError; the Go value keeps the changes the
+	// write made (it is not rolled back). Read the item to find out.
+	ErrOutcomeUnknown = errs.ErrOutcomeUnknown
 )

@@ -1,0 +1,208 @@
+package tests
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamorm/dynamorm"
+	"github.com/dynamorm/dynamorm/tests/faults"
+	"github.com/dynamorm/dynamorm/tests/testenv"
+)
+
+// faultItem is the model of the fault-injection tests: a version, both
+// timestamps, and fields each write sets to a value of its own.
+type faultItem struct {
+	ID      string    `dynamorm:"pk"`
+	Owner   string    `dynamorm:"attr:owner"`
+	Count   int64     `dynamorm:"attr:count"`
+	Version int64     `dynamorm:"version"`
+	Created time.Time `dynamorm:"created_at"`
+	Updated time.Time `dynamorm:"updated_at"`
+}
+
+// outcome is what dynamorm reported for one write.
+type outcome int
+
+const (
+	reportedOK outcome = iota
+	reportedFailed
+	reportedUnknown
+)
+
+func outcomeOf(err error) outcome {
+	switch {
+	case err == nil:
+		return reportedOK
+	case errors.Is(err, dynamorm.ErrOutcomeUnknown):
+		return reportedUnknown
+	}
+	return reportedFailed
+}
+
+// tally counts the outcomes checked against what was stored, and the
+// mismatches (an outcome reported that the stored item contradicts).
+type tally struct {
+	mu         sync.Mutex
+	counts     [3]int
+	mismatches []string
+}
+
+func (c *tally) add(o outcome) {
+	c.mu.Lock()
+	c.counts[o]++
+	c.mu.Unlock()
+}
+
+func (c *tally) mismatch(format string, args ...any) {
+	c.mu.Lock()
+	c.mismatches = append(c.mismatches, fmt.Sprintf(format, args...))
+	c.mu.Unlock()
+}
+
+func (c *tally) checked() int { return c.counts[0] + c.counts[1] + c.counts[2] }
+
+func (c *tally) report(t *testing.T, what string, inj *faults.Injector) {
+	t.Helper()
+	t.Logf("%s on %s: %d outcomes checked (%d ok, %d failed, %d unknown); %s",
+		what, testenv.Backend(t), c.checked(), c.counts[reportedOK], c.counts[reportedFailed], c.counts[reportedUnknown], inj.Summary())
+	for i, m := range c.mismatches {
+		if i == 20 {
+			t.Errorf("... and %d more mismatches", len(c.mismatches)-20)
+			break
+		}
+		t.Error(m)
+	}
+	require.Positive(t, inj.Injected(), "no fault was injected")
+}
+
+// faultEnv is a test's tables, reachable without faults (e.db) and through
+// an injector (db).
+func faultEnv(t *testing.T, cfg faults.Config, models ...any) (*env, *dynamorm.DB, *faults.Injector) {
+	t.Helper()
+	e := newEnv(t, models...)
+	c, inj := faults.Client(e.raw, cfg)
+	db, err := dynamorm.New(sessionFor(c, e))
+	require.NoError(t, err)
+	return e, db, inj
+}
+
+// storedFault reads an item without faults.
+func storedFault(t *testing.T, e *env, id string) (faultItem, bool) {
+	var got faultItem
+	err := e.db.Model(&faultItem{}).Where("ID", "=", id).ConsistentRead().First(&got)
+	if errors.Is(err, dynamorm.ErrItemNotFound) {
+		return got, false
+	}
+	require.NoError(t, err)
+	return got, true
+}
+
+// scale is n on memdb and n/div on DynamoDB Local, which is slower.
+func scale(t *testing.T, n, div int) int {
+	if testenv.Backend(t) == testenv.BackendLocal {
+		return max(n/div, 1)
+	}
+	return n
+}
+
+// opCtx is one operation's context: cancellable by the injector, bounded.
+func opCtx() (context.Context, context.CancelFunc) {
+	ctx, cancel := faults.WithCancel(context.Background())
+	ctx, stop := context.WithTimeout(ctx, 10*time.Second)
+	return ctx, func() { stop(); cancel() }
+}
+
+// TestFaultsSingleWrites sends creates, versioned updates, creates of
+// existing items and versioned deletes through every fault and checks each
+// reported outcome against the item read back without faults: a success is
+// stored, a failure left the item as it was (and the Go value too), and no
+// write is reported as a condition failure when its own retry failed.
+func TestFaultsSingleWrites(t *testing.T) {
+	e, db, inj := faultEnv(t, faults.Config{Seed: 19, Rate: 0.3}, &faultItem{})
+	workers, items, updates := 8, scale(t, 30, 5), 4
+	var c tally
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < items; i++ {
+				faultItemLife(t, e, db, &c, fmt.Sprintf("w%d-i%d", w, i), updates)
+			}
+		}(w)
+	}
+	wg.Wait()
+	c.report(t, "single writes", inj)
+}
+
+// faultItemLife creates one item, updates it, tries to create it again and
+// deletes it, checking every outcome.
+func faultItemLife(t *testing.T, e *env, db *dynamorm.DB, c *tally, id string, updates int) {
+	item := &faultItem{ID: id, Owner: "creator " + id}
+	for created := false; !created; {
+		ctx, cancel := opCtx()
+		err := db.WithContext(ctx).Model(item).Create()
+		cancel()
+		o := outcomeOf(err)
+		c.add(o)
+		got, ok := storedFault(t, e, id)
+		switch {
+		case o == reportedOK && (!ok || got.Owner != item.Owner || got.Version != 1 || item.Version != 1):
+			c.mismatch("Create %s reported ok; stored %v (present %v), Go value version %d", id, got, ok, item.Version)
+		case o == reportedFailed && ok:
+			c.mismatch("Create %s reported failed (%v) but the item is stored", id, err)
+		case o == reportedFailed && errors.Is(err, dynamorm.ErrConditionFailed):
+			c.mismatch("Create %s of a new item reported a condition failure: %v", id, err)
+		}
+		if ok {
+			*item, created = got, true
+		}
+	}
+	for u := 1; u <= updates; u++ {
+		before := *item
+		item.Count = int64(u)
+		ctx, cancel := opCtx()
+		err := db.WithContext(ctx).Model(item).Update("Count")
+		cancel()
+		o := outcomeOf(err)
+		c.add(o)
+		got, _ := storedFault(t, e, id)
+		switch {
+		case o == reportedOK && (got.Count != int64(u) || got.Version != before.Version+1 || item.Version != got.Version):
+			c.mismatch("Update %s #%d reported ok; stored count %d version %d, Go version %d", id, u, got.Count, got.Version, item.Version)
+		case o == reportedFailed && (got.Version != before.Version || item.Version != before.Version):
+			c.mismatch("Update %s #%d reported failed (%v); stored version %d, Go version %d, was %d", id, u, err, got.Version, item.Version, before.Version)
+		}
+		*item = got // continue from what is stored
+	}
+	dup := &faultItem{ID: id, Owner: "intruder"}
+	ctx, cancel := opCtx()
+	err := db.WithContext(ctx).Model(dup).Create()
+	cancel()
+	o := outcomeOf(err)
+	c.add(o)
+	if got, _ := storedFault(t, e, id); o == reportedOK || got.Owner == "intruder" {
+		c.mismatch("Create of existing %s: reported %v (%v), stored owner %q", id, o, err, got.Owner)
+	}
+	for deleted := false; !deleted; {
+		ctx, cancel := opCtx()
+		err := db.WithContext(ctx).Model(item).Delete()
+		cancel()
+		o := outcomeOf(err)
+		c.add(o)
+		_, ok := storedFault(t, e, id)
+		switch {
+		case o == reportedOK && ok:
+			c.mismatch("Delete %s reported ok but the item is stored", id)
+		case o == reportedFailed && !ok:
+			c.mismatch("Delete %s reported failed (%v) but the item is gone", id, err)
+		}
+		deleted = !ok
+	}
+}
