@@ -5,7 +5,6 @@ import (
 	"math"
 	"reflect"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -21,7 +20,7 @@ func fillString(c *codec) {
 	c.text = func(v reflect.Value) (string, error) { return v.String(), checkUTF8(v.String()) }
 	c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
 		s := v.String()
-		if !utf8.ValidString(s) {
+		if !validUTF8(s) {
 			return nil, invalidUTF8(s)
 		}
 		return e.str(s), nil

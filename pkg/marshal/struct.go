@@ -203,9 +203,12 @@ func (sc *StructCodec) encode(e *encState, v reflect.Value) (map[string]types.At
 		if !ok || (f.omit != nil && f.omit(fv)) {
 			continue
 		}
-		av, err := f.encode(e, fv)
+		av, err := f.c.enc(e, fv)
+		if err == nil && f.keyLimit > 0 {
+			err = checkKeySize(av, f.keyLimit)
+		}
 		if err != nil {
-			return nil, err
+			return nil, withPath(err, fieldStep(f.goName))
 		}
 		if av != nil {
 			m[f.attr] = av
@@ -214,7 +217,8 @@ func (sc *StructCodec) encode(e *encState, v reflect.Value) (map[string]types.At
 	return m, nil
 }
 
-// encode encodes fv, the value of the field, and checks a key's size.
+// encode encodes fv, the value of the field, and checks a key's size, as
+// StructCodec.encode does inline.
 func (f *field) encode(e *encState, fv reflect.Value) (types.AttributeValue, error) {
 	av, err := f.c.enc(e, fv)
 	if err == nil && f.keyLimit > 0 {
