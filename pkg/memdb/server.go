@@ -8,7 +8,13 @@
 //	defer db.Close()
 //	client := db.Client()
 //
-// What memdb does not implement answers with a ValidationException that says so.
+// Beyond items, queries, batches and transactions it records DynamoDB Streams
+// and serves the Streams API (StreamsClient; StreamReader hands records to a
+// Lambda stream handler as an events.DynamoDBEvent), expires items by TTL on
+// an injectable clock (SetClock, SweepTTL, StartTTLSweeper), and runs the
+// common subset of PartiQL (ExecuteStatement, BatchExecuteStatement,
+// ExecuteTransaction). What memdb does not implement answers with a
+// ValidationException that says so.
 package memdb
 
 import (
