@@ -2,6 +2,7 @@ package memdb
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -71,4 +72,55 @@ func TestStreamsKeepDistinctARNsAndOutliveTheirTable(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ev.Records, 1, "the new table's stream, not a deleted one")
 	assert.Equal(t, "q", ev.Records[0].Change.Keys["pk"].String())
+}
+
+// Concurrent writers: every change is recorded once, sequence numbers are
+// unique and increasing, and each item's records come in the order its
+// writes were made.
+func TestStreamOrderUnderConcurrentWrites(t *testing.T) {
+	ctx := context.Background()
+	srv := New()
+	defer srv.Close()
+	c := srv.Client()
+	streamTable(t, c, "")
+	r, err := NewStreamReader(ctx, c, "things")
+	require.NoError(t, err)
+	const writers, writes = 8, 40
+	errs := make(chan error, writers)
+	for w := 0; w < writers; w++ {
+		go func(w int) {
+			for i := 1; i <= writes; i++ {
+				_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("things"), Item: map[string]types.AttributeValue{
+					"pk": s("w" + strconv.Itoa(w)), "sk": n("1"), "i": n(strconv.Itoa(i))}})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}(w)
+	}
+	for w := 0; w < writers; w++ {
+		require.NoError(t, <-errs)
+	}
+	ev, err := r.Next(ctx)
+	require.NoError(t, err)
+	require.Len(t, ev.Records, writers*writes)
+	last := map[string]int{}
+	prevSeq := ""
+	for _, rec := range ev.Records {
+		assert.Greater(t, rec.Change.SequenceNumber, prevSeq)
+		prevSeq = rec.Change.SequenceNumber
+		pk := rec.Change.Keys["pk"].String()
+		i, err := strconv.Atoi(rec.Change.NewImage["i"].Number())
+		require.NoError(t, err)
+		assert.Equal(t, last[pk]+1, i, "item %s: records in write order", pk)
+		last[pk] = i
+		if i == 1 {
+			assert.Equal(t, "INSERT", rec.EventName)
+		} else {
+			assert.Equal(t, "MODIFY", rec.EventName)
+			assert.Equal(t, strconv.Itoa(i-1), rec.Change.OldImage["i"].Number())
+		}
+	}
 }
