@@ -79,6 +79,11 @@ func (s *Server) batchGetItem(body []byte) (any, *apiError) {
 		}
 		reads[name] = pr
 	}
+	tables := make([]*table, 0, len(reads))
+	for _, pr := range reads {
+		tables = append(tables, pr.t)
+	}
+	defer lockTables(tables, false)()
 	responses := map[string][]item{}
 	unprocessed := map[string]any{}
 	var caps []any
@@ -154,8 +159,8 @@ func (s *Server) batchWriteItem(body []byte) (any, *apiError) {
 	if n > maxBatchWrite {
 		return nil, validationf("Too many items requested for the BatchWriteItem call")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	var writes []*preparedWrite
 	names := sortedKeys(in.RequestItems)
 	// DynamoDB reads every value of the request before it checks any item.
@@ -197,6 +202,11 @@ func (s *Server) batchWriteItem(body []byte) (any, *apiError) {
 			writes = append(writes, w)
 		}
 	}
+	tables := make([]*table, len(writes))
+	for i, w := range writes {
+		tables[i] = w.t
+	}
+	defer lockTables(tables, true)()
 	caps := map[string]*consumed{}
 	for _, w := range writes {
 		old, new, err := w.evaluate()

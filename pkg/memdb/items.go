@@ -306,12 +306,14 @@ func (s *Server) singleWrite(kind writeKind, body []byte) (any, *apiError) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	w, err := s.prepareWrite(kind, &in)
 	if err != nil {
 		return nil, err
 	}
+	w.t.mu.Lock()
+	defer w.t.mu.Unlock()
 	old, new, err := w.evaluate()
 	if err != nil {
 		return nil, err
@@ -408,6 +410,8 @@ func (s *Server) getItem(body []byte) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	r.t.mu.RLock()
+	defer r.t.mu.RUnlock()
 	it, size, err := r.get(in.Key)
 	if err != nil {
 		return nil, err

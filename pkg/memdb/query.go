@@ -62,6 +62,8 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"hash/crc32"
 	"io"
 	"net/http"
@@ -38,6 +39,7 @@ import (
 type Server struct {
 	mu     sync.RWMutex
 	tables map[string]*table
+	tokMu  sync.Mutex            // guards tokens and tokenOrder
 	tokens map[string]tokenEntry // TransactWriteItems idempotency tokens
 	// tokenOrder lists the tokens by insertion, for expiry.
 	tokenOrder []string
@@ -117,11 +119,14 @@ var outOfScopeOps = map[string]string{
 
 // ServeHTTP implements the DynamoDB JSON 1.0 protocol (POST, X-Amz-Target header).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r.Body, r.ContentLength)
 	status, out := 400, []byte(nil)
-	if err != nil {
+	switch {
+	case err == errBodyTooLarge:
+		status, out = tooLarge()
+	case err != nil:
 		status, out = s.errorBody(serializationErr("cannot read request body"))
-	} else {
+	default:
 		status, out = s.handle(r.Method, r.Header.Get("X-Amz-Target"), body)
 	}
 	for k, v := range s.headers(out) {
@@ -217,19 +222,18 @@ func (t transport) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	var body []byte
+	status, out := 0, []byte(nil)
 	if req.Body != nil {
 		var err error
-		if req.ContentLength > 0 {
-			body = make([]byte, req.ContentLength)
-			_, err = io.ReadFull(req.Body, body)
-		} else {
-			body, err = io.ReadAll(req.Body)
-		}
-		if err != nil {
+		if body, err = readBody(req.Body, req.ContentLength); err == errBodyTooLarge {
+			status, out = tooLarge()
+		} else if err != nil {
 			return nil, err
 		}
 	}
-	status, out := t.s.handle(req.Method, req.Header.Get("X-Amz-Target"), body)
+	if status == 0 {
+		status, out = t.s.handle(req.Method, req.Header.Get("X-Amz-Target"), body)
+	}
 	return &http.Response{
 		Status:        strconv.Itoa(status) + " " + http.StatusText(status),
 		StatusCode:    status,
@@ -260,4 +264,31 @@ func (s *Server) Client(optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 		HTTPClient:   transport{s},
 	}
 	return dynamodb.New(opts, optFns...)
+}
+
+// maxRequestBytes is the largest request body DynamoDB accepts (16 MiB);
+// larger ones are answered 413, as DynamoDB Local answers them.
+const maxRequestBytes = 16 << 20
+
+var errBodyTooLarge = errors.New("memdb: request body over 16 MiB")
+
+// readBody reads a request body of at most maxRequestBytes.
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	if length > maxRequestBytes {
+		return nil, errBodyTooLarge
+	}
+	if length > 0 {
+		body := make([]byte, length)
+		_, err := io.ReadFull(r, body)
+		return body, err
+	}
+	body, err := io.ReadAll(io.LimitReader(r, maxRequestBytes+1))
+	if len(body) > maxRequestBytes {
+		return nil, errBodyTooLarge
+	}
+	return body, err
+}
+
+func tooLarge() (int, []byte) {
+	return http.StatusRequestEntityTooLarge, []byte(`{"Message":""}`)
 }

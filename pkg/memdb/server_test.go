@@ -1,6 +1,7 @@
 package memdb
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -184,5 +186,40 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if want := int32(workers*rounds + 3); scan.Count != want {
 		t.Fatalf("scan count %d, want %d", scan.Count, want)
+	}
+}
+
+func TestRequestBodiesOver16MiBAreRefused(t *testing.T) {
+	srv := New()
+	defer srv.Close()
+	c := srv.Client(func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 })
+	ctx := context.Background()
+	newTable(t, c, "big")
+	item := func(n int) map[string]types.AttributeValue {
+		return map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "p"}, "sk": &types.AttributeValueMemberN{Value: "1"},
+			"b": &types.AttributeValueMemberS{Value: strings.Repeat("x", n)}}
+	}
+	// Over 16 MiB: refused with 413 before it is read, as DynamoDB Local does.
+	_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("big"), Item: item(17 << 20)})
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) || re.HTTPStatusCode() != 413 {
+		t.Fatalf("17 MiB request: err = %v, want an HTTP 413", err)
+	}
+	// Under it: read, and refused for the item's size (400 KB), with DynamoDB's message.
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("big"), Item: item(15 << 20)})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorMessage() != "Item size has exceeded the maximum allowed size" {
+		t.Fatalf("15 MiB request: err = %v, want the item size ValidationException", err)
+	}
+	// Over HTTP too (cmd/memdb serves ServeHTTP).
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	resp, err := http.Post(hs.URL, "application/x-amz-json-1.0", bytes.NewReader(make([]byte, 17<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 413 {
+		t.Fatalf("HTTP 17 MiB request: status %d, want 413", resp.StatusCode)
 	}
 }

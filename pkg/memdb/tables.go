@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -47,6 +48,9 @@ type index struct {
 
 // table is one table: schema, settings, items and indexes.
 type table struct {
+	// mu guards the items and indexes (see locks.go); the schema and
+	// settings change only under Server.mu held for writing.
+	mu         sync.RWMutex
 	name       string
 	attrDefs   []attrDef
 	ks         keySchema
@@ -349,6 +353,8 @@ func (s *Server) describeTable(body []byte) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	return map[string]any{"Table": t.describe("ACTIVE")}, nil
 }
 

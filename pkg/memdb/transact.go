@@ -48,10 +48,14 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 	if err := checkTransactSize(in.TransactItems); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	var digest [32]byte
 	if in.ClientRequestToken != nil {
+		// Transactions with a token run one at a time, so that a retry
+		// waits for the first attempt and replays its outcome.
+		s.tokMu.Lock()
+		defer s.tokMu.Unlock()
 		m := map[string]json.RawMessage{}
 		json.Unmarshal(body, &m)
 		delete(m, "ClientRequestToken")
@@ -126,6 +130,13 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		}
 		seen[id] = true
 	}
+	tables := make([]*table, len(writes))
+	for i, w := range writes {
+		if w != nil {
+			tables[i] = w.t
+		}
+	}
+	defer lockTables(tables, true)()
 	olds, news, err := evaluateAll(writes, prepErrs)
 	if err != nil {
 		return nil, err
@@ -239,6 +250,15 @@ func (s *Server) transactGetItems(body []byte) (any, *apiError) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	var tables []*table
+	for _, m := range in.TransactItems {
+		if m.Get != nil {
+			if t := s.tables[m.Get.TableName]; t != nil {
+				tables = append(tables, t)
+			}
+		}
+	}
+	defer lockTables(tables, false)()
 	seen := map[string]bool{}
 	responses := make([]any, len(in.TransactItems))
 	caps := map[string]*consumed{}
@@ -288,7 +308,7 @@ func (s *Server) transactGetItems(body []byte) (any, *apiError) {
 
 // rememberToken stores an idempotency token and forgets those older than
 // DynamoDB's ten minutes, oldest first, so that memory stays bounded by the
-// tokens of the last ten minutes (the caller holds s.mu).
+// tokens of the last ten minutes (the caller holds s.tokMu).
 func (s *Server) rememberToken(tok string, e tokenEntry) {
 	now := s.now()
 	for len(s.tokenOrder) > 0 {

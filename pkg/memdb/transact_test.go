@@ -87,9 +87,9 @@ func TestIdempotencyTokensExpireAfterTenMinutes(t *testing.T) {
 	if err := put("t0", "other"); err != nil {
 		t.Fatalf("token reused after 10 minutes: %v", err)
 	}
-	s.mu.RLock()
+	s.tokMu.Lock()
 	kept := len(s.tokens)
-	s.mu.RUnlock()
+	s.tokMu.Unlock()
 	if kept != 1 {
 		t.Fatalf("server keeps %d tokens after they expired, want 1 (the new one)", kept)
 	}
