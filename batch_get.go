@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -75,6 +76,16 @@ func (q *query) BatchGetWithOptions(keys []any, dest any, opts *core.BatchGetOpt
 		return err
 	}
 
+	items, err := q.readKeys(unique, proj, o)
+	if err != nil {
+		return err
+	}
+	return decodeAll(items, dest)
+}
+
+// readKeys reads the items of the distinct keys unique, in their order
+// (keys with no item are absent), chunked and retried as o says.
+func (q *query) readKeys(unique []batchKey, proj getProjection, o core.BatchGetOptions) ([]map[string]types.AttributeValue, error) {
 	q.initCapacity()
 	chunks := chunk(unique, o.ChunkSize)
 	found := make([]map[string]map[string]types.AttributeValue, len(chunks))
@@ -106,17 +117,17 @@ func (q *query) BatchGetWithOptions(keys []any, dest any, opts *core.BatchGetOpt
 		}
 	})
 	if err := firstError(errs); err != nil {
-		return err
+		return nil, err
 	}
 	var missed []batchKey
 	for _, u := range unread {
 		missed = append(missed, u...)
 	}
 	if len(missed) > 0 {
-		return &BatchError{Op: "BatchGet", Model: q.model.Name(), Table: q.table(), Total: len(unique),
+		return nil, &BatchError{Op: "BatchGet", Model: q.model.Name(), Table: q.table(), Total: len(unique),
 			Failures: keyFailures(q.model, missed, "get", errUnprocessed)}
 	}
-	return decodeAll(inKeyOrder(unique, found, int(retrieved.Load())), dest)
+	return inKeyOrder(unique, found, int(retrieved.Load())), nil
 }
 
 // distinctKeys drops repeated keys; the first position of each counts.
@@ -199,18 +210,19 @@ func (q *query) batchProjection(fields []string) (getProjection, error) {
 	if len(fields) == 0 {
 		return getProjection{}, nil
 	}
-	attrs := plan.KeyAttrs(q.model)
-	for _, name := range fields {
-		f, err := q.model.MustField(name)
-		if err != nil {
-			return getProjection{}, fmt.Errorf("BatchGet projection: %w", err)
-		}
-		if !f.PK && !f.SK {
-			attrs = append(attrs, f.Attr)
+	paths, err := q.projection(fields)
+	if err != nil {
+		return getProjection{}, fmt.Errorf("BatchGet projection: %w", err)
+	}
+	// The keys first, then the other paths.
+	all := plan.WithKeys(nil, plan.KeyAttrs(q.model))
+	for _, p := range paths {
+		if len(p) != 1 || !slices.Contains(plan.KeyAttrs(q.model), p[0]) {
+			all = append(all, p)
 		}
 	}
 	var b expr.Builder
-	return getProjection{expr: b.Projection(attrs), names: b.Names()}, nil
+	return getProjection{expr: b.Projection(all), names: b.Names()}, nil
 }
 
 // batchKey is one key given to BatchGet or BatchDelete.

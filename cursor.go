@@ -1,28 +1,43 @@
 package dynamorm
 
 import (
-	"crypto/hmac"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/attr"
+	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
-// Cursors are opaque to users. Their form is
+// Cursors are opaque to users. Their forms are
 //
-//	v1.<base64url(JSON payload)>[.<base64url(HMAC-SHA256 of the payload)>]
+//	v1.<base64url(JSON payload)>                      without a CursorKey
+//	v2.<base64url(nonce | AES-256-GCM(JSON payload))>  with a CursorKey
 //
 // The payload binds the cursor to the table, the index and a fingerprint of
-// the query's expressions, so a cursor from another query is rejected rather
-// than silently resuming somewhere else.
-const cursorVersion = "v1"
+// every condition of the query (key condition, filter, and the conditions
+// evaluated on returned items), so a cursor from another query is rejected
+// rather than silently resuming somewhere else. With a CursorKey the payload
+// is encrypted and authenticated: clients can neither read the table, index
+// and key values in it nor alter it. Without one, a cursor can be read and
+// edited, so its key is checked against the query before it is sent: an
+// altered or malformed cursor is ErrInvalidCursor, never a request that
+// DynamoDB rejects.
+const (
+	cursorPlain     = "v1"
+	cursorEncrypted = "v2"
+)
 
 type cursorPayload struct {
 	Table string                       `json:"t"`
@@ -32,7 +47,7 @@ type cursorPayload struct {
 }
 
 // encodeCursor returns the cursor that resumes r after key.
-func encodeCursor(r *plan.Read, key map[string]types.AttributeValue, signKey []byte) (string, error) {
+func encodeCursor(r *plan.Read, key map[string]types.AttributeValue, cursorKey []byte) (string, error) {
 	p := cursorPayload{Table: r.Table, Index: r.Index, Query: fingerprint(r), Key: map[string]map[string]string{}}
 	for name, av := range key {
 		switch v := av.(type) {
@@ -43,46 +58,65 @@ func encodeCursor(r *plan.Read, key map[string]types.AttributeValue, signKey []b
 		case *types.AttributeValueMemberB:
 			p.Key[name] = map[string]string{"B": base64.StdEncoding.EncodeToString(v.Value)}
 		default:
-			return "", fmt.Errorf("dynamorm: key attribute %q has type %T, which cannot be a key", name, av)
+			return "", fmt.Errorf("key attribute %q has type %T, which cannot be a key", name, av)
 		}
 	}
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return "", err
 	}
-	s := cursorVersion + "." + base64.RawURLEncoding.EncodeToString(raw)
-	if len(signKey) > 0 {
-		s += "." + base64.RawURLEncoding.EncodeToString(sign(signKey, raw))
+	if len(cursorKey) == 0 {
+		return cursorPlain + "." + base64.RawURLEncoding.EncodeToString(raw), nil
 	}
-	return s, nil
+	aead := cursorAEAD(cursorKey)
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(raw)+aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", err
+	}
+	sealed := aead.Seal(nonce, nonce, raw, []byte(cursorEncrypted))
+	return cursorEncrypted + "." + base64.RawURLEncoding.EncodeToString(sealed), nil
 }
 
-func sign(key, payload []byte) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write(payload)
-	return m.Sum(nil)
+// cursorAEAD is AES-256-GCM under a key derived from the DB's CursorKey.
+func cursorAEAD(cursorKey []byte) cipher.AEAD {
+	k := sha256.Sum256(append([]byte("dynamorm cursor v2\x00"), cursorKey...))
+	block, err := aes.NewCipher(k[:])
+	if err != nil {
+		panic(err) // a 32-byte key is always valid
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		panic(err)
+	}
+	return aead
 }
 
-// decodeCursor checks a cursor's form and signature and returns its payload.
-func decodeCursor(s string, signKey []byte) (*cursorPayload, error) {
+// decodeCursor checks a cursor's form (and, with a CursorKey, decrypts and
+// authenticates it) and returns its payload.
+func decodeCursor(s string, cursorKey []byte) (*cursorPayload, error) {
 	bad := func(why string) error {
 		return fmt.Errorf("%w: %s", core.ErrInvalidCursor, why)
 	}
-	parts := strings.Split(s, ".")
-	if len(parts) < 2 || len(parts) > 3 || parts[0] != cursorVersion {
+	version, body, ok := strings.Cut(s, ".")
+	if !ok || strings.Contains(body, ".") || (version != cursorPlain && version != cursorEncrypted) {
 		return nil, bad("not a dynamorm cursor (or one from an incompatible version)")
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	raw, err := base64.RawURLEncoding.DecodeString(body)
 	if err != nil {
 		return nil, bad("malformed")
 	}
-	if len(signKey) > 0 {
-		if len(parts) != 3 {
-			return nil, bad("unsigned, but this DB signs cursors")
+	switch {
+	case len(cursorKey) > 0 && version != cursorEncrypted:
+		return nil, bad("not encrypted, but this DB encrypts its cursors (session.Config.CursorKey)")
+	case len(cursorKey) == 0 && version == cursorEncrypted:
+		return nil, bad("encrypted, but this DB has no CursorKey to open it")
+	case len(cursorKey) > 0:
+		aead := cursorAEAD(cursorKey)
+		if len(raw) < aead.NonceSize() {
+			return nil, bad("malformed")
 		}
-		mac, err := base64.RawURLEncoding.DecodeString(parts[2])
-		if err != nil || !hmac.Equal(mac, sign(signKey, raw)) {
-			return nil, bad("signature does not match (altered, or signed with another key)")
+		if raw, err = aead.Open(nil, raw[:aead.NonceSize()], raw[aead.NonceSize():], []byte(cursorEncrypted)); err != nil {
+			return nil, bad("it does not open with this DB's CursorKey (altered, or made with another key)")
 		}
 	}
 	var p cursorPayload
@@ -93,9 +127,10 @@ func decodeCursor(s string, signKey []byte) (*cursorPayload, error) {
 }
 
 // startKey returns the ExclusiveStartKey of cursor for read r, rejecting a
-// cursor from another table, index or query.
-func startKey(cursor string, r *plan.Read, signKey []byte) (map[string]types.AttributeValue, error) {
-	p, err := decodeCursor(cursor, signKey)
+// cursor from another table, index or query, and one whose key cannot be a
+// start key of r.
+func startKey(cursor string, r *plan.Read, cursorKey []byte) (map[string]types.AttributeValue, error) {
+	p, err := decodeCursor(cursor, cursorKey)
 	if err != nil {
 		return nil, err
 	}
@@ -107,28 +142,65 @@ func startKey(cursor string, r *plan.Read, signKey []byte) (map[string]types.Att
 	}
 	key := make(map[string]types.AttributeValue, len(p.Key))
 	for name, tv := range p.Key {
-		switch {
-		case hasKey(tv, "S"):
-			key[name] = &types.AttributeValueMemberS{Value: tv["S"]}
-		case hasKey(tv, "N"):
-			key[name] = &types.AttributeValueMemberN{Value: tv["N"]}
-		case hasKey(tv, "B"):
-			b, err := base64.StdEncoding.DecodeString(tv["B"])
-			if err != nil {
-				return nil, fmt.Errorf("%w: malformed", core.ErrInvalidCursor)
-			}
-			key[name] = &types.AttributeValueMemberB{Value: b}
-		default:
-			return nil, fmt.Errorf("%w: malformed", core.ErrInvalidCursor)
+		av, ok := cursorValue(tv)
+		if !ok {
+			return nil, fmt.Errorf("%w: malformed value of key attribute %q", core.ErrInvalidCursor, name)
 		}
+		key[name] = av
+	}
+	if err := checkStartKey(r, key); err != nil {
+		return nil, fmt.Errorf("%w: %v", core.ErrInvalidCursor, err)
 	}
 	return key, nil
 }
 
-func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
+// cursorValue decodes one key value of a payload: exactly one of S, N, B.
+func cursorValue(tv map[string]string) (types.AttributeValue, bool) {
+	if len(tv) != 1 {
+		return nil, false
+	}
+	for t, v := range tv {
+		switch t {
+		case "S":
+			return &types.AttributeValueMemberS{Value: v}, true
+		case "N":
+			_, _, err := big.ParseFloat(v, 10, 256, big.ToNearestEven)
+			return &types.AttributeValueMemberN{Value: v}, err == nil
+		case "B":
+			b, err := base64.StdEncoding.DecodeString(v)
+			return &types.AttributeValueMemberB{Value: b}, err == nil
+		}
+	}
+	return nil, false
+}
 
-// fingerprint identifies the query a cursor belongs to: its operation and
-// expressions with placeholders resolved.
+// checkStartKey refuses a start key DynamoDB would reject: other attributes
+// than r's key attributes, values of another type than the keys store, or
+// (for a Query) a key outside the key condition.
+func checkStartKey(r *plan.Read, key map[string]types.AttributeValue) error {
+	if len(key) != len(r.KeyAttrs) {
+		return fmt.Errorf("its key has %d attributes, the read's keys are %s", len(key), strings.Join(r.KeyAttrs, ", "))
+	}
+	for i, name := range r.KeyAttrs {
+		av, ok := key[name]
+		if !ok {
+			return fmt.Errorf("its key lacks attribute %q", name)
+		}
+		if want := r.KeyTypes[i]; want != "" && attr.TypeName(av) != want {
+			return fmt.Errorf("key attribute %q is %s in the cursor but %s in the table", name, attr.TypeName(av), want)
+		}
+	}
+	for _, c := range r.KeyConds {
+		if !expr.Match(c, key) {
+			return fmt.Errorf("its key is outside the query's key condition on %q", c.Path[0])
+		}
+	}
+	return nil
+}
+
+// fingerprint identifies the query a cursor belongs to: its operation,
+// expressions with placeholders resolved, and the conditions evaluated on
+// returned items.
 func fingerprint(r *plan.Read) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s|%s|%s|%s|%s|%v|", r.Operation, r.Table, r.Index, r.KeyCondition, r.Filter, r.Forward)
@@ -147,6 +219,13 @@ func fingerprint(r *plan.Read) string {
 	sort.Strings(vals)
 	for _, k := range vals {
 		fmt.Fprintf(h, "%s=%s|", k, core.FormatValue(r.Values[k]))
+	}
+	for _, c := range r.PostFilter {
+		fmt.Fprintf(h, "post:%q %s", c.Path, c.Op)
+		for _, v := range c.Values {
+			fmt.Fprintf(h, " %s", core.FormatValue(v))
+		}
+		h.Write([]byte{'|'})
 	}
 	if r.Segment != nil {
 		fmt.Fprintf(h, "seg=%d/%d", *r.Segment, *r.Total)

@@ -57,6 +57,7 @@ type shared struct {
 	client    core.DynamoDBAPI
 	clock     func() time.Time
 	cursorKey []byte
+	noScans   bool // session.Config.ForbidImplicitScans
 	prefix    string
 	retry     *core.RetryPolicy // default batch retry policy, nil for core.DefaultRetryPolicy
 	closed    atomic.Bool
@@ -75,7 +76,7 @@ func New(cfg session.Config) (*DB, error) {
 		return nil, err
 	}
 	return &DB{
-		shared: &shared{client: client, clock: cfg.Now, cursorKey: cfg.CursorKey, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry},
+		shared: &shared{client: client, clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry},
 		ctx:    context.Background(),
 	}, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
@@ -79,6 +80,8 @@ func wrapAWS(op, modelName, table string, err error) error {
 		e.Sentinel = core.ErrConditionFailed
 	case errors.As(err, &rnf):
 		e.Sentinel = core.ErrTableNotFound
+	case isValidationException(err):
+		e.Sentinel = core.ErrValidation
 	}
 	return e
 }
@@ -114,6 +117,13 @@ func (e *OutcomeError) Is(target error) bool { return target == core.ErrOutcomeU
 
 // Unwrap returns the last error.
 func (e *OutcomeError) Unwrap() error { return e.Err }
+
+// isValidationException reports whether DynamoDB rejected the request as
+// invalid (the SDK has no type for ValidationException, only its code).
+func isValidationException(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "ValidationException"
+}
 
 // TransactionError reports a transaction DynamoDB cancelled: for each
 // operation that failed, its position, model, key and reason. errors.Is

@@ -202,3 +202,21 @@ func (q *query) getItem(r *plan.Read) (map[string]types.AttributeValue, error) {
 		}
 	}
 }
+
+// batchGetPlan reads the keys of a BatchGet plan (Where(pk, "IN", ...)),
+// each once, in the order given, with BatchGet's chunking and retries.
+func (q *query) batchGetPlan(r *plan.Read) ([]map[string]types.AttributeValue, error) {
+	keys := make([]batchKey, len(r.Keys))
+	for i, k := range r.Keys {
+		keys[i] = batchKey{index: i, table: r.Table, key: k, id: plan.ItemID(r.Table, q.model, k)}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	o, err := q.batchGetOptions(nil)
+	if err != nil {
+		return nil, err
+	}
+	o.ConsistentRead = r.Consistent
+	return q.readKeys(distinctKeys(keys), getProjection{expr: r.Projection, names: r.Names}, o)
+}

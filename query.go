@@ -35,8 +35,9 @@ type query struct {
 	desc       bool
 	limit      int
 	offset     int
-	fields     []string // attribute names to project
+	fields     [][]string // attribute paths to project
 	consistent bool
+	exactKey   bool // Get: the model value's full primary key, zero values included
 	retries    int
 	retryDelay time.Duration
 	cursor     string
@@ -121,56 +122,12 @@ func (q *query) table() string {
 	return q.db.shared.prefix + q.model.TableName(q.item)
 }
 
-// resolve finds the field or document path a caller named: a Go field name
-// or attribute name, optionally followed by .child and [N] parts.
-func (q *query) resolve(name string) (*model.Field, []string, error) {
-	if f, ok := q.model.Field(name); ok {
-		return f, []string{f.Attr}, nil
-	}
-	head, rest, _ := strings.Cut(name, ".")
-	idx := ""
-	if i := strings.IndexByte(head, '['); i > 0 {
-		head, idx = head[:i], head[i:]
-	}
-	f, err := q.model.MustField(head)
-	if err != nil {
-		return nil, nil, err
-	}
-	path := []string{f.Attr}
-	if idx != "" {
-		path = append(path, idx)
-	}
-	if rest != "" {
-		path = append(path, splitPath(rest)...)
-	}
-	return nil, path, nil
-}
-
-func splitPath(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, ".") {
-		name := part
-		var idxs []string
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			name = part[:i]
-			for _, ix := range strings.SplitAfter(part[i:], "]") {
-				if ix != "" {
-					idxs = append(idxs, ix)
-				}
-			}
-		}
-		out = append(out, name)
-		out = append(out, idxs...)
-	}
-	return out
-}
-
 // condition resolves a field, parses the operator and encodes the values.
 func (q *query) condition(field, op string, value any) (plan.Condition, error) {
 	if q.model == nil {
 		return plan.Condition{}, q.err
 	}
-	f, path, err := q.resolve(field)
+	t, err := q.resolveTarget(field)
 	if err != nil {
 		return plan.Condition{}, err
 	}
@@ -178,19 +135,21 @@ func (q *query) condition(field, op string, value any) (plan.Condition, error) {
 	if err != nil {
 		return plan.Condition{}, fmt.Errorf("%w (on %s of %s)", err, field, q.model.Name())
 	}
-	vals, err := q.encodeOperands(f, o, value)
+	vals, err := encodeOperands(t, o, value)
 	if err != nil {
 		return plan.Condition{}, fmt.Errorf("%s %s of %s: %w", field, o, q.model.Name(), err)
 	}
-	return plan.Condition{Field: f, Path: path, Op: o, Values: vals}, nil
+	return plan.Condition{Field: t.field, Path: t.path, Op: o, Values: vals}, nil
 }
 
-func (q *query) encodeOperands(f *model.Field, op expr.Op, value any) ([]types.AttributeValue, error) {
+// encodeOperands encodes the operands of op on t (see operand.go).
+func encodeOperands(t target, op expr.Op, value any) ([]types.AttributeValue, error) {
 	one := func(v any) (types.AttributeValue, error) {
-		if f != nil {
-			return q.codec.EncodeAttrValue(f.Attr, v)
+		av, err := encodeAt(t, v)
+		if err == nil {
+			err = checkOperand(t, op, av)
 		}
-		return marshal.MarshalValue(v)
+		return av, err
 	}
 	switch op.Arity() {
 	case 0:
@@ -232,6 +191,9 @@ func (q *query) encodeOperands(f *model.Field, op expr.Op, value any) ([]types.A
 		return []types.AttributeValue{av}, err
 	case expr.Contains, expr.NotContains:
 		av, err := marshal.MarshalValue(value)
+		if err == nil {
+			err = checkOperand(t, op, av)
+		}
 		return []types.AttributeValue{av}, err
 	}
 	av, err := one(value)
@@ -293,7 +255,7 @@ func (q *query) addGroup(or bool, fn func(core.Query)) core.Query {
 		return q.clone()
 	}
 	g := &query{db: q.db, ctx: q.ctx, model: q.model, codec: q.codec, item: q.item, inGroup: true}
-	fn(g)
+	fn(&group{q: g})
 	if g.err != nil {
 		return q.fail(g.err)
 	}
@@ -305,7 +267,9 @@ func (q *query) addGroup(or bool, fn func(core.Query)) core.Query {
 }
 
 // FilterGroup adds a parenthesised group of filters joined with AND. The
-// query passed to fn collects the group's conditions in place.
+// query passed to fn collects the group's conditions in place; a call on it
+// other than Where, Filter, OrFilter or a nested group is an error the
+// terminal returns (see group).
 func (q *query) FilterGroup(fn func(core.Query)) core.Query { return q.addGroup(false, fn) }
 
 // OrFilterGroup adds a parenthesised group of filters joined with OR.
@@ -358,17 +322,26 @@ func (q *query) Select(fields ...string) core.Query {
 	if q.err != nil {
 		return q.clone()
 	}
-	attrs := make([]string, 0, len(fields))
-	for _, name := range fields {
-		f, err := q.model.MustField(name)
-		if err != nil {
-			return q.fail(err)
-		}
-		attrs = append(attrs, f.Attr)
+	paths, err := q.projection(fields)
+	if err != nil {
+		return q.fail(err)
 	}
 	n := q.clone()
-	n.fields = append(n.fields, attrs...)
+	n.fields = append(n.fields, paths...)
 	return n
+}
+
+// projection resolves the fields or document paths a Select names.
+func (q *query) projection(fields []string) ([][]string, error) {
+	paths := make([][]string, 0, len(fields))
+	for _, name := range fields {
+		t, err := q.resolveTarget(name)
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, t.path)
+	}
+	return paths, nil
 }
 
 // ConsistentRead asks for strongly consistent reads.

@@ -19,16 +19,21 @@ import (
 type readKind uint8
 
 const (
-	readMatches readKind = iota // First, All and the typed helpers: the planner picks GetItem, Query or Scan
+	readMatches readKind = iota // All and the typed helpers: the planner picks GetItem, Query or Scan
+	readFirst                   // First: as readMatches, but a query naming no item is an error
 	readScan                    // Scan, ScanAllSegments: always a Scan
 	readPage                    // AllPaginated: one page and a cursor
 	readCount                   // Count: Select COUNT
+	readExplain                 // Explain: planned as readMatches, never sent
 )
 
 // planRead plans the query as a read of kind.
 func (q *query) planRead(kind readKind) (*plan.Read, error) {
 	if q.err != nil {
 		return nil, q.err
+	}
+	if err := q.db.checkOpen(); err != nil {
+		return nil, err
 	}
 	if q.tx != nil {
 		return nil, fmt.Errorf("%w: reads are not part of a transaction; read through the DB before or after it, or use TransactGet", core.ErrValidation)
@@ -37,7 +42,10 @@ func (q *query) planRead(kind readKind) (*plan.Read, error) {
 	if err != nil {
 		return nil, err
 	}
-	return plan.PlanRead(plan.ReadInput{
+	if kind == readFirst && len(where) == 0 && q.filter.Cond == nil && len(q.filter.Children) == 0 {
+		return nil, q.firstWithoutKey()
+	}
+	r, err := plan.PlanRead(plan.ReadInput{
 		Model:      q.model,
 		Table:      q.table(),
 		Index:      q.index,
@@ -51,28 +59,56 @@ func (q *query) planRead(kind readKind) (*plan.Read, error) {
 		Segment:    q.segment,
 		Total:      q.total,
 		Count:      kind == readCount,
+		Paginated:  kind == readPage,
 	})
+	if err == nil && q.db.shared.noScans && r.Operation == plan.Scan && kind != readScan && kind != readExplain && q.segment == nil {
+		return nil, q.implicitScan(r, where)
+	}
+	return r, err
 }
 
-// readConditions returns the Where conditions; without any, the key fields
-// set on the model value (Model(&User{ID: "u1"}).First(&u)) are the
-// conditions, so that reading "this item" never scans.
+// firstWithoutKey is the error of First on a query that names no item: it
+// would scan and return an arbitrary one.
+func (q *query) firstWithoutKey() error {
+	m := q.model
+	return fmt.Errorf("%w: First on %s: no key field is set on the model value and no Where or Filter is given, so it would scan and return an arbitrary item; "+
+		"read one item by its key with dynamorm.Get(db, %s{%s: ...}) (numeric zero is a key there) or Model(&%s{%s: ...}), select with Where, or list items with All, Scan or Count",
+		core.ErrValidation, m.Name(), m.Name(), m.PK.GoName, m.Name(), m.PK.GoName)
+}
+
+// readConditions returns the conditions of a read: the key fields set on
+// the model value, then the Where conditions. Under the Go-ORM convention
+// (GORM's) only key fields that are not zero count
+// (Model(&User{ID: "u1"}).First(&u) reads u1; Model(&User{}) names no item);
+// Get (q.exactKey) takes the full primary key of the value as given, where
+// numeric zero is a key value and an empty string or binary is an error.
+// The model's key fields are always conditions, also with Where or Index,
+// so no read returns an item whose key differs from a key field the caller
+// set.
 func (q *query) readConditions() ([]plan.Condition, error) {
-	if len(q.where) > 0 || !q.item.IsValid() || q.index != "" {
+	if !q.item.IsValid() {
 		return q.where, nil
 	}
 	var where []plan.Condition
 	for _, f := range []*model.Field{q.model.PK, q.model.SK} {
-		if f == nil || plan.IsZeroField(q.item, f) {
+		if f == nil || (!q.exactKey && plan.IsZeroField(q.item, f)) {
 			continue
 		}
 		av, err := q.codec.EncodeAttr(q.item, f.Attr)
 		if err != nil {
 			return nil, err
 		}
+		if q.exactKey {
+			if err := plan.CheckKeyValue(q.model, f, av, "Get"); err != nil {
+				return nil, err
+			}
+		}
 		where = append(where, plan.Condition{Field: f, Path: []string{f.Attr}, Op: expr.Eq, Values: []types.AttributeValue{av}})
 	}
-	return where, nil
+	if len(where) == 0 {
+		return q.where, nil
+	}
+	return append(where, q.where...), nil
 }
 
 // run plans and runs a read for First, All, Scan and AllPaginated,
@@ -102,6 +138,16 @@ func (q *query) run(kind readKind, limit int) (*plan.Read, readResult, error) {
 			res.items = append(res.items, item)
 		}
 		return r, res, nil
+	}
+	if r.Operation == plan.BatchGet {
+		items, err := q.batchGetPlan(r)
+		if err != nil {
+			return nil, readResult{}, err
+		}
+		if r.SortBy != nil {
+			sortItems(items, r.SortBy.Attr, r.Desc)
+		}
+		return r, readResult{items: window(items, q.offset, limit)}, nil
 	}
 	skip, want := q.offset, limit
 	if r.SortBy != nil {
@@ -149,7 +195,7 @@ func (q *query) First(dest any) error {
 	if q.err != nil {
 		return q.err
 	}
-	r, res, err := q.run(readMatches, 1)
+	r, res, err := q.run(readFirst, 1)
 	if err != nil {
 		return err
 	}
@@ -210,18 +256,35 @@ func (q *query) AllPaginated(dest any) (*core.PaginatedResult, error) {
 	return out, nil
 }
 
-// Count counts matching items across every page.
+// Count counts matching items across every page (Select=COUNT). When some
+// conditions are evaluated on the returned items (sort-key conditions a key
+// condition cannot express: <>, IN, a second range), the items are read and
+// counted after those conditions, so Count always equals len(All).
 func (q *query) Count() (int64, error) {
 	r, err := q.planRead(readCount)
 	if err != nil {
 		return 0, err
 	}
-	if r.Operation == plan.GetItem {
+	switch r.Operation {
+	case plan.GetItem:
 		item, err := q.getItem(r)
 		if err != nil || item == nil {
 			return 0, err
 		}
 		return 1, nil
+	case plan.BatchGet:
+		items, err := q.batchGetPlan(r)
+		return int64(len(items)), err
+	}
+	if len(r.PostFilter) > 0 {
+		// Conditions evaluated on the returned items: count what passes
+		// them, exactly as All does, so that Count equals len(All).
+		var n int64
+		_, _, err := q.walk(q.ctx, r, nil, 0, 0, func(items []map[string]types.AttributeValue) bool {
+			n += int64(len(items))
+			return true
+		})
+		return n, err
 	}
 	var total int64
 	var start map[string]types.AttributeValue
@@ -300,15 +363,21 @@ func (q *query) checkDest(dest any) error {
 
 // Explain returns the request the query would send.
 func (q *query) Explain() (*core.Explanation, error) {
-	r, err := q.planRead(readMatches)
+	r, err := q.planRead(readExplain)
 	if err != nil {
 		return nil, err
 	}
+	return q.explanation(r), nil
+}
+
+// explanation describes the request r sends.
+func (q *query) explanation(r *plan.Read) *core.Explanation {
 	e := &core.Explanation{
 		Operation:        r.Operation,
 		Table:            r.Table,
 		Index:            r.Index,
 		Key:              r.Key,
+		Keys:             r.Keys,
 		KeyCondition:     r.KeyCondition,
 		Filter:           r.Filter,
 		Projection:       r.Projection,
@@ -319,12 +388,12 @@ func (q *query) Explain() (*core.Explanation, error) {
 		Segment:          r.Segment,
 		TotalSegments:    r.Total,
 	}
-	if q.limit > 0 && !r.Filtered() && r.SortBy == nil && r.Operation != plan.GetItem {
+	if q.limit > 0 && !r.Filtered() && r.SortBy == nil && (r.Operation == plan.Query || r.Operation == plan.Scan) {
 		e.Limit = int32(q.limit + q.offset)
 	}
 	if r.SortBy != nil {
 		e.SortInMemory = r.SortBy.Attr
 		e.SortDescending = r.Desc
 	}
-	return e, nil
+	return e
 }

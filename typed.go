@@ -44,7 +44,11 @@ func First[T any](q core.Query) (T, error) {
 }
 
 // Get reads the item whose primary key key holds (the other fields of key
-// are ignored): a GetItem when key sets the partition and sort keys.
+// are ignored) with a GetItem. It addresses exactly the full primary key of
+// key, zero values included: numeric 0 is a key value, and an empty string
+// or binary key field is an error wrapping ErrValidation, before sending.
+// (Model(&x).First, by contrast, follows the Go-ORM convention that only
+// key fields that are not zero count; see core.Query.)
 // When the item does not exist, the error wraps ErrItemNotFound.
 //
 //	user, err := dynamorm.Get(db, User{ID: "u1"})
@@ -57,7 +61,13 @@ func Get[T any](db core.DB, key T) (T, error) {
 		}
 		m = key
 	}
-	return First[T](db.Model(m))
+	q := db.Model(m)
+	if dq, ok := q.(*query); ok {
+		dq = dq.clone()
+		dq.exactKey = true
+		q = dq
+	}
+	return First[T](q)
 }
 
 // Items returns an iterator over the items q matches, in the order All
@@ -187,7 +197,7 @@ func (q *query) pages(emit func([]map[string]types.AttributeValue) bool) error {
 		if err != nil {
 			return err
 		}
-		if r.Operation != plan.GetItem && r.SortBy == nil {
+		if (r.Operation == plan.Query || r.Operation == plan.Scan) && r.SortBy == nil {
 			var start map[string]types.AttributeValue
 			if q.cursor != "" {
 				if start, err = startKey(q.cursor, r, q.db.shared.cursorKey); err != nil {

@@ -480,8 +480,9 @@ func TestSignedCursors(t *testing.T) {
 	_, err = q(signed).Cursor(unsigned.NextCursor).AllPaginated(&page)
 	require.ErrorIs(t, err, dynamorm.ErrInvalidCursor)
 	parts := strings.Split(res.NextCursor, ".")
-	require.Len(t, parts, 3)
-	tampered := parts[0] + "." + parts[1] + "x." + parts[2]
-	_, err = q(signed).Cursor(tampered).AllPaginated(&page)
+	require.Len(t, parts, 2)
+	body := []byte(parts[1])
+	body[len(body)/2] ^= 1 // still base64url, no longer authentic
+	_, err = q(signed).Cursor(parts[0] + "." + string(body)).AllPaginated(&page)
 	require.ErrorIs(t, err, dynamorm.ErrInvalidCursor)
 }

@@ -281,11 +281,12 @@ func enclosed(p string) bool {
 	return false
 }
 
-// Projection renders a projection expression of attribute names.
-func (b *Builder) Projection(attrs []string) string {
-	phs := make([]string, len(attrs))
-	for i, a := range attrs {
-		phs[i] = b.Name(a)
+// Projection renders a ProjectionExpression of attribute paths (each an
+// attribute name or a document path, see Path).
+func (b *Builder) Projection(paths [][]string) string {
+	phs := make([]string, len(paths))
+	for i, p := range paths {
+		phs[i] = b.Path(p...)
 	}
 	return strings.Join(phs, ", ")
 }

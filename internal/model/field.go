@@ -47,6 +47,10 @@ var (
 	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
 )
 
+// ScalarType is the DynamoDB scalar type ("S", "N" or "B") values of Go
+// type t are stored as, or "" when t is not a scalar.
+func ScalarType(t reflect.Type) string { return scalarType(t, false) }
+
 func scalarType(t reflect.Type, unixTime bool) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()

@@ -4,6 +4,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -14,9 +15,10 @@ import (
 
 // The read operations a plan can choose.
 const (
-	GetItem = "GetItem"
-	Query   = "Query"
-	Scan    = "Scan"
+	GetItem  = "GetItem"
+	Query    = "Query"
+	Scan     = "Scan"
+	BatchGet = "BatchGet"
 )
 
 // Condition is one Where condition with its values already encoded.
@@ -37,11 +39,12 @@ type ReadInput struct {
 	OrderBy    *model.Field
 	Desc       bool
 	Consistent bool
-	Projection []string // attribute names; empty for all
-	ForceScan  bool     // Scan() and parallel scans
+	Projection [][]string // attribute paths; empty for all
+	ForceScan  bool       // Scan() and parallel scans
 	Segment    *int32
 	Total      *int32
 	Count      bool // Select=COUNT
+	Paginated  bool // one page and a cursor (AllPaginated), which a BatchGet cannot give
 }
 
 // Read is a planned read.
@@ -49,7 +52,8 @@ type Read struct {
 	Operation    string
 	Table        string
 	Index        string
-	Key          map[string]types.AttributeValue // GetItem
+	Key          map[string]types.AttributeValue   // GetItem
+	Keys         []map[string]types.AttributeValue // BatchGet, in the order given
 	KeyCondition string
 	Filter       string
 	Projection   string
@@ -67,6 +71,11 @@ type Read struct {
 	// KeyAttrs are the attributes of an ExclusiveStartKey for this read:
 	// the table keys and, for an index, the index keys.
 	KeyAttrs []string
+	// KeyTypes are the attribute types ("S", "N", "B") of KeyAttrs.
+	KeyTypes []string
+	// KeyConds are the conditions of a Query's key condition, so that a
+	// start key from a cursor can be checked against them.
+	KeyConds []expr.Cond
 	// PostFilter holds Where conditions on the queried keys that a key
 	// condition cannot express (<>, IN, CONTAINS, ...). DynamoDB does not
 	// allow them in a Query's filter, so they are evaluated on each item
@@ -110,9 +119,16 @@ func PlanRead(in ReadInput) (*Read, error) {
 	if planGet(in, r) {
 		return r, nil
 	}
+	if planBatchGet(in, r) {
+		return r, nil
+	}
 	var b expr.Builder
 	var rest []expr.Node
-	if chosen, pkCond, skCond := choose(in, cands); chosen != nil {
+	chosen, pkCond, skCond, err := choose(in, cands)
+	if err != nil {
+		return nil, err
+	}
+	if chosen != nil {
 		if rest, err = planQuery(in, r, &b, chosen, pkCond, skCond); err != nil {
 			return nil, err
 		}
@@ -134,10 +150,22 @@ func PlanRead(in ReadInput) (*Read, error) {
 	}
 	order(in, r, idx)
 	if len(in.Projection) > 0 && !in.Count {
-		r.Projection = b.Projection(withKeys(in.Projection, r.KeyAttrs))
+		r.Projection = b.Projection(WithKeys(in.Projection, r.KeyAttrs))
 	}
 	r.Names, r.Values = b.Names(), b.Values()
+	r.KeyTypes = keyTypes(in.Model, r.KeyAttrs)
 	return r, nil
+}
+
+// keyTypes are the attribute types of the key attributes attrs of m.
+func keyTypes(m *model.Model, attrs []string) []string {
+	out := make([]string, len(attrs))
+	for i, a := range attrs {
+		if f, ok := m.FieldByAttr(a); ok {
+			out[i] = f.KeyType()
+		}
+	}
+	return out
 }
 
 // planGet makes r a GetItem when in gives the full primary key by equality
@@ -155,21 +183,72 @@ func planGet(in ReadInput, r *Read) bool {
 	r.KeyAttrs = tableKeyAttrs(in.Model)
 	var b expr.Builder
 	if len(in.Projection) > 0 {
-		r.Projection = b.Projection(withKeys(in.Projection, r.KeyAttrs))
+		r.Projection = b.Projection(WithKeys(in.Projection, r.KeyAttrs))
 	}
 	r.Names = b.Names()
+	return true
+}
+
+// planBatchGet makes r a BatchGet when in is exactly Where(pk, "IN", ...)
+// on a table without a sort key: each value is a full primary key.
+func planBatchGet(in ReadInput, r *Read) bool {
+	m := in.Model
+	if in.ForceScan || in.Paginated || in.Index != "" || m.SK != nil || len(in.Where) != 1 || len(in.Filter.Children) > 0 || in.Filter.Cond != nil {
+		return false
+	}
+	c := in.Where[0]
+	if c.Op != expr.In || c.Field != m.PK || len(c.Path) != 1 || len(c.Values) == 0 {
+		return false
+	}
+	r.Operation = BatchGet
+	for _, v := range c.Values {
+		if CheckKeyValue(m, m.PK, v, "") == nil { // an empty key names no item
+			r.Keys = append(r.Keys, map[string]types.AttributeValue{m.PK.Attr: v})
+		}
+	}
+	order(in, r, nil)
+	var b expr.Builder
+	if len(in.Projection) > 0 && !in.Count {
+		r.Projection = b.Projection(WithKeys(in.Projection, r.KeyAttrs))
+	}
+	r.Names = b.Names()
+	r.KeyTypes = keyTypes(m, r.KeyAttrs)
 	return true
 }
 
 // choose picks the candidate (table or index) a Query serves in best from:
 // a partition-key equality is needed; a sort-key condition and an OrderBy
 // on the sort key count for it. It returns the positions in in.Where of
-// the key conditions (-1 for none), or a nil candidate for a Scan.
-func choose(in ReadInput, cands []candidate) (chosen *candidate, pkCond, skCond int) {
+// the key conditions (-1 for none), or a nil candidate for a Scan. A
+// consistent read chooses among the table and its local indexes only, and
+// fails when only a global index could serve it: a consistent Scan instead
+// would silently read the whole table.
+func choose(in ReadInput, cands []candidate) (chosen *candidate, pkCond, skCond int, err error) {
 	pkCond, skCond = -1, -1
 	if in.ForceScan {
-		return nil, pkCond, skCond
+		return nil, pkCond, skCond, nil
 	}
+	if in.Consistent {
+		local := slices.DeleteFunc(slices.Clone(cands), candidate.global)
+		if chosen, pkCond, skCond = best(in, local); chosen != nil || len(local) == len(cands) {
+			return chosen, pkCond, skCond, nil
+		}
+		if g, _, _ := best(in, cands); g != nil {
+			return nil, -1, -1, fmt.Errorf("%w: ConsistentRead: %s's conditions are served by global secondary index %q, which does not support consistent reads, and not by the table or a local index; "+
+				"drop ConsistentRead (reads from %q are eventually consistent) or give Where(%q, \"=\", ...) so the table is queried", errs.ErrValidation, in.Model.Name(), g.name(), g.name(), in.Model.PK.GoName)
+		}
+		return nil, -1, -1, nil
+	}
+	chosen, pkCond, skCond = best(in, cands)
+	return chosen, pkCond, skCond, nil
+}
+
+func (c candidate) global() bool { return c.index != nil && !c.index.Local }
+
+// best is the candidate with the best score, or nil when none has a
+// partition-key equality.
+func best(in ReadInput, cands []candidate) (chosen *candidate, pkCond, skCond int) {
+	pkCond, skCond = -1, -1
 	best := -1
 	for i := range cands {
 		c := &cands[i]
@@ -209,11 +288,13 @@ func planQuery(in ReadInput, r *Read, b *expr.Builder, chosen *candidate, pkCond
 		if i < 0 {
 			continue
 		}
-		s, err := b.Condition(expr.Cond{Path: in.Where[i].Path, Op: in.Where[i].Op, Values: in.Where[i].Values})
+		kc := expr.Cond{Path: in.Where[i].Path, Op: in.Where[i].Op, Values: in.Where[i].Values}
+		s, err := b.Condition(kc)
 		if err != nil {
 			return nil, err
 		}
 		keyParts = append(keyParts, s)
+		r.KeyConds = append(r.KeyConds, kc)
 	}
 	r.KeyCondition = joinAnd(keyParts)
 	var rest []expr.Node
@@ -308,11 +389,9 @@ func candidates(in ReadInput) ([]candidate, error) {
 			cands = append(cands, candidate{index: idx, pk: idx.PK, sk: idx.SK})
 		}
 	}
-	if !in.Consistent {
-		for _, idx := range m.Indexes {
-			if !idx.Local {
-				cands = append(cands, candidate{index: idx, pk: idx.PK, sk: idx.SK})
-			}
+	for _, idx := range m.Indexes {
+		if !idx.Local {
+			cands = append(cands, candidate{index: idx, pk: idx.PK, sk: idx.SK})
 		}
 	}
 	return cands, nil
@@ -360,10 +439,13 @@ func tableKeyAttrs(m *model.Model) []string {
 	return []string{m.PK.Attr}
 }
 
-func withKeys(attrs, keys []string) []string {
-	out := append([]string(nil), attrs...)
+// WithKeys is paths and the key attributes not among them.
+func WithKeys(paths [][]string, keys []string) [][]string {
+	out := append([][]string(nil), paths...)
 	for _, k := range keys {
-		out = appendUnique(out, k)
+		if !slices.ContainsFunc(paths, func(p []string) bool { return len(p) == 1 && p[0] == k }) {
+			out = append(out, []string{k})
+		}
 	}
 	return out
 }

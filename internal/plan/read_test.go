@@ -56,7 +56,8 @@ func TestPlanChoosesOperation(t *testing.T) {
 		{"range on sk stays in key condition", []Condition{cond(m, "ID", expr.Eq, "1"), cond(m, "Timestamp", expr.Gt, "x")}, false, Query, "", "#n0 = :v0 AND #n1 > :v1", false},
 		{"no pk equality scans", []Condition{cond(m, "Note", expr.Eq, "n")}, false, Scan, "", "", true},
 		{"lsi chosen when its sort key is constrained", []Condition{cond(m, "ID", expr.Eq, "1"), cond(m, "Amount", expr.Gt, "5")}, false, Query, "by-amount", "#n0 = :v0 AND #n1 > :v1", false},
-		{"consistent read never auto-picks a GSI", []Condition{cond(m, "CustomerID", expr.Eq, "c")}, true, Scan, "", "", true},
+		{"consistent read prefers the table to a GSI", []Condition{cond(m, "CustomerID", expr.Eq, "c"), cond(m, "ID", expr.Eq, "1")}, true, Query, "", "#n0 = :v0", true},
+		{"consistent read without key conditions scans", []Condition{cond(m, "Note", expr.Eq, "n")}, true, Scan, "", "", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -68,6 +69,16 @@ func TestPlanChoosesOperation(t *testing.T) {
 				t.Errorf("got %s index=%q key=%q filter=%q", r.Operation, r.Index, r.KeyCondition, r.Filter)
 			}
 		})
+	}
+}
+
+// A consistent read only a global index could serve fails before sending
+// instead of becoming a consistent Scan of the whole table.
+func TestPlanConsistentReadOnlyAGSIServes(t *testing.T) {
+	m := setup(t)
+	_, err := PlanRead(ReadInput{Model: m, Table: "payments", Where: []Condition{cond(m, "CustomerID", expr.Eq, "c")}, Consistent: true})
+	if !errors.Is(err, errs.ErrValidation) || !strings.Contains(err.Error(), `"customer-index"`) {
+		t.Fatalf("got %v, want ErrValidation naming customer-index", err)
 	}
 }
 

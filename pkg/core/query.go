@@ -12,10 +12,21 @@ import (
 //	base := db.Model(&Order{}).Where("CustomerID", "=", id)
 //	open := base.Filter("Status", "=", "open")   // base is unchanged
 //
-// Field names are Go field names or attribute names. Operators are
-// case-insensitive: =, !=, <>, <, <=, >, >=, BETWEEN, IN, BEGINS_WITH,
-// CONTAINS, NOT_CONTAINS, EXISTS, NOT_EXISTS, ATTRIBUTE_TYPE, and SIZE
-// comparisons (SIZE=, SIZE>, ...).
+// Field names are Go field names or attribute names, optionally followed by
+// a document path (Home.City, Lines[0].SKU) whose parts below a struct are
+// translated through that struct's tags. Values are encoded by the codec of
+// the field they compare with; a value of a type the field cannot store is
+// ErrValidation before sending. Operators are case-insensitive: =, ==, !=,
+// <>, <, <=, >, >=, BETWEEN, IN, BEGINS_WITH, CONTAINS, NOT_CONTAINS, EXISTS,
+// NOT_EXISTS, ATTRIBUTE_TYPE, and SIZE comparisons (SIZE=, SIZE>, ...).
+//
+// Key fields of the model value: reads follow the Go-ORM convention (GORM's)
+// that the key fields set to a non-zero value on the value passed to Model
+// are conditions, with or without Where, so no read returns an item whose key
+// differs from a key field the caller set. First on a model value with no
+// key field set and no Where or Filter is an error (it would return an
+// arbitrary item): use dynamorm.Get (which takes the full primary key as
+// given, numeric zero included), Where, or list with All, Count or Scan.
 type Query interface {
 	// Where adds a condition. Conditions on the keys of the table or an
 	// index become the key condition; the rest become the filter. Where and
@@ -30,6 +41,8 @@ type Query interface {
 	// OrFilter adds a filter condition joined with OR.
 	OrFilter(field string, op string, value any) Query
 	// FilterGroup adds a parenthesised group of filters joined with AND.
+	// Inside fn only Where, Filter, OrFilter and nested groups are allowed;
+	// any other call is an error that the terminal returns.
 	FilterGroup(fn func(Query)) Query
 	// OrFilterGroup adds a parenthesised group of filters joined with OR.
 	OrFilterGroup(fn func(Query)) Query
@@ -44,7 +57,8 @@ type Query interface {
 	// Select reads only the named fields (a projection).
 	Select(fields ...string) Query
 	// ConsistentRead asks for strongly consistent reads. Global secondary
-	// indexes do not support it; a query on one fails before sending.
+	// indexes do not support it: the table or a local index is queried, and
+	// a query only a global index could serve fails before sending.
 	ConsistentRead() Query
 	// WithRetry retries a read that finds nothing (First) or fewer items than
 	// Limit, for read-after-write on eventually consistent indexes.
@@ -63,7 +77,8 @@ type Query interface {
 	All(dest any) error
 	// AllPaginated reads one page of at most Limit items.
 	AllPaginated(dest any) (*PaginatedResult, error)
-	// Count counts matching items across all pages (Select=COUNT).
+	// Count counts matching items across all pages (Select=COUNT); it
+	// always equals the number of items All returns.
 	Count() (int64, error)
 	// Scan reads every item of the table (or index) that passes the filter.
 	Scan(dest any) error

@@ -22,10 +22,11 @@ type PaginatedResult struct {
 
 // Explanation is the request a query would send, as returned by Explain.
 type Explanation struct {
-	Operation        string // GetItem, Query or Scan
+	Operation        string // GetItem, Query, Scan or BatchGet
 	Table            string
 	Index            string
-	Key              map[string]types.AttributeValue // GetItem only
+	Key              map[string]types.AttributeValue   // GetItem only
+	Keys             []map[string]types.AttributeValue // BatchGet only: Where(pk, "IN", ...) on a table without a sort key
 	KeyCondition     string
 	Filter           string
 	Projection       string
@@ -58,6 +59,9 @@ func (e *Explanation) String() string {
 	}
 	if len(e.Key) > 0 {
 		line("key", attr.FormatMap(e.Key, "="))
+	}
+	for _, k := range e.Keys {
+		line("key", attr.FormatMap(k, "="))
 	}
 	line("key condition", e.KeyCondition)
 	line("filter", e.Filter)

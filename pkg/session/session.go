@@ -69,9 +69,20 @@ type Config struct {
 	// Clock returns the current time for created_at, updated_at and ttl
 	// handling (default time.Now). Tests inject a fixed clock.
 	Clock func() time.Time
-	// CursorKey, when set, signs pagination cursors with HMAC-SHA256 so
-	// that clients cannot forge or alter them.
+	// CursorKey, when set, encrypts and authenticates pagination cursors
+	// (AES-256-GCM under a key derived from it), so that clients can
+	// neither read the table, index and key values in them nor forge or
+	// alter them. Cursors made under another key (or none) are rejected
+	// with ErrInvalidCursor.
 	CursorKey []byte
+	// ForbidImplicitScans makes a read that the planner would turn into a
+	// Scan (no equality on the partition key of the table or of an index:
+	// First, All, Count, AllPaginated, Items, Pages) fail before sending,
+	// with an error wrapping ErrValidation that shows the plan and the
+	// index that would serve the read. An explicit Scan, ParallelScan or
+	// ScanAllSegments is still allowed. Off by default: as the reference
+	// README documents, a Where on non-key fields scans.
+	ForbidImplicitScans bool
 	// TableNamePrefix is put before every model's table name, for
 	// per-environment tables ("dev_" + "users").
 	TableNamePrefix string
