@@ -307,6 +307,9 @@ func (q *query) encodeKeyPart(key map[string]types.AttributeValue, op string, pa
 	if err := plan.CheckKeyValue(q.model, f, av, op); err != nil {
 		return err
 	}
+	if err := checkOperand(fieldTarget(q.model, f), expr.Eq, av); err != nil {
+		return fmt.Errorf("%s %s: key %w", op, q.model.Name(), err)
+	}
 	switch av.(type) {
 	case *types.AttributeValueMemberS, *types.AttributeValueMemberN, *types.AttributeValueMemberB:
 	default:

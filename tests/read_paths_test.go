@@ -130,6 +130,10 @@ func TestOperandsOfTheWrongTypeAreRefused(t *testing.T) {
 			var c []Counter
 			return e.db.Model(&Counter{}).Where("ID", "=", "7").All(&c)
 		},
+		"BatchGet key": func() error {
+			var c []Counter
+			return e.db.Model(&Counter{}).BatchGet([]any{7, "8"}, &c)
+		},
 		"condition": func() error {
 			return e.db.Model(&Customer{ID: "c1"}).WithCondition("Total", "=", "10").Delete()
 		},
