@@ -179,8 +179,13 @@ func (s *Server) pqWrite(st *pqStatement) (writeKind, *pqRequest, *apiError) {
 	if st.verb == "UPDATE" {
 		rest = append([]string{"attribute_exists(" + st.placeholder(tg.table.hash) + ")"}, rest...)
 		var parts []string
-		if len(st.sets) > 0 {
-			parts = append(parts, "SET "+strings.Join(st.sets, ", "))
+		for _, a := range []struct {
+			verb    string
+			actions []string
+		}{{"SET", st.sets}, {"ADD", st.adds}, {"DELETE", st.dels}} {
+			if len(a.actions) > 0 {
+				parts = append(parts, a.verb+" "+strings.Join(a.actions, ", "))
+			}
 		}
 		if len(st.removes) > 0 {
 			parts = append(parts, "REMOVE "+strings.Join(st.removes, ", "))

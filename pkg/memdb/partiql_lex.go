@@ -4,7 +4,8 @@ import "strings"
 
 // PartiQL for DynamoDB, the common subset: SELECT (projections of paths,
 // WHERE, ORDER BY the sort key), INSERT ... VALUE, UPDATE ... SET/REMOVE
-// ... WHERE, DELETE ... WHERE, with ? parameters. A statement is parsed
+// ... WHERE (SET values may use + and -, list_append, set_add and
+// set_delete), DELETE ... WHERE, with ? parameters. A statement is parsed
 // into DynamoDB expressions with placeholders and run as the equivalent
 // GetItem, Query, Scan, PutItem, UpdateItem, DeleteItem or transaction, so
 // WHERE clauses go through the same parser and evaluator as every other

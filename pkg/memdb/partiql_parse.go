@@ -17,6 +17,8 @@ type pqStatement struct {
 	desc      bool
 	item      wireItem // INSERT's item
 	sets      []string // UPDATE's SET actions, rendered
+	adds      []string // UPDATE's set_add assignments, as ADD actions
+	dels      []string // UPDATE's set_delete assignments, as DELETE actions
 	removes   []string // UPDATE's REMOVE paths, rendered
 	names     map[string]string
 	values    wireItem
@@ -243,15 +245,8 @@ func (p *pqParser) updateStmt() *apiError {
 			}
 			if !set {
 				p.st.removes = append(p.st.removes, path.text)
-			} else {
-				if err := p.expectSym("="); err != nil {
-					return err
-				}
-				v, err := p.setValue()
-				if err != nil {
-					return err
-				}
-				p.st.sets = append(p.st.sets, path.text+" = "+v)
+			} else if err := p.assignment(path); err != nil {
+				return err
 			}
 			if !p.isSym(",") {
 				break
@@ -259,7 +254,7 @@ func (p *pqParser) updateStmt() *apiError {
 			p.pos++
 		}
 	}
-	if len(p.st.sets)+len(p.st.removes) == 0 {
+	if len(p.st.sets)+len(p.st.adds)+len(p.st.dels)+len(p.st.removes) == 0 {
 		return p.unexpected("expected SET or REMOVE")
 	}
 	return p.whereClause()
@@ -285,8 +280,67 @@ func (p *pqParser) whereClause() *apiError {
 	return err
 }
 
-// setValue is operand [(+|-) operand], rendered.
+// assignment reads "= value" after a SET path: set_add(path, set) and
+// set_delete(path, set) become ADD and DELETE actions, anything else a SET.
+func (p *pqParser) assignment(path pqPath) *apiError {
+	if err := p.expectSym("="); err != nil {
+		return err
+	}
+	if t := p.peek(); t.kind == pqIdent && p.toks[p.pos+1].text == "(" {
+		fn := strings.ToLower(t.text)
+		if fn == "set_add" || fn == "set_delete" {
+			p.pos += 2
+			first, err := p.path()
+			if err != nil {
+				return err
+			}
+			if first.text != path.text {
+				return validationf("The first argument to %s must equal the assignment value", strings.ToUpper(fn))
+			}
+			if err := p.expectSym(","); err != nil {
+				return err
+			}
+			v, err := p.operand()
+			if err != nil {
+				return err
+			}
+			if err := p.expectSym(")"); err != nil {
+				return err
+			}
+			if fn == "set_add" {
+				p.st.adds = append(p.st.adds, path.text+" "+v.text)
+			} else {
+				p.st.dels = append(p.st.dels, path.text+" "+v.text)
+			}
+			return nil
+		}
+	}
+	v, err := p.setValue()
+	if err != nil {
+		return err
+	}
+	p.st.sets = append(p.st.sets, path.text+" = "+v)
+	return nil
+}
+
+// setValue is operand [(+|-) operand] or list_append(operand, operand),
+// rendered.
 func (p *pqParser) setValue() (string, *apiError) {
+	if t := p.peek(); t.kind == pqIdent && strings.EqualFold(t.text, "list_append") && p.toks[p.pos+1].text == "(" {
+		p.pos += 2
+		a, err := p.operand()
+		if err != nil {
+			return "", err
+		}
+		if err := p.expectSym(","); err != nil {
+			return "", err
+		}
+		b, err := p.operand()
+		if err != nil {
+			return "", err
+		}
+		return "list_append(" + a.text + ", " + b.text + ")", p.expectSym(")")
+	}
 	a, err := p.operand()
 	if err != nil {
 		return "", err

@@ -24,7 +24,7 @@ func TestPartiQLOutsideTheSubsetSaysSo(t *testing.T) {
 		"UPDATE things SET x = 1 WHERE pk = 'a' AND sk = 1 RETURNING ALL NEW *",
 		"INSERT INTO things VALUE {'pk': 'a', 'sk': 1} RETURNING ALL NEW *",
 		"SELECT * FROM things WHERE pk = 'a' AND x IS NULL",
-		"UPDATE things SET x = set_add(x, <<'a'>>) WHERE pk = 'a' AND sk = 1",
+		"UPDATE things SET x = upper(y) WHERE pk = 'a' AND sk = 1",
 	} {
 		_, err := c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(st)})
 		var ae smithy.APIError

@@ -136,8 +136,8 @@ func (t *table) enableStream(spec *streamSpec, at time.Time, creating bool) *api
 	case on:
 		// Labels have millisecond precision: a stream enabled again within
 		// the same millisecond (or under a stopped clock) gets the next one.
-		if cur != nil && !at.After(cur.created) {
-			at = cur.created.Add(time.Millisecond)
+		if last := cur; last != nil && !at.Truncate(time.Millisecond).After(last.created.Truncate(time.Millisecond)) {
+			at = last.created.Truncate(time.Millisecond).Add(time.Millisecond)
 		}
 		t.changes = newChangeStream(t, spec.StreamViewType, at)
 		t.streams = append(t.streams, t.changes)

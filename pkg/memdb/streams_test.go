@@ -124,3 +124,22 @@ func TestStreamOrderUnderConcurrentWrites(t *testing.T) {
 		}
 	}
 }
+
+// Streams enabled within the same millisecond of the real clock get
+// distinct labels (labels have millisecond precision).
+func TestStreamLabelsAreDistinctWithinAMillisecond(t *testing.T) {
+	srv := New()
+	defer srv.Close()
+	at := time.Date(2030, 1, 1, 0, 0, 0, 400_000, time.UTC)
+	srv.SetClock(func() time.Time { return at })
+	c := srv.Client()
+	newTable(t, c, "things")
+	setStream(t, c, true)
+	setStream(t, c, false)
+	at = at.Add(500 * time.Microsecond) // later, but the same millisecond
+	setStream(t, c, true)
+	out, err := srv.StreamsClient().ListStreams(context.Background(), &dynamodbstreams.ListStreamsInput{})
+	require.NoError(t, err)
+	require.Len(t, out.Streams, 2)
+	assert.NotEqual(t, *out.Streams[0].StreamLabel, *out.Streams[1].StreamLabel)
+}

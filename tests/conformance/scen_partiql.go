@@ -142,6 +142,15 @@ func partiqlScenarios() []Scenario {
 		stmt("update missing table", "UPDATE conf_pq_missing SET x = 1 WHERE pk = 'a' AND sk = 1"),
 		stmt("select unterminated string", "SELECT * FROM "+t+" WHERE pk = 'a"),
 		stmt("update set arithmetic on missing attribute", "UPDATE "+t+" SET zz = zz + 1 WHERE pk = 'a' AND sk = 1"),
+		stmt("insert item for update functions", "INSERT INTO "+t+" VALUE {'pk': 'fn', 'sk': 1, 'l': [1], 's': <<'a'>>, 'n': 1}"),
+		stmt("update list_append", "UPDATE "+t+" SET l = list_append(l, [2, 3]) WHERE pk = 'fn' AND sk = 1"),
+		stmt("update list_append in front", "UPDATE "+t+" SET l = list_append([0], l) WHERE pk = 'fn' AND sk = 1"),
+		stmt("update set_add", "UPDATE "+t+" SET s = set_add(s, <<'b', 'c'>>) WHERE pk = 'fn' AND sk = 1"),
+		stmt("update set_delete", "UPDATE "+t+" SET s = set_delete(s, <<'a'>>) WHERE pk = 'fn' AND sk = 1"),
+		stmt("update set_add on missing attribute", "UPDATE "+t+" SET t = set_add(t, <<'x'>>) WHERE pk = 'fn' AND sk = 1"),
+		stmt("update set_add of another attribute", "UPDATE "+t+" SET u = set_add(s, <<'x'>>) WHERE pk = 'fn' AND sk = 1"),
+		stmt("update arithmetic and list_append with parameter", "UPDATE "+t+" SET n = n + 1, l = list_append(l, ?) WHERE pk = 'fn' AND sk = 1", L(N("4"))),
+		get("read item after update functions", "fn", "1"),
 	}}}
 }
 
