@@ -123,7 +123,7 @@ func (t *transaction) UpdateWithBuilder(m any, fn func(core.UpdateBuilder) error
 		}
 		switch len(c.ops) {
 		case 0:
-			return u.plan()
+			return u.plan(false)
 		case 1:
 			return c.ops[0], nil
 		}

@@ -2,6 +2,7 @@ package dynamorm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -18,8 +19,9 @@ import (
 
 // updateBuilder is dynamorm's core.UpdateBuilder. Its methods record
 // actions in order; nothing is rendered until Execute, so one placeholder
-// allocator serves the whole request. Like every UpdateItem it requires the
-// item to exist: a missing item is ErrItemNotFound, never a silent create.
+// allocator serves the whole request. It requires the item to exist (a
+// missing item is ErrItemNotFound, never a silent create) unless Upsert
+// asks for the item to be created.
 type updateBuilder struct {
 	q       *query
 	err     error
@@ -27,6 +29,7 @@ type updateBuilder struct {
 	conds   expr.Node
 	rv      types.ReturnValue
 	version *int64 // ConditionVersion
+	upsert  bool
 }
 
 var _ core.UpdateBuilder = (*updateBuilder)(nil)
@@ -203,6 +206,15 @@ func (u *updateBuilder) ConditionVersion(v int64) core.UpdateBuilder {
 	return u
 }
 
+// Upsert makes the update create the item when it does not exist, in the
+// same UpdateItem: the key comes from the update's key, created_at and
+// non-key ULID fields are set with if_not_exists, updated_at is set, and the
+// version is bumped with ADD, so a created item starts at version 1.
+func (u *updateBuilder) Upsert() core.UpdateBuilder {
+	u.upsert = true
+	return u
+}
+
 // ReturnValues selects what the update returns.
 func (u *updateBuilder) ReturnValues(option string) core.UpdateBuilder {
 	rv := types.ReturnValue(strings.ToUpper(strings.TrimSpace(option)))
@@ -222,11 +234,46 @@ func (u *updateBuilder) WithContext(ctx context.Context) core.UpdateBuilder {
 
 // Execute sends the update.
 func (u *updateBuilder) Execute() error {
-	w, err := u.plan()
+	w, err := u.plan(false)
 	if err != nil {
 		return err
 	}
-	return u.q.write(w, nil)
+	if u.q.tx != nil {
+		return u.q.tx.add(w)
+	}
+	return u.send(w)
+}
+
+// send sends w. When DynamoDB refuses an update that appends to or
+// prepends to a list, the list may be stored as NULL (a nil slice without
+// omitempty is), which list_append refuses; the update is then sent once
+// more with those lists set outright, on the condition that they are NULL.
+// If that condition fails too, the first error is returned. In a
+// transaction there is no second attempt.
+func (u *updateBuilder) send(w *plan.Write) error {
+	err := u.q.send(w)
+	if err == nil || !isValidationException(err) || !u.hasListActions() {
+		return err
+	}
+	retry, perr := u.plan(true)
+	if perr != nil {
+		return err
+	}
+	retry.OnResult = w.OnResult
+	rerr := u.q.send(retry)
+	if rerr != nil && (errors.Is(rerr, core.ErrConditionFailed) || isValidationException(rerr)) {
+		return err // the lists were not NULL: the first refusal stands
+	}
+	return rerr
+}
+
+func (u *updateBuilder) hasListActions() bool {
+	for _, a := range u.actions {
+		if a.Kind == plan.ActAppend || a.Kind == plan.ActPrepend {
+			return true
+		}
+	}
+	return false
 }
 
 // ExecuteWithResult sends the update and decodes the returned attributes
@@ -242,14 +289,14 @@ func (u *updateBuilder) ExecuteWithResult(dest any) error {
 	if u.rv == "" || u.rv == types.ReturnValueNone {
 		u.rv = types.ReturnValueAllNew
 	}
-	w, err := u.plan()
+	w, err := u.plan(false)
 	if err != nil {
 		return err
 	}
 	w.OnResult = func(attrs map[string]types.AttributeValue) error {
 		return marshal.Unmarshal(attrs, dest)
 	}
-	return u.q.send(w)
+	return u.send(w)
 }
 
 // updateKey is the key of the item to update: from the model value, or
@@ -280,8 +327,9 @@ func (u *updateBuilder) updateKey() (map[string]types.AttributeValue, error) {
 	return key, nil
 }
 
-// plan plans the update as one write.
-func (u *updateBuilder) plan() (*plan.Write, error) {
+// plan plans the update as one write; nullLists plans appends and prepends
+// for lists stored as NULL (see send).
+func (u *updateBuilder) plan(nullLists bool) (*plan.Write, error) {
 	if u.err != nil {
 		return nil, u.err
 	}
@@ -296,8 +344,12 @@ func (u *updateBuilder) plan() (*plan.Write, error) {
 		return nil, err
 	}
 	t := u.q.target()
-	t.Actions = &plan.Actions{Key: key, List: u.actions, Conds: u.conds, Version: u.version, ReturnValues: u.rv}
-	return plan.PlanWrite(t, plan.WriteSpec{Op: plan.OpUpdateBuild})
+	t.Actions = &plan.Actions{Key: key, List: u.actions, Conds: u.conds, Version: u.version, ReturnValues: u.rv, NullLists: nullLists}
+	op := plan.OpUpdateBuild
+	if u.upsert {
+		op = plan.OpUpsertBuild
+	}
+	return plan.PlanWrite(t, plan.WriteSpec{Op: op})
 }
 
 // checkOverlap rejects two actions on overlapping document paths (the same

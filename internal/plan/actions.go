@@ -40,37 +40,55 @@ type Actions struct {
 	Conds        expr.Node
 	Version      *int64
 	ReturnValues types.ReturnValue
+	// NullLists renders appends and prepends for attributes stored as NULL
+	// (a nil slice): SET to the given list, on the condition that the
+	// attribute is NULL, since list_append refuses a NULL operand.
+	NullLists bool
 }
 
-// updateActions plans an UpdateBuilder's update of the existing item with
-// key a.Key: the actions, updated_at and the version bump unless an action
-// sets them, the version check, then a's and t's conditions.
-func updateActions(t *Target, a Actions) (*Write, error) {
+// updateActions plans an UpdateBuilder's update of the item with key
+// a.Key: the actions, then the lifecycle fields no action sets (updated_at,
+// the version bump, and for an upsert created_at and non-key ULIDs, filled
+// with if_not_exists), the version check, then a's and t's conditions. An
+// update requires the item to exist; an upsert creates it when missing, as
+// one UpdateItem, its version starting at 1.
+func updateActions(t *Target, a Actions, upsert bool) (*Write, error) {
 	m := t.Model
+	op := "UpdateBuilder"
+	if upsert {
+		op = "Upsert"
+	}
 	var b expr.Builder
 	var up expr.Update
 	touched := map[*model.Field]bool{}
+	var extra []string
 	for _, act := range a.List {
 		if act.Field != nil {
 			touched[act.Field] = true
 		}
-		renderAction(&b, &up, act)
+		if c := renderAction(&b, &up, act, a.NullLists); c != "" {
+			extra = append(extra, c)
+		}
 	}
 	if up.Empty() {
-		return nil, fmt.Errorf("%w: UpdateBuilder on %s: no update actions", errs.ErrValidation, m.Name())
+		return nil, fmt.Errorf("%w: %s on %s: no update actions", errs.ErrValidation, op, m.Name())
 	}
-	if f := m.UpdatedAt; f != nil && !touched[f] {
-		av, err := t.Codec.EncodeAttrValue(f.Attr, TimeValue(f.Type, t.Clock()).Interface())
-		if err != nil {
-			return nil, err
-		}
-		up.Set(b.Name(f.Attr), b.Value(av))
+	if err := renderLifecycle(t, &b, &up, touched, upsert); err != nil {
+		return nil, err
 	}
-	extra := []string{"attribute_exists(" + b.Name(m.PK.Attr) + ")"}
+	if !upsert {
+		extra = append(extra, "attribute_exists("+b.Name(m.PK.Attr)+")")
+	}
 	if f := m.Version; f != nil && !touched[f] {
+		// ADD 1: an item the upsert creates starts at version 1.
 		ver := b.Name(f.Attr)
 		if a.Version != nil {
-			extra = append(extra, ver+" = "+b.Value(versionNumber(*a.Version)))
+			cur := b.Value(versionNumber(*a.Version))
+			if upsert && *a.Version == 0 {
+				extra = append(extra, "attribute_not_exists("+ver+") OR "+ver+" = "+cur)
+			} else {
+				extra = append(extra, ver+" = "+cur)
+			}
 		}
 		up.Add(ver, b.Value(&types.AttributeValueMemberN{Value: "1"}))
 	}
@@ -82,13 +100,51 @@ func updateActions(t *Target, a Actions) (*Write, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Write{Kind: WriteUpdate, Op: "UpdateBuilder", Model: m, Table: t.Table, Key: a.Key,
+	return &Write{Kind: WriteUpdate, Op: op, Model: m, Table: t.Table, Key: a.Key,
 		Update: up.String(), Cond: cond, Names: b.Names(), Values: b.Values(),
-		ReturnValues: a.ReturnValues, MissingIsNotFound: true, HasConditions: true}, nil
+		ReturnValues: a.ReturnValues, MissingIsNotFound: !upsert, HasConditions: true}, nil
 }
 
-func renderAction(b *expr.Builder, up *expr.Update, a Action) {
+// renderLifecycle adds the lifecycle fields no action sets: updated_at
+// and, for an upsert, created_at and non-key ULIDs when the item has none
+// yet. The version is the caller's.
+func renderLifecycle(t *Target, b *expr.Builder, up *expr.Update, touched map[*model.Field]bool, upsert bool) error {
+	m := t.Model
+	now := t.Clock()
+	if f := m.CreatedAt; upsert && f != nil && !touched[f] {
+		av, err := t.Codec.EncodeAttrValue(f.Attr, TimeValue(f.Type, now).Interface())
+		if err != nil {
+			return err
+		}
+		name := b.Name(f.Attr)
+		up.Set(name, "if_not_exists("+name+", "+b.Value(av)+")")
+	}
+	for _, f := range m.ULIDs {
+		if !upsert || f.PK || f.SK || touched[f] {
+			continue
+		}
+		name := b.Name(f.Attr)
+		up.Set(name, "if_not_exists("+name+", "+b.Value(&types.AttributeValueMemberS{Value: newULID(now)})+")")
+	}
+	if f := m.UpdatedAt; f != nil && !touched[f] {
+		av, err := t.Codec.EncodeAttrValue(f.Attr, TimeValue(f.Type, now).Interface())
+		if err != nil {
+			return err
+		}
+		up.Set(b.Name(f.Attr), b.Value(av))
+	}
+	return nil
+}
+
+// renderAction renders one action and returns the condition it needs, if
+// any: with nullLists, an append or prepend replaces a stored NULL (what a
+// nil slice is stored as), on the condition that the attribute is NULL.
+func renderAction(b *expr.Builder, up *expr.Update, a Action, nullLists bool) string {
 	path := b.Path(a.Path...)
+	if nullLists && (a.Kind == ActAppend || a.Kind == ActPrepend) {
+		up.Set(path, b.Value(a.Value))
+		return "attribute_type(" + path + ", " + b.Value(&types.AttributeValueMemberS{Value: "NULL"}) + ")"
+	}
 	switch a.Kind {
 	case ActSet:
 		up.Set(path, b.Value(a.Value))
@@ -105,6 +161,7 @@ func renderAction(b *expr.Builder, up *expr.Update, a Action) {
 	case ActPrepend:
 		up.Set(path, "list_append("+b.Value(a.Value)+", if_not_exists("+path+", "+b.Value(emptyList())+"))")
 	}
+	return ""
 }
 
 func emptyList() types.AttributeValue {

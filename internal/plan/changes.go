@@ -172,6 +172,11 @@ func versionValue(t reflect.Type, n int64) reflect.Value {
 	return v
 }
 
+// newULID is a new ULID for time now.
+func newULID(now time.Time) string {
+	return ulid.MustNew(ulid.Timestamp(now), ulid.DefaultEntropy()).String()
+}
+
 // stampCreate fills the fields a create sets: empty ULID keys, a zero
 // created_at, updated_at, and a zero version (to 1).
 func (t *Target) stampCreate(l *Changes) {
@@ -180,8 +185,7 @@ func (t *Target) stampCreate(l *Changes) {
 	for _, f := range m.ULIDs {
 		if IsZeroField(t.Item, f) {
 			fv := fieldOf(t.Item, f)
-			id := ulid.MustNew(ulid.Timestamp(now), ulid.DefaultEntropy()).String()
-			l.set(fv, model.StringValue(fv.Type(), id))
+			l.set(fv, model.StringValue(fv.Type(), newULID(now)))
 		}
 	}
 	if f := m.CreatedAt; f != nil && IsZeroField(t.Item, f) {

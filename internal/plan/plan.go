@@ -16,6 +16,7 @@ const (
 	OpUpsert                     // CreateOrUpdate
 	OpUpdate                     // Update(fields...)
 	OpUpdateBuild                // UpdateBuilder
+	OpUpsertBuild                // UpdateBuilder().Upsert(): creates the item when missing
 	OpDelete                     // Delete
 	OpCheck                      // a transaction's ConditionCheck
 )
@@ -44,11 +45,11 @@ func PlanWrite(t Target, s WriteSpec) (*Write, error) {
 		return upsert(&t)
 	case OpUpdate:
 		return updateFields(&t, s.Fields)
-	case OpUpdateBuild:
+	case OpUpdateBuild, OpUpsertBuild:
 		if t.Actions == nil {
 			return nil, fmt.Errorf("%w: UpdateBuilder: no update actions", errs.ErrValidation)
 		}
-		return updateActions(&t, *t.Actions)
+		return updateActions(&t, *t.Actions, s.Op == OpUpsertBuild)
 	case OpDelete:
 		return planDelete(&t)
 	}

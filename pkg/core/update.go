@@ -42,6 +42,11 @@ type UpdateBuilder interface {
 	ConditionNotExists(field string) UpdateBuilder
 	// ConditionVersion requires the model's version field to equal v.
 	ConditionVersion(v int64) UpdateBuilder
+	// Upsert makes the update create the item when it does not exist, in
+	// the same UpdateItem (without it, a missing item is ErrItemNotFound):
+	// the item gets the update's key, created_at and non-key ULID fields are
+	// set with if_not_exists, updated_at is set, and the version starts at 1.
+	Upsert() UpdateBuilder
 	// ReturnValues selects what Execute returns: "NONE", "ALL_OLD",
 	// "UPDATED_OLD", "ALL_NEW" or "UPDATED_NEW".
 	ReturnValues(option string) UpdateBuilder

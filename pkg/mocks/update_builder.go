@@ -133,6 +133,13 @@ func (m *MockUpdateBuilder) ConditionVersion(v int64) core.UpdateBuilder {
 	return chain[core.UpdateBuilder]("MockUpdateBuilder.ConditionVersion", args, m)
 }
 
+// Upsert records the call and returns the programmed core.UpdateBuilder,
+// or the mock itself when none was programmed.
+func (m *MockUpdateBuilder) Upsert() core.UpdateBuilder {
+	args := m.Called()
+	return chain[core.UpdateBuilder]("MockUpdateBuilder.Upsert", args, m)
+}
+
 // ReturnValues records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) ReturnValues(option string) core.UpdateBuilder {
