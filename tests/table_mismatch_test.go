@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dynamorm/dynamorm"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
@@ -74,4 +75,32 @@ func TestAutoMigrateAndEnsureTableRefuseAMismatchedTable(t *testing.T) {
 	assert.Equal(t, []string{"by-kind", "by-owner"}, gsis)
 	assert.Equal(t, []string{"by-label"}, lsis)
 	require.NoError(t, db.Model(&Event{Tenant: "t", At: 1, Kind: "k", Owner: "o", Label: "l"}).Create())
+}
+
+func TestEnsureTableConcurrently(t *testing.T) {
+	t.Parallel()
+	db, _, _ := newBareDB(t)
+	t.Cleanup(func() { _ = db.DeleteTable(&Event{}) })
+	// All see the table missing and try to create it: one does, the others
+	// get ResourceInUseException, wait for the table and check it.
+	const callers = 32
+	errs := make(chan error, callers)
+	for range callers {
+		go func() { errs <- db.EnsureTable(&Event{}) }()
+	}
+	for range callers {
+		require.NoError(t, <-errs)
+	}
+	require.NoError(t, db.Model(&Event{Tenant: "t", At: 1, Kind: "k", Owner: "o", Label: "l"}).Create())
+	got, err := dynamorm.Get(db, Event{Tenant: "t", At: 1})
+	require.NoError(t, err)
+	assert.Equal(t, "k", got.Kind)
+
+	// Concurrent callers with a model that does not match: every one fails.
+	for range callers {
+		go func() { errs <- db.EnsureTable(&EventWrongKeys{}) }()
+	}
+	for range callers {
+		require.ErrorIs(t, <-errs, core.ErrValidation)
+	}
 }
