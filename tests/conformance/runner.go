@@ -93,7 +93,7 @@ var dropped = map[string]bool{
 	"ResultMetadata": true, "CreationDateTime": true, "TableArn": true, "TableId": true, "IndexArn": true,
 	"LatestStreamArn": true, "LatestStreamLabel": true, "LastUpdateToPayPerRequestDateTime": true,
 	"LastIncreaseDateTime": true, "LastDecreaseDateTime": true, "TableSizeBytes": true, "IndexSizeBytes": true,
-	"ItemCount": true, "WarmThroughput": true, "DeletionProtectionEnabled": true, "TableClassSummary": true,
+	"ItemCount": true, "WarmThroughput": true, "Backfilling": true, "DeletionProtectionEnabled": true, "TableClassSummary": true,
 }
 
 var avType = reflect.TypeOf((*types.AttributeValue)(nil)).Elem()
