@@ -103,3 +103,14 @@ var Allowlist = map[string]Allowed{
 	"capacity/invalid capacity mode": {"DynamoDB Local answers an invalid ReturnConsumedCapacity with an unrelated message",
 		ddbErr("ValidationException", "1 validation error detected: Value 'ALL' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]")},
 }
+
+// LocalVaries lists steps whose DynamoDB Local result depends on timing
+// (a GSI that DynamoDB Local creates in the background may or may not be
+// ready, and it answers InternalFailure meanwhile), with the reason. On
+// DynamoDB Local they are run but not compared with the golden; memdb is
+// still compared as the Allowlist says.
+var LocalVaries = map[string]string{
+	"indexes/query new gsi":         "InternalFailure while DynamoDB Local backfills the new GSI, the items once it is done",
+	"tables/update delete gsi":      "ResourceInUseException while DynamoDB Local still creates the GSI, InternalFailure now and then under load, success once it is done",
+	"tables/describe after updates": "the GSI's status follows from the step before",
+}
