@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,10 +143,14 @@ func BenchmarkHandle(b *testing.B) {
 	newTable(b, srv.Client(), "hhh")
 	put := []byte(`{"TableName":"hhh","Item":{"pk":{"S":"q"},"sk":{"N":"3"},"name":{"S":"Ada Lovelace"},"email":{"S":"ada@example.com"},"age":{"N":"36"},"active":{"BOOL":true},"tags":{"SS":["math","engines"]}}}`)
 	srv.handle("POST", "DynamoDB_20120810.PutItem", put)
+	for i := 0; i < 10; i++ {
+		srv.handle("POST", "DynamoDB_20120810.PutItem", []byte(strings.Replace(strings.Replace(string(put), `"q"`, `"q10"`, 1), `"3"`, `"`+strconv.Itoa(i)+`"`, 1)))
+	}
 	for _, c := range []struct{ name, op, body string }{
 		{"PutItem", "PutItem", string(put)},
 		{"GetItem", "GetItem", `{"TableName":"hhh","Key":{"pk":{"S":"q"},"sk":{"N":"3"}}}`},
 		{"Query", "Query", `{"TableName":"hhh","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"q"}}}`},
+		{"Query10", "Query", `{"TableName":"hhh","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"q10"}}}`},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			body := []byte(c.body)

@@ -2,7 +2,7 @@ package memdb
 
 import (
 	"encoding/json"
-	"sort"
+	"slices"
 	"strconv"
 )
 
@@ -58,28 +58,60 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		}
 		return append(b, ']'), nil
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, k)
-			b = append(b, ':')
-			var err error
-			if b, err = appendJSON(b, x[k]); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, '}'), nil
+		return appendObject(b, x)
 	}
 	enc, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
 	return append(b, enc...), nil
+}
+
+// itemRowsKey, in a Query or Scan response, holds the row of each of its
+// Items that is a whole stored item (nil for projections), so that the
+// response reuses the row's cached JSON. It is not encoded.
+const itemRowsKey = "\x00rows"
+
+func appendObject(b []byte, x map[string]any) ([]byte, error) {
+	var small [8]string
+	keys := small[:0]
+	for k := range x {
+		if k != itemRowsKey {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	rows, _ := x[itemRowsKey].([]*row)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		if items, ok := x[k].([]item); ok && k == "Items" && len(rows) == len(items) {
+			b = appendItems(b, items, rows)
+			continue
+		}
+		var err error
+		if b, err = appendJSON(b, x[k]); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+func appendItems(b []byte, items []item, rows []*row) []byte {
+	b = append(b, '[')
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if rows[i] != nil {
+			b = append(b, rows[i].encoded()...)
+		} else {
+			b = appendItem(b, it)
+		}
+	}
+	return append(b, ']')
 }

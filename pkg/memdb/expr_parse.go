@@ -100,22 +100,39 @@ type exprCtx struct {
 
 // withKeys makes the parser refuse document paths into t's key attributes.
 func (c *exprCtx) withKeys(t *table) *exprCtx {
-	c.keys, c.keyRank = map[string]string{}, map[string]int{}
+	k := t.keyAttrs.Load()
+	if k == nil {
+		k = newKeyAttrs(t)
+		t.keyAttrs.Store(k)
+	}
+	c.keys, c.keyRank = k.kind, k.rank
+	return c
+}
+
+// keyAttrs are a table's key attributes, for the nested-path check: whether
+// each is a table or an index key, and the order DynamoDB names them in.
+type keyAttrs struct {
+	kind map[string]string // "Key" or "IndexKey"
+	rank map[string]int
+}
+
+func newKeyAttrs(t *table) *keyAttrs {
+	k := &keyAttrs{kind: map[string]string{}, rank: map[string]int{}}
 	for rank, list := range [][]*index{t.gsis, t.lsis} {
 		for _, ix := range list {
-			for _, k := range []string{ix.ks.hash, ix.ks.rng} {
-				if k != "" {
-					c.keys[k], c.keyRank[k] = "IndexKey", 3-rank
+			for _, name := range []string{ix.ks.hash, ix.ks.rng} {
+				if name != "" {
+					k.kind[name], k.rank[name] = "IndexKey", 3-rank
 				}
 			}
 		}
 	}
-	for rank, k := range []string{t.ks.hash, t.ks.rng} {
-		if k != "" {
-			c.keys[k], c.keyRank[k] = "Key", rank
+	for rank, name := range []string{t.ks.hash, t.ks.rng} {
+		if name != "" {
+			k.kind[name], k.rank[name] = "Key", rank
 		}
 	}
-	return c
+	return k
 }
 
 // valueText renders a scalar value operand as DynamoDB's messages do:

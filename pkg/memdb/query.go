@@ -177,6 +177,7 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		limit = *in.Limit
 	}
 	var items []item
+	var rows []*row
 	count, scanned, bytes := 0, 0, 0
 	var last *row
 	visit := func(r *row) bool {
@@ -205,6 +206,11 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 				it = project(it, paths)
 			}
 			items = append(items, it)
+			whole := (*row)(nil)
+			if len(it) == len(r.item) && paths == nil && (ix == nil || fetch || ix.proj.ProjectionType == "ALL") {
+				whole = r // it is r.item: its JSON is cached on the row
+			}
+			rows = append(rows, whole)
 		}
 		return !(limit >= 0 && scanned >= limit) && bytes < pageBytes
 	}
@@ -220,6 +226,7 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 			items = []item{}
 		}
 		out["Items"] = items
+		out[itemRowsKey] = rows
 	}
 	// A Query of the table that names at most one item (a hash-only table, or
 	// a BETWEEN of one sort key value) has nothing left once it read it.

@@ -142,7 +142,7 @@ func (s *Server) handle(method, target string, body []byte) (int, []byte) {
 	if aerr != nil {
 		return s.errorBody(aerr)
 	}
-	buf, jerr := appendJSON(make([]byte, 0, 256), out)
+	buf, jerr := appendJSON(make([]byte, 0, 1024), out)
 	if jerr != nil {
 		return s.errorBody(&apiError{status: 500, code: "InternalServerError", msg: jerr.Error()})
 	}

@@ -1,6 +1,9 @@
 package memdb
 
-import "sort"
+import (
+	"sort"
+	"sync/atomic"
+)
 
 // keySchema names the partition (hash) and optional sort (range) key attributes.
 type keySchema struct {
@@ -13,6 +16,19 @@ type row struct {
 	pk     string // the table primary key, tie-break for index entries
 	item   item
 	size   int
+	// enc is item's JSON, encoded the first time a read returns the whole
+	// item (a row's item never changes: writes store new rows).
+	enc atomic.Pointer[[]byte]
+}
+
+// encoded returns the JSON of the row's item.
+func (r *row) encoded() []byte {
+	if p := r.enc.Load(); p != nil {
+		return *p
+	}
+	b := appendItem(nil, r.item)
+	r.enc.Store(&b)
+	return b
 }
 
 type partition struct {

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,6 +52,7 @@ type table struct {
 	// mu guards the items and indexes (see locks.go); the schema and
 	// settings change only under Server.mu held for writing.
 	mu         sync.RWMutex
+	keyAttrs   atomic.Pointer[keyAttrs] // built on first use; reset when indexes change
 	name       string
 	attrDefs   []attrDef
 	ks         keySchema
@@ -228,6 +230,7 @@ func (s *Server) createTable(body []byte) (any, *apiError) {
 				t.lsis = append(t.lsis, ix)
 			} else {
 				t.gsis = append(t.gsis, ix)
+				t.keyAttrs.Store(nil)
 			}
 		}
 	}
@@ -489,6 +492,7 @@ func (s *Server) updateTable(body []byte) (any, *apiError) {
 				}
 			}
 			t.gsis = append(t.gsis, ix)
+			t.keyAttrs.Store(nil)
 			for _, r := range t.items {
 				t.indexRow(ix, r.pk, r.item)
 			}
@@ -497,6 +501,7 @@ func (s *Server) updateTable(body []byte) (any, *apiError) {
 			for i, ix := range t.gsis {
 				if ix.name == u.Delete.IndexName {
 					t.gsis = append(t.gsis[:i], t.gsis[i+1:]...)
+					t.keyAttrs.Store(nil)
 					found = true
 					break
 				}

@@ -2,6 +2,7 @@ package memdb
 
 import (
 	"encoding/base64"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -279,11 +280,12 @@ func (v *value) MarshalJSON() ([]byte, error) { return appendValue(nil, v), nil 
 func (it item) MarshalJSON() ([]byte, error) { return appendItem(nil, it), nil }
 
 func appendItem(b []byte, it item) []byte {
-	keys := make([]string, 0, len(it))
+	var small [16]string // most items: their names sorted without allocating
+	keys := small[:0]
 	for k := range it {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	b = append(b, '{')
 	for i, k := range keys {
 		if i > 0 {
