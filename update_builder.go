@@ -52,10 +52,11 @@ func (u *updateBuilder) add(kind plan.ActionKind, field string, value any, hasVa
 	if u.err != nil {
 		return u
 	}
-	f, path, err := u.q.resolve(field)
+	t, err := u.q.resolveTarget(field)
 	if err != nil {
 		return u.setErr(err)
 	}
+	f, path := t.field, t.path
 	if f != nil && (f.PK || f.SK) {
 		return u.setErr(fmt.Errorf("%w: UpdateBuilder on %s: %s is part of the primary key and cannot be updated", core.ErrValidation, u.q.model.Name(), f.GoName))
 	}
@@ -70,10 +71,11 @@ func (u *updateBuilder) add(kind plan.ActionKind, field string, value any, hasVa
 					err = fmt.Errorf("%w: list operations on %s take a slice, got %T", core.ErrValidation, field, value)
 				}
 			}
-		case f != nil:
-			av, err = u.q.codec.EncodeAttrValue(f.Attr, value)
 		default:
-			av, err = marshal.MarshalValue(value)
+			av, err = encodeAt(t, value) // by the codec of the (nested) field
+		}
+		if err == nil && (kind == plan.ActSet || kind == plan.ActSetIfNotExists) {
+			err = checkOperand(t, expr.Eq, av)
 		}
 		if err == nil && (kind == plan.ActDelete || kind == plan.ActAdd) {
 			av, err = u.addOperand(f, av, field, kind == plan.ActDelete)

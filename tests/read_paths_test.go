@@ -107,7 +107,24 @@ func TestUpdateBuilderNestedPaths(t *testing.T) {
 
 	writes := e.count.writes.Load()
 	require.ErrorIs(t, e.db.Model(&Customer{ID: "c1"}).UpdateBuilder().Set("Shipping.Town", "x").Execute(), dynamorm.ErrValidation)
+	// Issue 10 item 5: Set values are encoded by the (nested) field's codec
+	// and one of the wrong type is refused before sending.
+	for name, ub := range map[string]func() error{
+		"number field":  func() error { return e.db.Model(&Customer{ID: "c1"}).UpdateBuilder().Set("Total", "abc").Execute() },
+		"nested string": func() error { return e.db.Model(&Customer{ID: "c1"}).UpdateBuilder().Set("Home.City", 5).Execute() },
+		"list element":  func() error { return e.db.Model(&Customer{ID: "c1"}).UpdateBuilder().Set("Lines[0]", "x").Execute() },
+		"set if not exists": func() error {
+			return e.db.Model(&Customer{ID: "c1"}).UpdateBuilder().SetIfNotExists("Total", true).Execute()
+		},
+	} {
+		require.ErrorIs(t, ub(), dynamorm.ErrValidation, name)
+	}
 	assert.Equal(t, writes, e.count.writes.Load())
+	require.NoError(t, e.db.Model(&Customer{ID: "c1"}).UpdateBuilder().Set("Home", Address{City: "Lyon"}).Set("Total", int8(3)).Execute())
+	c, err = dynamorm.Get(e.db, Customer{ID: "c1"})
+	require.NoError(t, err)
+	assert.Equal(t, Address{City: "Lyon"}, c.Home)
+	assert.Equal(t, int64(3), c.Total)
 }
 
 // Issue 10 item 5: values are encoded by the field's codec and a value of
