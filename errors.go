@@ -1,6 +1,7 @@
 package dynamorm
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -67,10 +68,18 @@ func (e *OpError) Unwrap() []error {
 }
 
 // wrapAWS classifies an error returned by the client. Context errors are
-// returned as they are, so errors.Is(err, context.Canceled) holds.
+// returned as they are (context.Canceled or context.DeadlineExceeded, as a
+// write whose context is done before sending returns them), whatever the
+// operation, so errors.Is(err, context.Canceled) holds and err ==
+// ctx.Err().
 func wrapAWS(op, modelName, table string, err error) error {
-	if err == nil {
+	switch {
+	case err == nil:
 		return nil
+	case errors.Is(err, context.Canceled):
+		return context.Canceled
+	case errors.Is(err, context.DeadlineExceeded):
+		return context.DeadlineExceeded
 	}
 	e := &OpError{Op: op, Model: modelName, Table: table, Err: err}
 	var ccf *types.ConditionalCheckFailedException
@@ -84,6 +93,12 @@ func wrapAWS(op, modelName, table string, err error) error {
 		e.Sentinel = core.ErrValidation
 	}
 	return e
+}
+
+// isContextError reports whether err is the context's: cancelled or past
+// its deadline.
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // OutcomeError reports a write (or a transaction) whose request was sent

@@ -329,7 +329,10 @@ func (q *query) ScanAllSegments(dest any, totalSegments int32) error {
 				results[seg] = res.items
 			}
 			if err != nil {
-				errs[seg] = fmt.Errorf("segment %d of %d: %w", seg, totalSegments, err)
+				if !isContextError(err) {
+					err = fmt.Errorf("segment %d of %d: %w", seg, totalSegments, err)
+				}
+				errs[seg] = err
 				cancel()
 			}
 		}(seg)
