@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
@@ -217,7 +218,7 @@ func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes 
 		w, err := plan.PlanWrite(t, plan.WriteSpec{Op: plan.OpBatchPut})
 		if err != nil {
 			written.Undo()
-			return fmt.Errorf("%s: item %d: %w", op, i, err)
+			return errs.At(op+" "+q.model.Name(), fmt.Sprintf("item %d", i), err)
 		}
 		written = append(written, w)
 		entries = append(entries, &batchEntry{kind: "put", index: i, value: puts[i], table: w.Table,
@@ -298,7 +299,7 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 		w, err := iq.planUpdate(fields)
 		if err != nil {
 			undo()
-			return fmt.Errorf("%s: item %d: %w", op, i, err)
+			return errs.At(op+" "+q.model.Name(), fmt.Sprintf("item %d", i), err)
 		}
 		if j, dup := seen[w.ID()]; dup {
 			w.Undo()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
@@ -91,7 +92,7 @@ func newQuery(db *DB, m any) *query {
 func codecOf(t reflect.Type) (*marshal.StructCodec, error) {
 	c, err := marshal.StructCodecOf(t)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", core.ErrInvalidModel, err)
+		return nil, errs.Marked(core.ErrInvalidModel, err)
 	}
 	return c, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
@@ -264,11 +265,11 @@ func (db *DB) TransactGet(ctx context.Context, dests ...any) error {
 		}
 		q := newQuery(d, dest)
 		if q.err != nil {
-			return fmt.Errorf("TransactGet: destination %d: %w", i, q.err)
+			return errs.At("TransactGet", fmt.Sprintf("destination %d", i), q.err)
 		}
 		key, err := q.key("TransactGet")
 		if err != nil {
-			return fmt.Errorf("TransactGet: destination %d: %w", i, err)
+			return errs.At("TransactGet "+q.model.Name(), fmt.Sprintf("destination %d", i), err)
 		}
 		w := &plan.Write{Op: "Get", Model: q.model, Table: q.table(), Key: key}
 		id := w.ID()

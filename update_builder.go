@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
@@ -81,7 +82,7 @@ func (u *updateBuilder) add(kind plan.ActionKind, field string, value any, hasVa
 			av, err = u.addOperand(f, av, field, kind == plan.ActDelete)
 		}
 		if err != nil {
-			return u.setErr(fmt.Errorf("UpdateBuilder on %s: %w", u.q.model.Name(), err))
+			return u.setErr(errs.Within("UpdateBuilder on "+u.q.model.Name(), err))
 		}
 		if av == nil {
 			return u.setErr(fmt.Errorf("%w: UpdateBuilder on %s: the value for %s is empty (an empty set or omitted value); use Remove to delete an attribute", core.ErrValidation, u.q.model.Name(), field))

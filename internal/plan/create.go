@@ -1,8 +1,7 @@
 package plan
 
 import (
-	"fmt"
-
+	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
 )
@@ -39,7 +38,7 @@ func create(t *Target, op string, mustNotExist bool) (*Write, error) {
 func put(t *Target, op string, ch *Changes) (*Write, error) {
 	item, err := t.Codec.Encode(t.Item)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", op, t.Model.Name(), err)
+		return nil, errs.Within(op+" "+t.Model.Name(), err)
 	}
 	for _, f := range []*model.Field{t.Model.PK, t.Model.SK} {
 		if f != nil {

@@ -41,7 +41,7 @@ func Key(t *Target, op string) (map[string]types.AttributeValue, error) {
 		}
 		av, err := t.Codec.EncodeAttr(t.Item, f.Attr)
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: key %s: %w", op, t.Model.Name(), f.GoName, err)
+			return nil, errs.At(op+" "+t.Model.Name(), "key "+f.GoName, err)
 		}
 		if err := CheckKeyValue(t.Model, f, av, op); err != nil {
 			return nil, err

@@ -79,7 +79,7 @@ func updatedFields(m *model.Model, names []string, fields []*model.Field) ([]*mo
 	for _, name := range names {
 		f, err := m.MustField(name)
 		if err != nil {
-			return nil, fmt.Errorf("Update: %w", err)
+			return nil, errs.Within("Update "+m.Name(), err)
 		}
 		if f.PK || f.SK {
 			return nil, fmt.Errorf("%w: Update %s: %s is part of the primary key and cannot be updated; delete the item and create it with the new key", errs.ErrValidation, m.Name(), f.GoName)
@@ -105,7 +105,7 @@ func encodeUpdated(t *Target, fields []*model.Field, vals []types.AttributeValue
 	for i, f := range fields {
 		av, err := t.Codec.EncodeAttr(t.Item, f.Attr)
 		if err != nil {
-			return nil, nil, fmt.Errorf("Update %s: %w", t.Model.Name(), err)
+			return nil, nil, errs.Within("Update "+t.Model.Name(), err)
 		}
 		if av == nil {
 			removed[i] = true

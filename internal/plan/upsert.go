@@ -1,10 +1,9 @@
 package plan
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/expr"
 )
 
@@ -54,7 +53,7 @@ func upsertKeepingCreated(t *Target, b *expr.Builder, ch *Changes) (*Write, erro
 	}
 	item, err := t.Codec.Encode(t.Item)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", op, t.Model.Name(), err)
+		return nil, errs.Within(op+" "+t.Model.Name(), err)
 	}
 	if err := checkSize(t.Model, op, item); err != nil {
 		return nil, err
