@@ -16,6 +16,7 @@ import (
 
 	"github.com/dynamorm/dynamorm/internal/attr"
 	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
@@ -129,7 +130,7 @@ func decodeCursor(s string, cursorKey []byte) (*cursorPayload, error) {
 // startKey returns the ExclusiveStartKey of cursor for read r, rejecting a
 // cursor from another table, index or query, and one whose key cannot be a
 // start key of r.
-func startKey(cursor string, r *plan.Read, cursorKey []byte) (map[string]types.AttributeValue, error) {
+func startKey(cursor string, r *plan.Read, m *model.Model, cursorKey []byte) (map[string]types.AttributeValue, error) {
 	p, err := decodeCursor(cursor, cursorKey)
 	if err != nil {
 		return nil, err
@@ -148,7 +149,7 @@ func startKey(cursor string, r *plan.Read, cursorKey []byte) (map[string]types.A
 		}
 		key[name] = av
 	}
-	if err := checkStartKey(r, key); err != nil {
+	if err := checkStartKey(r, r.KeyTypes(m), key); err != nil {
 		return nil, fmt.Errorf("%w: %v", core.ErrInvalidCursor, err)
 	}
 	return key, nil
@@ -177,7 +178,7 @@ func cursorValue(tv map[string]string) (types.AttributeValue, bool) {
 // checkStartKey refuses a start key DynamoDB would reject: other attributes
 // than r's key attributes, values of another type than the keys store, or
 // (for a Query) a key outside the key condition.
-func checkStartKey(r *plan.Read, key map[string]types.AttributeValue) error {
+func checkStartKey(r *plan.Read, keyTypes []string, key map[string]types.AttributeValue) error {
 	if len(key) != len(r.KeyAttrs) {
 		return fmt.Errorf("its key has %d attributes, the read's keys are %s", len(key), strings.Join(r.KeyAttrs, ", "))
 	}
@@ -186,7 +187,7 @@ func checkStartKey(r *plan.Read, key map[string]types.AttributeValue) error {
 		if !ok {
 			return fmt.Errorf("its key lacks attribute %q", name)
 		}
-		if want := r.KeyTypes[i]; want != "" && attr.TypeName(av) != want {
+		if want := keyTypes[i]; want != "" && attr.TypeName(av) != want {
 			return fmt.Errorf("key attribute %q is %s in the cursor but %s in the table", name, attr.TypeName(av), want)
 		}
 	}

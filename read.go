@@ -124,7 +124,7 @@ func (q *query) run(kind readKind, limit int) (*plan.Read, readResult, error) {
 	}
 	var start map[string]types.AttributeValue
 	if q.cursor != "" {
-		if start, err = startKey(q.cursor, r, q.db.shared.cursorKey); err != nil {
+		if start, err = startKey(q.cursor, r, q.model, q.db.shared.cursorKey); err != nil {
 			return nil, readResult{}, err
 		}
 	}

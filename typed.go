@@ -200,7 +200,7 @@ func (q *query) pages(emit func([]map[string]types.AttributeValue) bool) error {
 		if (r.Operation == plan.Query || r.Operation == plan.Scan) && r.SortBy == nil {
 			var start map[string]types.AttributeValue
 			if q.cursor != "" {
-				if start, err = startKey(q.cursor, r, q.db.shared.cursorKey); err != nil {
+				if start, err = startKey(q.cursor, r, q.model, q.db.shared.cursorKey); err != nil {
 					return err
 				}
 			}

@@ -71,11 +71,10 @@ type Read struct {
 	// KeyAttrs are the attributes of an ExclusiveStartKey for this read:
 	// the table keys and, for an index, the index keys.
 	KeyAttrs []string
-	// KeyTypes are the attribute types ("S", "N", "B") of KeyAttrs.
-	KeyTypes []string
 	// KeyConds are the conditions of a Query's key condition, so that a
-	// start key from a cursor can be checked against them.
+	// start key from a cursor can be checked against them (see KeyTypes).
 	KeyConds []expr.Cond
+	keyConds [2]expr.Cond // KeyConds' storage: no allocation of its own
 	// PostFilter holds Where conditions on the queried keys that a key
 	// condition cannot express (<>, IN, CONTAINS, ...). DynamoDB does not
 	// allow them in a Query's filter, so they are evaluated on each item
@@ -153,14 +152,14 @@ func PlanRead(in ReadInput) (*Read, error) {
 		r.Projection = b.Projection(WithKeys(in.Projection, r.KeyAttrs))
 	}
 	r.Names, r.Values = b.Names(), b.Values()
-	r.KeyTypes = keyTypes(in.Model, r.KeyAttrs)
 	return r, nil
 }
 
-// keyTypes are the attribute types of the key attributes attrs of m.
-func keyTypes(m *model.Model, attrs []string) []string {
-	out := make([]string, len(attrs))
-	for i, a := range attrs {
+// KeyTypes are the attribute types ("S", "N", "B") of r's KeyAttrs, the
+// attributes of m (the model r reads).
+func (r *Read) KeyTypes(m *model.Model) []string {
+	out := make([]string, len(r.KeyAttrs))
+	for i, a := range r.KeyAttrs {
 		if f, ok := m.FieldByAttr(a); ok {
 			out[i] = f.KeyType()
 		}
@@ -212,7 +211,6 @@ func planBatchGet(in ReadInput, r *Read) bool {
 		r.Projection = b.Projection(WithKeys(in.Projection, r.KeyAttrs))
 	}
 	r.Names = b.Names()
-	r.KeyTypes = keyTypes(m, r.KeyAttrs)
 	return true
 }
 
@@ -294,6 +292,9 @@ func planQuery(in ReadInput, r *Read, b *expr.Builder, chosen *candidate, pkCond
 			return nil, err
 		}
 		keyParts = append(keyParts, s)
+		if r.KeyConds == nil {
+			r.KeyConds = r.keyConds[:0]
+		}
 		r.KeyConds = append(r.KeyConds, kc)
 	}
 	r.KeyCondition = joinAnd(keyParts)
