@@ -172,10 +172,17 @@ func newExprCtx(names map[string]string, wv wireItem) (*exprCtx, *apiError) {
 // placeholders given but never used, then a document path into a key
 // attribute, as DynamoDB does.
 func (c *exprCtx) checkParsed() *apiError {
+	if err := c.checkUnused(); err != nil {
+		return err
+	}
+	return c.checkNested()
+}
+
+// checkUnused reports placeholders given but never used.
+func (c *exprCtx) checkUnused() *apiError {
 	if c == nil {
 		return nil
 	}
-
 	var un []string
 	for k := range c.names {
 		if !c.usedNames[k] {
@@ -192,6 +199,14 @@ func (c *exprCtx) checkParsed() *apiError {
 	}
 	if len(un) > 0 {
 		return validationf("Value provided in ExpressionAttributeValues unused in expressions: keys: {%s}", strings.Join(javaHashOrder(un), ", "))
+	}
+	return nil
+}
+
+// checkNested reports a document path into a key attribute.
+func (c *exprCtx) checkNested() *apiError {
+	if c == nil {
+		return nil
 	}
 	for _, names := range c.nestedKeys {
 		if len(names) > 0 {

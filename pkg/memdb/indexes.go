@@ -99,33 +99,45 @@ func (t *table) keyFromItem(it item) (string, *value, *value, *apiError) {
 		}
 		vals[i] = v
 	}
-	if err := t.checkIndexKeys(it); err != nil {
+	if err := t.checkIndexKeys(it, false); err != nil {
 		return "", nil, nil, err
 	}
 	return pkString(vals[0], vals[1]), vals[0], vals[1], nil
 }
 
-func (t *table) checkIndexKeys(it item) *apiError {
-	for _, list := range [][]*index{t.lsis, t.gsis} {
-		for _, ix := range list {
-			for _, name := range []string{ix.ks.hash, ix.ks.rng} {
-				if name == "" || name == t.ks.hash || name == t.ks.rng {
-					continue
-				}
-				v := it[name]
-				if v == nil {
-					continue
-				}
-				if v.t != tS && v.t != tN && v.t != tB {
-					e := validationf("Invalid attribute value type")
-					e.late = true
-					return e
-				}
-				if want := t.attrType(name); v.t.String() != want {
-					return itemErr(invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.t, ix.name))
-				}
-				if (v.t == tS || v.t == tB) && v.s == "" {
-					return emptyIndexKeyErr(ix.name, name, v)
+// checkIndexKeys validates the index key attributes of it. For the item an
+// update produces (updated), DynamoDB refuses a non-scalar value before any
+// type mismatch; for a put it checks index by index.
+func (t *table) checkIndexKeys(it item, updated bool) *apiError {
+	passes := []int{1}
+	if updated {
+		passes = []int{0, 1}
+	}
+	for _, pass := range passes {
+		for _, list := range [][]*index{t.lsis, t.gsis} {
+			for _, ix := range list {
+				for _, name := range []string{ix.ks.hash, ix.ks.rng} {
+					if name == "" || name == t.ks.hash || name == t.ks.rng {
+						continue
+					}
+					v := it[name]
+					if v == nil {
+						continue
+					}
+					if v.t != tS && v.t != tN && v.t != tB {
+						e := validationf("Invalid attribute value type")
+						e.late = true
+						return e
+					}
+					if pass == 0 {
+						continue
+					}
+					if want := t.attrType(name); v.t.String() != want {
+						return itemErr(invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.t, ix.name))
+					}
+					if (v.t == tS || v.t == tB) && v.s == "" {
+						return emptyIndexKeyErr(ix.name, name, v)
+					}
 				}
 			}
 		}

@@ -137,7 +137,9 @@ func (s *Server) prepareWrite(kind writeKind, in *writeInput) (*preparedWrite, *
 	var ctx *exprCtx
 	if in.parseFirst {
 		if ctx, err = w.parseExprs(kind, in); err == nil {
-			err = w.readKey(kind, in)
+			if err = ctx.checkUnused(); err == nil {
+				err = w.readKey(kind, in)
+			}
 		}
 	} else if err = w.readKey(kind, in); err == nil {
 		ctx, err = w.parseExprs(kind, in)
@@ -250,7 +252,7 @@ func (w *preparedWrite) evaluate() (old, new item, err *apiError) {
 			return old, nil, validationf("Nesting Levels have exceeded supported limits")
 		}
 	}
-	if err := w.t.checkIndexKeys(new); err != nil {
+	if err := w.t.checkIndexKeys(new, true); err != nil {
 		return old, nil, err
 	}
 	if itemSize(new) > maxItemSize {
