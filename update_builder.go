@@ -79,7 +79,7 @@ func (u *updateBuilder) add(kind plan.ActionKind, field string, value any, hasVa
 			err = checkOperand(t, expr.Eq, av)
 		}
 		if err == nil && (kind == plan.ActDelete || kind == plan.ActAdd) {
-			av, err = u.addOperand(f, av, field, kind == plan.ActDelete)
+			av, err = u.addOperand(t, av, field, kind == plan.ActDelete)
 		}
 		if err != nil {
 			return u.setErr(errs.Within("UpdateBuilder on "+u.q.model.Name(), err))

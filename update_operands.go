@@ -2,34 +2,50 @@ package dynamorm
 
 import (
 	"fmt"
-	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/attr"
-	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
 // addOperand is the operand of an ADD (setOnly false) or DELETE (setOnly
-// true) on field, encoded as av. On a `set` field it is a set of the
-// field's element type: a scalar becomes a one-element set, a slice the
-// set of its elements, and any other type is refused. On another field ADD
-// takes a number, and DELETE is refused. Document paths and interface
-// fields take what the value is (asSetOrNumber).
-func (u *updateBuilder) addOperand(f *model.Field, av types.AttributeValue, field string, setOnly bool) (types.AttributeValue, error) {
-	if f == nil || f.Type.Kind() == reflect.Interface {
-		return asSetOrNumber(av, field, setOnly)
+// true) at t (field names it in messages), encoded as av. Where a `set`
+// field is stored it is a set of the field's element type: a scalar becomes
+// a one-element set, a slice the set of its elements, and any other type is
+// refused. Where a number is stored ADD takes a number. Anywhere else (a
+// string, a list, a map) both are refused; where the type is not known (an
+// interface, a map value, a custom codec) the value decides (asSetOrNumber).
+func (u *updateBuilder) addOperand(t target, av types.AttributeValue, field string, setOnly bool) (types.AttributeValue, error) {
+	op := "Add"
+	if setOnly {
+		op = "Delete"
 	}
-	if !f.Set {
+	want := storedType(t)
+	if t.leaf != nil && t.leaf.Set && len(want) != 2 {
+		want = "" // a set of elements the type does not tell (a custom codec)
+	}
+	switch want {
+	case "":
+		return asSetOrNumber(av, field, setOnly)
+	case "SS", "NS", "BS":
+		return setOperand(av, field, want)
+	case "N":
 		if _, isNumber := av.(*types.AttributeValueMemberN); isNumber && !setOnly {
 			return av, nil
 		}
-		if setOnly {
-			return nil, fmt.Errorf("%w: Delete on %s: DELETE removes elements from a set, and %s is not a set field (tag it `set`); use Remove to delete the attribute", core.ErrValidation, field, f.GoName)
+		if !setOnly {
+			return nil, fmt.Errorf("%w: Add on %s: %s holds a number, so ADD takes a number, got %s", core.ErrValidation, field, field, core.FormatValue(av))
 		}
-		return nil, fmt.Errorf("%w: Add on %s: ADD takes a number here (%s is not a set field), got %s", core.ErrValidation, field, f.GoName, core.FormatValue(av))
+		fallthrough
+	default:
+		return nil, fmt.Errorf("%w: %s on %s: %s is stored as %s; ADD works on numbers and sets (tag a slice `set`), DELETE on sets; use Set, Remove or the list operations", core.ErrValidation, op, field, field, want)
 	}
+}
+
+// setOperand converts av to a set of type want ("SS", "NS" or "BS"): a
+// scalar is a one-element set; a value of another type is refused.
+func setOperand(av types.AttributeValue, field, want string) (types.AttributeValue, error) {
 	switch v := av.(type) {
 	case *types.AttributeValueMemberN:
 		av = &types.AttributeValueMemberNS{Value: []string{v.Value}}
@@ -40,38 +56,10 @@ func (u *updateBuilder) addOperand(f *model.Field, av types.AttributeValue, fiel
 	if err != nil {
 		return nil, err
 	}
-	if want := u.setType(f); want != "" && attr.TypeName(set) != want {
+	if attr.TypeName(set) != want {
 		return nil, fmt.Errorf("%w: %s is a set of type %s; the value given is %s", core.ErrValidation, field, want, core.FormatValue(set))
 	}
 	return set, nil
-}
-
-// setType is the DynamoDB set type ("SS", "NS" or "BS") a `set` field is
-// stored as: the type its codec gives an element, with "S" appended; ""
-// when it cannot tell.
-func (u *updateBuilder) setType(f *model.Field) string {
-	t := f.Type
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	var elem reflect.Type
-	switch t.Kind() {
-	case reflect.Slice, reflect.Array:
-		elem = t.Elem()
-	case reflect.Map:
-		elem = t.Key()
-	default:
-		return ""
-	}
-	av, err := u.q.codec.EncodeAttrValue(f.Attr, reflect.Zero(elem).Interface())
-	if err != nil {
-		return ""
-	}
-	switch scalar := attr.TypeName(av); scalar {
-	case "S", "N", "B":
-		return scalar + "S"
-	}
-	return ""
 }
 
 // setOf converts list elements that are all of member type M to a set; nil

@@ -18,6 +18,12 @@ type SetBag struct {
 	Flags   map[string]struct{} `dynamorm:"set,omitempty"`
 	Counter int
 	Notes   []string
+	Box     *SetBox `dynamorm:"omitempty"`
+}
+
+type SetBox struct {
+	Codes []int `dynamorm:"set,omitempty"`
+	Label string
 }
 
 // A scalar added to or deleted from a `set` field is a one-element set of
@@ -27,11 +33,11 @@ type SetBag struct {
 func TestUpdateBuilderSetOperandsFollowTheField(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, &SetBag{})
-	require.NoError(t, e.db.Model(&SetBag{ID: "b", Codes: []int{1}, Tags: []string{"a"}}).Create())
+	require.NoError(t, e.db.Model(&SetBag{ID: "b", Codes: []int{1}, Tags: []string{"a"}, Box: &SetBox{Codes: []int{1}}}).Create())
 	upd := func() core.UpdateBuilder { return e.db.Model(&SetBag{ID: "b"}).UpdateBuilder() }
 	key := map[string]types.AttributeValue{"ID": s("b")}
 
-	require.NoError(t, upd().Add("Codes", 5).Add("Tags", "b").Add("Flags", "x").Execute())
+	require.NoError(t, upd().Add("Codes", 5).Add("Tags", "b").Add("Flags", "x").Add("Box.Codes", 9).Execute())
 	raw := e.rawItem(t, "set_bags", key)
 	require.IsType(t, &types.AttributeValueMemberNS{}, raw["Codes"])
 	assert.ElementsMatch(t, []string{"1", "5"}, raw["Codes"].(*types.AttributeValueMemberNS).Value)
@@ -45,6 +51,7 @@ func TestUpdateBuilderSetOperandsFollowTheField(t *testing.T) {
 	assert.Equal(t, []string{"b"}, got.Tags)
 	assert.Equal(t, map[string]struct{}{"x": {}}, got.Flags)
 	assert.Equal(t, 2, got.Counter)
+	assert.ElementsMatch(t, []int{1, 9}, got.Box.Codes, "a set field of a nested struct too")
 
 	before := e.rawItem(t, "set_bags", key)
 	sent := e.count.writes.Load()
@@ -56,6 +63,8 @@ func TestUpdateBuilderSetOperandsFollowTheField(t *testing.T) {
 		"delete from a number":      upd().Delete("Counter", 1),
 		"add to a list":             upd().Add("Notes", []string{"n"}),
 		"delete from a list":        upd().Delete("Notes", "n"),
+		"string into a nested set":  upd().Add("Box.Codes", "x"),
+		"add to a nested string":    upd().Add("Box.Label", 1),
 	} {
 		err := u.Execute()
 		assert.ErrorIs(t, err, dynamorm.ErrValidation, name)
