@@ -1,7 +1,6 @@
 package dynamorm
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -33,10 +32,15 @@ const defaultBatchConcurrency = 4
 // Keys are validated before any request is sent. Duplicate keys are read
 // once. The keys are read in chunks of 100, up to 4 chunks at a time; keys
 // DynamoDB leaves unprocessed are retried with jittered exponential backoff
-// (core.DefaultRetryPolicy) that honours the query's context. dest receives
-// the items in the order of the requested keys, each once; keys with no item
-// are simply absent. When retries run out, the error lists the keys that
-// were not read and dest is left unchanged.
+// (core.DefaultRetryPolicy) that honours the query's context, and so is a
+// whole request that was throttled or failed without a 4xx answer; a chunk
+// that fails does not stop the others, and a batch-wide budget bounds a
+// full outage (see BatchCreate). dest receives the items read, in the order
+// of the requested keys, each once; keys with no item are simply absent.
+// When keys could not be read, dest still receives every item that was,
+// and the *BatchError lists the unread keys (never reported as "not
+// found") with the reason of each; when the context ended the read, the
+// error is the context's own.
 func (q *query) BatchGet(keys []any, dest any) error {
 	return q.BatchGetWithOptions(keys, dest, nil)
 }
@@ -77,14 +81,16 @@ func (q *query) BatchGetWithOptions(keys []any, dest any, opts *core.BatchGetOpt
 	}
 
 	items, err := q.readKeys(unique, proj, o)
-	if err != nil {
-		return err
+	if derr := decodeAll(items, dest); derr != nil {
+		return derr
 	}
-	return decodeAll(items, dest)
+	return err
 }
 
 // readKeys reads the items of the distinct keys unique, in their order
-// (keys with no item are absent), chunked and retried as o says.
+// (keys with no item are absent), chunked and retried as o says. A chunk
+// that fails does not stop the others; the items read are returned even
+// when some keys were not, and the *BatchError lists those keys.
 func (q *query) readKeys(unique []batchKey, proj getProjection, o core.BatchGetOptions) ([]map[string]types.AttributeValue, error) {
 	q.initCapacity()
 	chunks := chunk(unique, o.ChunkSize)
@@ -93,22 +99,17 @@ func (q *query) readKeys(unique []batchKey, proj getProjection, o core.BatchGetO
 	errs := make([]error, len(chunks))
 	var retrieved atomic.Int64
 	var progressMu sync.Mutex
-	ctx, cancel := context.WithCancel(q.ctx)
-	defer cancel()
 	limit := 1
 	if o.Parallel {
 		limit = o.MaxConcurrency
 	}
+	b := newBudget(o.RetryPolicy, limit)
 	runBounded(len(chunks), limit, func(i int) {
-		if ctx.Err() != nil {
-			errs[i] = ctx.Err()
-			unread[i] = chunks[i]
+		if err := q.ctx.Err(); err != nil {
+			errs[i], unread[i] = err, chunks[i]
 			return
 		}
-		found[i], unread[i], errs[i] = q.getChunk(ctx, chunks[i], proj, o)
-		if errs[i] != nil {
-			cancel()
-		}
+		found[i], unread[i], errs[i] = q.getChunk(q.ctx, chunks[i], proj, o, retrier{policy: o.RetryPolicy, budget: b})
 		n := retrieved.Add(int64(len(found[i])))
 		if o.ProgressCallback != nil {
 			progressMu.Lock()
@@ -116,18 +117,24 @@ func (q *query) readKeys(unique []batchKey, proj getProjection, o core.BatchGetO
 			progressMu.Unlock()
 		}
 	})
-	if err := firstError(errs); err != nil {
-		return nil, err
+	items := inKeyOrder(unique, found, int(retrieved.Load()))
+	if err := firstError(errs); isContextError(err) {
+		return items, err // the context's own error, as every read returns it
 	}
-	var missed []batchKey
-	for _, u := range unread {
-		missed = append(missed, u...)
+	var failures []BatchFailure
+	for i, u := range unread {
+		reason := errs[i]
+		if reason == nil {
+			reason = errUnprocessed
+		}
+		failures = append(failures, keyFailures(q.model, u, "get", reason)...)
 	}
-	if len(missed) > 0 {
-		return nil, &BatchError{Op: "BatchGet", Model: q.model.Name(), Table: q.table(), Total: len(unique),
-			Failures: keyFailures(q.model, missed, "get", errUnprocessed)}
+	if len(failures) > 0 {
+		slices.SortStableFunc(failures, func(a, b BatchFailure) int { return a.Index - b.Index })
+		return items, &BatchError{Op: "BatchGet", Model: q.model.Name(), Table: q.table(), Total: len(unique),
+			Failures: failures, Err: firstError(errs)}
 	}
-	return inKeyOrder(unique, found, int(retrieved.Load())), nil
+	return items, nil
 }
 
 // distinctKeys drops repeated keys; the first position of each counts.

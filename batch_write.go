@@ -1,6 +1,7 @@
 package dynamorm
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -34,7 +35,8 @@ type batchEntry struct {
 	key   map[string]types.AttributeValue
 	req   types.WriteRequest
 	write *plan.Write // put: its Go-value changes are undone when it is not written
-	err   error       // set when the entry was not written
+	err   error       // set when the entry was not written (or its outcome is unknown)
+	lost  bool        // a request that carried it may have been applied, and no later response told
 }
 
 // BatchCreate writes items — a slice of models or of pointers to models —
@@ -51,9 +53,16 @@ type batchEntry struct {
 // anything is sent.
 //
 // Items DynamoDB leaves unprocessed are retried with jittered exponential
-// backoff (core.DefaultRetryPolicy). When retries run out, or a request
-// fails, the call returns a *BatchError listing exactly the items not
-// written; their Go values are restored.
+// backoff (core.DefaultRetryPolicy), and so is a whole request that was
+// throttled or whose response was lost (puts and deletes are idempotent).
+// A chunk that fails does not stop the others; a batch-wide budget (the
+// policy's MaxRetries for each request in flight, counted in retries that
+// made no progress anywhere) bounds a full outage, after which each
+// remaining chunk is sent once. When retries run out, or a request fails,
+// the call returns a *BatchError listing the items certainly not written
+// (Failures; their Go values are restored) apart from those whose outcome
+// is unknown (Unknown: a request carrying them was sent and its response
+// lost; errors.Is(err, ErrOutcomeUnknown) holds).
 func (q *query) BatchCreate(items any) error {
 	vals, err := q.modelValues("BatchCreate", items)
 	if err != nil {
@@ -328,12 +337,18 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 	})
 	be := &BatchError{Op: op, Model: q.model.Name(), Table: q.table(), Total: len(ups)}
 	for i, u := range ups {
-		if u.err != nil {
-			be.Failures = append(be.Failures, BatchFailure{Kind: "update", Index: i, Item: items[i], Key: u.w.Describe(), Err: u.err})
-			be.Err = u.err
+		if u.err == nil {
+			continue
 		}
+		f := BatchFailure{Kind: "update", Index: i, Item: items[i], Key: u.w.Describe(), Err: u.err}
+		if errors.Is(u.err, core.ErrOutcomeUnknown) {
+			be.Unknown = append(be.Unknown, f)
+		} else {
+			be.Failures = append(be.Failures, f)
+		}
+		be.Err = u.err
 	}
-	if len(be.Failures) == 0 {
+	if len(be.Failures)+len(be.Unknown) == 0 {
 		return nil
 	}
 	return be

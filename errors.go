@@ -220,17 +220,23 @@ func transactionError(ops plan.Writes, err error) error {
 }
 
 // BatchError reports a batch operation that did not complete. Failures
-// lists exactly the items (or keys) that were not written (not read, for
-// BatchGet), in input order; every other item was. errors.As finds it;
-// Unwrap returns the last error DynamoDB or the context returned, if any,
-// and the errors of individual items (BatchUpdateWithOptions), so errors.Is
-// works with their sentinels and with context.Canceled.
+// lists the items (or keys) certainly not written (not read, for BatchGet),
+// in input order, and their Go values are restored; Unknown lists the items
+// whose outcome is unknown: a request that carried them was sent, its
+// response was lost, and no later response told (their Go values keep what
+// was sent; read them to find out). Every other item was written.
+// errors.As finds it; errors.Is matches ErrOutcomeUnknown when Unknown is
+// not empty; Unwrap returns the last error DynamoDB or the context
+// returned, if any, and the errors of individual items
+// (BatchUpdateWithOptions), so errors.Is works with their sentinels and
+// with context.Canceled.
 type BatchError struct {
 	Op       string // BatchCreate, BatchWrite, BatchDelete, BatchUpdate or BatchGet
 	Model    string
 	Table    string
 	Total    int            // items (or distinct keys) in the call
-	Failures []BatchFailure // in input order: puts before deletes
+	Failures []BatchFailure // not written, in input order: puts before deletes
+	Unknown  []BatchFailure // outcome unknown, in input order: puts before deletes
 	Err      error          // the last error returned by DynamoDB or the context, or nil
 }
 
@@ -247,19 +253,29 @@ type BatchFailure struct {
 // unprocessed until the retries ran out.
 var errUnprocessed = errors.New("still unprocessed when the retries ran out")
 
-// errNotSent is the reason of an item whose request was never sent because
-// the batch stopped after an earlier error.
-var errNotSent = errors.New("not sent: the batch stopped after an earlier error")
-
 func (e *BatchError) Error() string {
 	what, verb := "items", "written"
 	if e.Op == "BatchGet" {
 		what, verb = "keys", "read"
 	}
 	where := where(e.Op, e.Model, e.Table)
+	list := failureList(e.Failures)
+	msg := fmt.Sprintf("dynamorm: %s: %d of %d %s not %s: %s", where, len(e.Failures), e.Total, what, verb, list)
+	if len(e.Unknown) > 0 {
+		msg += fmt.Sprintf("; %v: %d %s may or may not have been %s (their responses were lost): %s",
+			core.ErrOutcomeUnknown, len(e.Unknown), what, verb, failureList(e.Unknown))
+	}
+	if e.Err != nil {
+		msg += "; last error: " + e.Err.Error()
+	}
+	return msg
+}
+
+// failureList describes the first ten failures.
+func failureList(failures []BatchFailure) string {
 	const shown = 10
-	parts := make([]string, 0, min(len(e.Failures), shown))
-	for i, f := range e.Failures {
+	parts := make([]string, 0, min(len(failures), shown))
+	for i, f := range failures {
 		if i == shown {
 			break
 		}
@@ -270,14 +286,15 @@ func (e *BatchError) Error() string {
 		parts = append(parts, s)
 	}
 	list := strings.Join(parts, "; ")
-	if len(e.Failures) > shown {
-		list += fmt.Sprintf("; and %d more", len(e.Failures)-shown)
+	if len(failures) > shown {
+		list += fmt.Sprintf("; and %d more", len(failures)-shown)
 	}
-	msg := fmt.Sprintf("dynamorm: %s: %d of %d %s not %s: %s", where, len(e.Failures), e.Total, what, verb, list)
-	if e.Err != nil {
-		msg += "; last error: " + e.Err.Error()
-	}
-	return msg
+	return list
+}
+
+// Is matches ErrOutcomeUnknown when some items' outcome is unknown.
+func (e *BatchError) Is(target error) bool {
+	return target == core.ErrOutcomeUnknown && len(e.Unknown) > 0
 }
 
 // Unwrap returns the last error and the distinct errors of the failed items.
@@ -287,7 +304,7 @@ func (e *BatchError) Unwrap() []error {
 		out = append(out, e.Err)
 	}
 	for _, f := range e.Failures {
-		if f.Err == nil || f.Err == e.Err || f.Err == errUnprocessed || f.Err == errNotSent {
+		if f.Err == nil || f.Err == e.Err || f.Err == errUnprocessed {
 			continue
 		}
 		out = append(out, f.Err)

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	"github.com/dynamorm/dynamorm/internal/backoff"
+	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
@@ -27,13 +28,13 @@ func firstError(errs []error) error {
 	return first
 }
 
-// getChunk reads one chunk of keys, retrying unprocessed keys. It returns
-// the items found (by table and key id) and the keys still unread when the
-// retries ran out.
-func (q *query) getChunk(ctx context.Context, keys []batchKey, proj getProjection, o core.BatchGetOptions) (map[string]map[string]types.AttributeValue, []batchKey, error) {
+// getChunk reads one chunk of keys, retrying unprocessed keys, and the
+// whole request when it was throttled or failed without a 4xx answer. It
+// returns the items found (by table and key id), the keys still unread when
+// the retries ran out, and the error that ended the chunk, if any.
+func (q *query) getChunk(ctx context.Context, keys []batchKey, proj getProjection, o core.BatchGetOptions, r retrier) (map[string]map[string]types.AttributeValue, []batchKey, error) {
 	found := make(map[string]map[string]types.AttributeValue, len(keys))
 	pending := keys
-	r := retrier{policy: o.RetryPolicy}
 	for {
 		in := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{},
 			ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes}
@@ -46,56 +47,92 @@ func (q *query) getChunk(ctx context.Context, keys []batchKey, proj getProjectio
 			in.RequestItems[k.table] = ka
 		}
 		out, err := q.db.shared.client.BatchGetItem(ctx, in)
-		if err != nil {
-			if ctx.Err() != nil {
-				return found, pending, ctx.Err()
+		next := pending
+		switch {
+		case err == nil:
+			next = q.unreadKeys(pending, out, found)
+			if len(next) == 0 {
+				return found, nil, nil
 			}
+		case ctx.Err() != nil:
+			return found, pending, ctx.Err()
+		case !mayHaveApplied(err) && !isThrottle(err):
 			return found, pending, wrapAWS("BatchGet", q.model.Name(), pending[0].table, err)
-		}
-		for i := range out.ConsumedCapacity {
-			q.recordRead(&out.ConsumedCapacity[i])
-		}
-		for table, items := range out.Responses {
-			for _, item := range items {
-				found[plan.ItemID(table, q.model, item)] = item
-			}
-		}
-		left := make(map[string]bool)
-		for table, ka := range out.UnprocessedKeys {
-			for _, key := range ka.Keys {
-				left[plan.ItemID(table, q.model, key)] = true
-			}
-		}
-		if len(left) == 0 {
-			return found, nil, nil
-		}
-		next := pending[:0:0]
-		for _, k := range pending {
-			if left[k.id] {
-				next = append(next, k)
-			}
-		}
-		if len(next) == 0 {
-			// Only keys this chunk did not send came back: nothing is left.
-			return found, nil, nil
 		}
 		progressed := len(next) < len(pending)
 		pending = next
-		if ok, err := r.wait(ctx, progressed); !ok {
-			return found, pending, err
+		if ok, werr := r.wait(ctx, progressed); !ok {
+			if werr == nil && err != nil {
+				werr = wrapAWS("BatchGet", q.model.Name(), pending[0].table, err)
+			}
+			return found, pending, werr
 		}
 	}
+}
+
+// unreadKeys adds the items of a BatchGetItem response to found and returns
+// the keys of pending it left unprocessed.
+func (q *query) unreadKeys(pending []batchKey, out *dynamodb.BatchGetItemOutput, found map[string]map[string]types.AttributeValue) []batchKey {
+	for i := range out.ConsumedCapacity {
+		q.recordRead(&out.ConsumedCapacity[i])
+	}
+	for table, items := range out.Responses {
+		for _, item := range items {
+			found[plan.ItemID(table, q.model, item)] = item
+		}
+	}
+	left := make(map[string]bool)
+	for table, ka := range out.UnprocessedKeys {
+		for _, key := range ka.Keys {
+			left[plan.ItemID(table, q.model, key)] = true
+		}
+	}
+	next := pending[:0:0]
+	for _, k := range pending {
+		if left[k.id] {
+			next = append(next, k)
+		}
+	}
+	return next
 }
 
 // retrier paces the retries of a batch's unprocessed keys or items: jittered
 // exponential delays (the one internal/backoff) that grow with every retry
 // and honour the context. It gives up after policy.MaxRetries consecutive
-// retries that made no progress.
+// retries that made no progress, or when the batch's budget is spent.
 type retrier struct {
 	policy  *core.RetryPolicy
-	retries int // retries sent so far
-	stalls  int // consecutive retries without progress
+	budget  *budget // shared by the chunks of one batch; nil: none
+	retries int     // retries sent so far
+	stalls  int     // consecutive retries without progress
 	sent    bool
+}
+
+// budget bounds the retries of a whole batch: once its chunks have made
+// limit retries in a row without progress anywhere (a full outage, every
+// item unprocessed), no chunk retries any more; each remaining chunk is
+// still sent once.
+type budget struct {
+	limit  int64
+	stalls atomic.Int64
+}
+
+// newBudget is the budget of a batch sent with policy and concurrency
+// requests in flight: MaxRetries stalled retries for each.
+func newBudget(policy *core.RetryPolicy, concurrency int) *budget {
+	return &budget{limit: int64(policy.MaxRetries) * int64(max(concurrency, 1))}
+}
+
+// spent records a retry's progress and reports whether the budget is spent.
+func (b *budget) spent(progressed bool) bool {
+	if b == nil {
+		return false
+	}
+	if progressed {
+		b.stalls.Store(0)
+		return false
+	}
+	return b.stalls.Add(1) > b.limit
 }
 
 // wait is called after a response that left work unprocessed; progressed
@@ -110,7 +147,7 @@ func (r *retrier) wait(ctx context.Context, progressed bool) (bool, error) {
 			r.stalls++
 		}
 	}
-	if r.stalls >= r.policy.MaxRetries {
+	if r.stalls >= r.policy.MaxRetries || r.budget.spent(progressed) {
 		return false, nil
 	}
 	if err := backoff.Sleep(ctx, (*backoff.Policy)(r.policy), min(r.retries, 16)); err != nil {
@@ -159,34 +196,27 @@ func chunk[T any](s []T, size int) [][]T {
 }
 
 // sendBatch sends entries in chunks of 25 with at most o.MaxConcurrency
-// requests in flight, and reports the entries not written.
+// requests in flight, and reports the entries not written and those whose
+// outcome is unknown. A chunk that fails does not stop the others; the
+// batch's retry budget bounds them all.
 func (q *query) sendBatch(op string, entries []*batchEntry, o core.BatchOptions) error {
 	q.initCapacity()
 	var (
-		stop    atomic.Bool // a request failed: start no more chunks
 		done    atomic.Int64
 		mu      sync.Mutex // guards lastErr and the progress callback
 		lastErr error
 	)
+	b := newBudget(o.RetryPolicy, o.MaxConcurrency)
 	chunks := chunk(entries, MaxBatchWriteItems)
 	runBounded(len(chunks), o.MaxConcurrency, func(i int) {
 		c := chunks[i]
 		var err error
-		switch {
-		case q.ctx.Err() != nil:
-			err = q.ctx.Err()
+		if err = q.ctx.Err(); err != nil {
 			for _, e := range c {
 				e.err = err
 			}
-		case stop.Load():
-			for _, e := range c {
-				e.err = errNotSent
-			}
-		default:
-			err = q.writeChunk(op, c, o.RetryPolicy)
-			if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-				stop.Store(true)
-			}
+		} else {
+			err = q.writeChunk(op, c, retrier{policy: o.RetryPolicy, budget: b})
 		}
 		written := 0
 		for _, e := range c {
@@ -204,91 +234,125 @@ func (q *query) sendBatch(op string, entries []*batchEntry, o core.BatchOptions)
 			o.ProgressCallback(int(n), len(entries))
 		}
 	})
-	var failures []BatchFailure
+	be := &BatchError{Op: op, Model: q.model.Name(), Table: entries[0].table, Total: len(entries), Err: lastErr}
 	for _, e := range entries {
-		if e.err != nil {
-			if e.write != nil {
-				e.write.Undo()
-			}
-			failures = append(failures, BatchFailure{Kind: e.kind, Index: e.index, Item: e.value, Key: plan.DescribeKey(q.model, e.key), Err: e.err})
+		if e.err == nil {
+			continue
 		}
+		f := BatchFailure{Kind: e.kind, Index: e.index, Item: e.value, Key: plan.DescribeKey(q.model, e.key), Err: e.err}
+		if e.lost {
+			be.Unknown = append(be.Unknown, f) // its Go value keeps what was sent
+			continue
+		}
+		if e.write != nil {
+			e.write.Undo()
+		}
+		be.Failures = append(be.Failures, f)
 	}
-	if len(failures) == 0 {
+	if len(be.Failures)+len(be.Unknown) == 0 {
 		return nil
 	}
+	sortFailures(be.Failures)
+	sortFailures(be.Unknown)
+	return be
+}
+
+// sortFailures orders failures as the caller's input: puts, then deletes.
+func sortFailures(failures []BatchFailure) {
 	sort.SliceStable(failures, func(i, j int) bool {
 		if failures[i].Kind != failures[j].Kind {
 			return failures[i].Kind == "put"
 		}
 		return failures[i].Index < failures[j].Index
 	})
-	return &BatchError{Op: op, Model: q.model.Name(), Table: entries[0].table, Total: len(entries), Failures: failures, Err: lastErr}
 }
 
 // writeChunk sends one BatchWriteItem and retries what comes back
-// unprocessed. Entries not written get their err set; the returned error
-// is the request's error, if one ended the chunk.
-func (q *query) writeChunk(op string, entries []*batchEntry, policy *core.RetryPolicy) error {
+// unprocessed, and the whole request when it was throttled or its response
+// was lost (puts and deletes are idempotent). Entries not written get their
+// err set, and lost when a request that carried them may have been applied
+// and no later response told; the returned error is the request's error,
+// if one ended the chunk.
+func (q *query) writeChunk(op string, entries []*batchEntry, r retrier) error {
 	pending := entries
-	r := retrier{policy: policy}
 	for {
 		in := &dynamodb.BatchWriteItemInput{RequestItems: make(map[string][]types.WriteRequest, 1),
 			ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes}
 		for _, e := range pending {
 			in.RequestItems[e.table] = append(in.RequestItems[e.table], e.req)
 		}
-		out, err := q.db.shared.client.BatchWriteItem(q.ctx, in)
-		if err != nil {
-			if ctx := q.ctx.Err(); ctx != nil {
-				err = ctx
-			} else {
-				err = wrapAWS(op, q.model.Name(), pending[0].table, err)
+		var a attempts
+		out, err := q.db.shared.client.BatchWriteItem(q.ctx, in, a.option)
+		next := pending
+		if err == nil {
+			for i := range out.ConsumedCapacity {
+				q.recordWrite(&out.ConsumedCapacity[i])
 			}
+			next = unprocessedEntries(q.model, pending, out.UnprocessedItems)
+			if len(next) == 0 {
+				return nil
+			}
+		} else if lost := a.uncertain(err); lost || isThrottle(err) {
 			for _, e := range pending {
-				e.err = err
+				e.lost = e.lost || lost
 			}
-			return err
-		}
-		for i := range out.ConsumedCapacity {
-			q.recordWrite(&out.ConsumedCapacity[i])
-		}
-		left := make(map[string]bool)
-		for table, reqs := range out.UnprocessedItems {
-			for _, wr := range reqs {
-				switch {
-				case wr.PutRequest != nil:
-					left[plan.ItemID(table, q.model, wr.PutRequest.Item)] = true
-				case wr.DeleteRequest != nil:
-					left[plan.ItemID(table, q.model, wr.DeleteRequest.Key)] = true
-				}
-			}
-		}
-		if len(left) == 0 {
-			return nil
-		}
-		next := pending[:0:0]
-		for _, e := range pending {
-			if left[e.id] {
-				next = append(next, e)
-			}
-		}
-		if len(next) == 0 {
-			// Only keys this chunk did not send came back: nothing is left.
-			return nil
+		} else {
+			return failEntries(pending, wrapAWS(op, q.model.Name(), pending[0].table, err))
 		}
 		progressed := len(next) < len(pending)
 		pending = next
-		if ok, err := r.wait(q.ctx, progressed); !ok {
-			reason := errUnprocessed
-			if err != nil {
-				reason = err
+		ok, werr := r.wait(q.ctx, progressed)
+		if ok {
+			continue
+		}
+		switch {
+		case werr != nil:
+			err = werr
+		case err == nil:
+			err = errUnprocessed
+		case q.ctx.Err() == nil:
+			err = wrapAWS(op, q.model.Name(), pending[0].table, err)
+		}
+		failEntries(pending, err)
+		if err == errUnprocessed {
+			return nil
+		}
+		return err
+	}
+}
+
+// unprocessedEntries returns the entries of pending that a response left
+// unprocessed; the others are written, whatever earlier responses said.
+func unprocessedEntries(m *model.Model, pending []*batchEntry, unprocessed map[string][]types.WriteRequest) []*batchEntry {
+	left := make(map[string]bool)
+	for table, reqs := range unprocessed {
+		for _, wr := range reqs {
+			switch {
+			case wr.PutRequest != nil:
+				left[plan.ItemID(table, m, wr.PutRequest.Item)] = true
+			case wr.DeleteRequest != nil:
+				left[plan.ItemID(table, m, wr.DeleteRequest.Key)] = true
 			}
-			for _, e := range pending {
-				e.err = reason
-			}
-			return err
 		}
 	}
+	next := pending[:0:0]
+	for _, e := range pending {
+		if left[e.id] {
+			next = append(next, e)
+		} else {
+			e.lost = false
+		}
+	}
+	return next
+}
+
+// failEntries marks entries not written (or of unknown outcome, when lost)
+// for reason, and returns it.
+func failEntries(entries []*batchEntry, reason error) error {
+	for _, e := range entries {
+		e.err = reason
+	}
+	return reason
 }
 
 // sendRetryingThrottles sends an update and, while DynamoDB throttles it,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,12 +12,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/attr"
+	"github.com/dynamorm/dynamorm/internal/backoff"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
-// commit validates and sends a transaction; on failure it undoes the Go
-// value changes of every write.
+// commit validates and sends a transaction. When it certainly failed, the
+// Go value changes of every write are undone; when its outcome is unknown,
+// they are kept and the error is an *OutcomeError.
 func (db *DB) commit(ops plan.Writes) error {
 	if len(ops) == 0 {
 		return nil
@@ -26,25 +29,101 @@ func (db *DB) commit(ops plan.Writes) error {
 		ops.Undo()
 		return err
 	}
-	token := make([]byte, 16)
-	_, _ = rand.Read(token)
+	if err := db.ctx.Err(); err != nil {
+		ops.Undo() // nothing was sent
+		return err
+	}
 	q := &query{db: db, ctx: db.ctx}
-	out, err := db.shared.client.TransactWriteItems(db.ctx, &dynamodb.TransactWriteItemsInput{
-		TransactItems: items,
-		// The same token on the SDK's retries makes a retried commit apply once.
-		ClientRequestToken:     aws.String(hex.EncodeToString(token)),
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes,
-	})
-	if out != nil {
-		for i := range out.ConsumedCapacity {
-			q.recordWrite(&out.ConsumedCapacity[i])
+	if err = q.sendTransaction(items, ops); err != nil && !errors.Is(err, core.ErrOutcomeUnknown) {
+		ops.Undo()
+	}
+	return err
+}
+
+// sendTransaction sends one TransactWriteItems until its outcome is known,
+// under the DB's batch retry policy with the one backoff. A call whose
+// response was lost is sent again with the same idempotency token, so that
+// DynamoDB applies it at most once and answers a retry of a committed
+// transaction with success. A transaction cancelled for a conflict with
+// another one is sent again too, with a new token unless a call with the
+// current one was lost. When the retries run out after a lost response the
+// outcome is unknown.
+func (q *query) sendTransaction(items []types.TransactWriteItem, ops plan.Writes) error {
+	policy, err := q.retryPolicyOrDefault("Transaction", nil)
+	if err != nil {
+		return err
+	}
+	in := &dynamodb.TransactWriteItemsInput{TransactItems: items, ClientRequestToken: newToken(),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes}
+	tokenLost := false // a call with the current token may have been applied
+	for retry := 0; ; retry++ {
+		var a attempts
+		out, err := q.db.shared.client.TransactWriteItems(q.ctx, in, a.option)
+		if out != nil {
+			for i := range out.ConsumedCapacity {
+				q.recordWrite(&out.ConsumedCapacity[i])
+			}
+		}
+		if err == nil {
+			return nil
+		}
+		// A cancellation answers the token: had a call with it been
+		// applied, DynamoDB would have answered with success.
+		var tce *types.TransactionCanceledException
+		lost := !errors.As(err, &tce) && a.uncertain(err) || inProgress(err)
+		tokenLost = tokenLost || lost || a.lost
+		switch {
+		case !lost && !isConflict(err):
+			return transactionError(ops, err)
+		case !tokenLost:
+			in.ClientRequestToken = newToken() // nothing applied: a new transaction
+		}
+		if retry >= policy.MaxRetries || backoff.Sleep(q.ctx, (*backoff.Policy)(policy), retry) != nil {
+			if lost {
+				return &OutcomeError{Op: "Transaction", Items: opItems(ops), Err: err}
+			}
+			return transactionError(ops, err)
 		}
 	}
-	if err != nil {
-		ops.Undo()
-		return transactionError(ops, err)
+}
+
+// newToken returns a fresh idempotency token.
+func newToken() *string {
+	token := make([]byte, 16)
+	_, _ = rand.Read(token)
+	return aws.String(hex.EncodeToString(token))
+}
+
+// isConflict reports whether DynamoDB refused a write because another
+// transaction was working on one of its items.
+func isConflict(err error) bool {
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		for _, r := range tce.CancellationReasons {
+			if aws.ToString(r.Code) == "TransactionConflict" {
+				return true
+			}
+		}
+		return false
 	}
-	return nil
+	var tc *types.TransactionConflictException
+	return errors.As(err, &tc)
+}
+
+// inProgress reports whether DynamoDB is still applying an earlier call
+// with the same idempotency token.
+func inProgress(err error) bool {
+	var tip *types.TransactionInProgressException
+	return errors.As(err, &tip)
+}
+
+// opItems names the items of a transaction for an OutcomeError.
+func opItems(ops plan.Writes) []string {
+	out := make([]string, len(ops))
+	for i, w := range ops {
+		out[i] = w.Op + " " + w.Describe()
+	}
+	return out
 }
 
 // transactItems converts ops, enforcing DynamoDB's limits client-side: at

@@ -508,7 +508,10 @@ func TestBatchErrorListsExactlyTheUnwrittenItems(t *testing.T) {
 	require.Len(t, be.Failures, 1)
 	assert.Equal(t, 1, be.Failures[0].Index)
 	assert.Equal(t, "get", be.Failures[0].Kind)
-	assert.Nil(t, got, "dest untouched")
+	// What was read is kept, in key order; the unread key is not "not found".
+	require.Len(t, got, 2, "dest holds the items that were read")
+	assert.Equal(t, [2]string{"s000", "s001"}, [2]string{got[0].Sensor, got[1].Sensor})
+	assert.NotErrorIs(t, err, dynamorm.ErrItemNotFound)
 
 	// BatchDelete: the poisoned keys stay, the others are gone.
 	dels := readingKeys(all)

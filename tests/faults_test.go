@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dynamorm/dynamorm"
+	"github.com/dynamorm/dynamorm/pkg/core"
 	"github.com/dynamorm/dynamorm/tests/faults"
 	"github.com/dynamorm/dynamorm/tests/testenv"
 )
@@ -81,13 +82,19 @@ func (c *tally) report(t *testing.T, what string, inj *faults.Injector) {
 	require.Positive(t, inj.Injected(), "no fault was injected")
 }
 
+// faultRetry is the batch and transaction retry policy of the fault tests:
+// dynamorm's default, with short delays.
+var faultRetry = &core.RetryPolicy{MaxRetries: 6, InitialDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, BackoffFactor: 2}
+
 // faultEnv is a test's tables, reachable without faults (e.db) and through
 // an injector (db).
 func faultEnv(t *testing.T, cfg faults.Config, models ...any) (*env, *dynamorm.DB, *faults.Injector) {
 	t.Helper()
 	e := newEnv(t, models...)
 	c, inj := faults.Client(e.raw, cfg)
-	db, err := dynamorm.New(sessionFor(c, e))
+	sc := sessionFor(c, e)
+	sc.BatchRetry = faultRetry
+	db, err := dynamorm.New(sc)
 	require.NoError(t, err)
 	return e, db, inj
 }
@@ -125,7 +132,7 @@ func opCtx() (context.Context, context.CancelFunc) {
 // write is reported as a condition failure when its own retry failed.
 func TestFaultsSingleWrites(t *testing.T) {
 	e, db, inj := faultEnv(t, faults.Config{Seed: 19, Rate: 0.3}, &faultItem{})
-	workers, items, updates := 8, scale(t, 30, 5), 4
+	workers, items, updates := 8, scale(t, 30, 2), 4
 	var c tally
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -205,4 +212,58 @@ func faultItemLife(t *testing.T, e *env, db *dynamorm.DB, c *tally, id string, u
 		}
 		deleted = !ok
 	}
+}
+
+// TestFaultsTransactions commits transactions (create a record, update a
+// versioned account) through every fault and checks each reported outcome
+// against the items read back: a commit whose response was lost is retried
+// with its idempotency token and reported as what happened, a conflict is
+// retried, and an outcome that stays unknown is ErrOutcomeUnknown.
+func TestFaultsTransactions(t *testing.T) {
+	e, db, inj := faultEnv(t, faults.Config{Seed: 1902, Rate: 0.3}, &faultItem{})
+	workers, txs := 6, scale(t, 40, 2)
+	var c tally
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		acct := &faultItem{ID: fmt.Sprintf("acct-%d", w), Owner: "account"}
+		require.NoError(t, e.db.Model(acct).Create())
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for j := 0; j < txs; j++ {
+				faultTransfer(t, e, db, &c, acct, fmt.Sprintf("rec-%d-%d", w, j), int64(j+1))
+			}
+		}(w)
+	}
+	wg.Wait()
+	c.report(t, "transactions", inj)
+}
+
+func faultTransfer(t *testing.T, e *env, db *dynamorm.DB, c *tally, acct *faultItem, recID string, count int64) {
+	before := *acct
+	rec := &faultItem{ID: recID, Owner: acct.ID}
+	acct.Count = count
+	ctx, cancel := opCtx()
+	err := db.WithContext(ctx).Transaction(func(tx *dynamorm.Tx) error {
+		if err := tx.Model(rec).Create(); err != nil {
+			return err
+		}
+		return tx.Model(acct).Update("Count")
+	})
+	cancel()
+	o := outcomeOf(err)
+	c.add(o)
+	got, _ := storedFault(t, e, acct.ID)
+	_, recorded := storedFault(t, e, recID)
+	switch {
+	case o == reportedOK && (!recorded || got.Count != count || got.Version != before.Version+1 || acct.Version != got.Version || rec.Version != 1):
+		c.mismatch("transaction %s reported ok; record stored %v, account count %d version %d (Go %d, was %d)", recID, recorded, got.Count, got.Version, acct.Version, before.Version)
+	case o == reportedFailed && (recorded || got.Version != before.Version || acct.Version != before.Version || rec.Version != 0):
+		c.mismatch("transaction %s reported failed (%v); record stored %v, account version %d (Go %d, was %d)", recID, err, recorded, got.Version, acct.Version, before.Version)
+	case o == reportedFailed && errors.Is(err, dynamorm.ErrConditionFailed):
+		c.mismatch("transaction %s without a competing writer reported a condition failure: %v", recID, err)
+	case o == reportedUnknown && recorded != (got.Version == before.Version+1):
+		c.mismatch("transaction %s (unknown outcome) applied in part: record %v, account version %d, was %d", recID, recorded, got.Version, before.Version)
+	}
+	*acct = got
 }

@@ -56,7 +56,9 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		// waits for the first attempt and replays its outcome.
 		s.tokMu.Lock()
 		defer s.tokMu.Unlock()
-		m := map[string]json.RawMessage{}
+		// The parameters, canonical (map keys sorted at every level): a
+		// client re-serialising the same request may order them otherwise.
+		var m map[string]any
 		json.Unmarshal(body, &m)
 		delete(m, "ClientRequestToken")
 		b, _ := json.Marshal(m)

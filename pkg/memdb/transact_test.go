@@ -57,14 +57,7 @@ func TestIdempotencyTokensExpireAfterTenMinutes(t *testing.T) {
 	s.SetClock(func() time.Time { return clock })
 	c := s.Client()
 	ctx := context.Background()
-	if _, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("tok"),
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
-		BillingMode:          types.BillingModePayPerRequest,
-	}); err != nil {
-		t.Fatal(err)
-	}
+	createTokenTable(t, c)
 	put := func(token, pk string) error {
 		_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ClientRequestToken: aws.String(token),
 			TransactItems: []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String("tok"),
@@ -96,5 +89,41 @@ func TestIdempotencyTokensExpireAfterTenMinutes(t *testing.T) {
 	out, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("tok"), Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "other"}}})
 	if err != nil || out.Item == nil {
 		t.Fatalf("the request with the expired token did not run: %v", err)
+	}
+}
+
+// A retry with the same token and the same parameters, serialised in
+// another order (Go maps), is the same request: it is answered with
+// success and applied once.
+func TestIdempotencyTokenIgnoresParameterOrder(t *testing.T) {
+	s := New()
+	defer s.Close()
+	c := s.Client()
+	ctx := context.Background()
+	createTokenTable(t, c)
+	item := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "k"}}
+	for i := 0; i < 16; i++ {
+		item[fmt.Sprint("a", i)] = &types.AttributeValueMemberN{Value: fmt.Sprint(i)}
+	}
+	in := &dynamodb.TransactWriteItemsInput{ClientRequestToken: aws.String("same"),
+		TransactItems: []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String("tok"), Item: item,
+			ConditionExpression: aws.String("attribute_not_exists(pk)")}}}}
+	for i := 0; i < 20; i++ { // each call serialises the item's map anew
+		if _, err := c.TransactWriteItems(ctx, in); err != nil {
+			t.Fatalf("call %d with the same token and parameters: %v", i, err)
+		}
+	}
+}
+
+// createTokenTable creates the table "tok" with a string partition key pk.
+func createTokenTable(t *testing.T, c *dynamodb.Client) {
+	t.Helper()
+	if _, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
+		TableName:            aws.String("tok"),
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		BillingMode:          types.BillingModePayPerRequest,
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

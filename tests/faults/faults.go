@@ -78,6 +78,7 @@ type Injector struct {
 	rng    *rand.Rand
 	counts [numKinds]atomic.Int64
 	off    atomic.Bool
+	sent   sync.Map // operation -> *atomic.Int64: requests seen
 }
 
 // New returns an injector in front of next.
@@ -118,6 +119,15 @@ func (in *Injector) Resume() { in.off.Store(false) }
 
 // Count returns how many faults of kind k were injected.
 func (in *Injector) Count(k Kind) int64 { return in.counts[k].Load() }
+
+// Requests returns how many requests of op (PutItem, BatchWriteItem, ...)
+// reached the injector, the SDK's retries included.
+func (in *Injector) Requests(op string) int64 {
+	if n, ok := in.sent.Load(op); ok {
+		return n.(*atomic.Int64).Load()
+	}
+	return 0
+}
 
 // Injected returns how many faults were injected in all.
 func (in *Injector) Injected() int64 {
@@ -175,6 +185,8 @@ func (in *Injector) pick(op string) Kind {
 func (in *Injector) Do(req *http.Request) (*http.Response, error) {
 	op := req.Header.Get("X-Amz-Target")
 	op = op[strings.LastIndexByte(op, '.')+1:]
+	n, _ := in.sent.LoadOrStore(op, new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
 	k := in.pick(op)
 	if k != None {
 		in.counts[k].Add(1)
