@@ -277,7 +277,7 @@ func (q *query) keyFromValue(op string, k any) (string, map[string]types.Attribu
 			if v.Kind() == reflect.Pointer && v.IsNil() {
 				return "", nil, fmt.Errorf("%w: nil *%s", core.ErrValidation, m.Name())
 			}
-			c := *q
+			c := q.snapshot()
 			c.item = reflect.Indirect(v)
 			key, err := c.key(op)
 			return c.table(), key, err

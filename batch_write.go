@@ -155,7 +155,7 @@ func (q *query) modelValue(op string, i int, item any, needPointer bool) (reflec
 
 // forItem is q working on the model value v.
 func (q *query) forItem(v reflect.Value) *query {
-	c := *q
+	c := q.snapshot()
 	c.item = v
 	return &c
 }

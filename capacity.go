@@ -3,6 +3,7 @@ package dynamorm
 import (
 	"context"
 	"sync"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -25,10 +26,44 @@ func (db *DB) WithCapacityCollector(c *core.CapacityCollector) *DB {
 	return &d
 }
 
-func (q *query) initCapacity() {
+// capacityLocks guard the lazy creation of queries' usage totals, so that
+// terminals run concurrently on one query value (documented as safe) agree
+// on one total and a copy of the value never reads the pointer while it is
+// set. A query's lock is picked by its address; each is held only to read
+// or set the pointer, or to copy the query.
+var capacityLocks [64]sync.Mutex
+
+func capacityLock(q *query) *sync.Mutex {
+	return &capacityLocks[(uintptr(unsafe.Pointer(q))>>4)%uintptr(len(capacityLocks))]
+}
+
+// initCapacity returns the query's usage total, creating it on first use.
+func (q *query) initCapacity() *usage {
+	mu := capacityLock(q)
+	mu.Lock()
+	defer mu.Unlock()
 	if q.capacity == nil {
 		q.capacity = &usage{}
 	}
+	return q.capacity
+}
+
+// usageTotal returns what the query's terminals consumed so far.
+func (q *query) usageTotal() core.ConsumedCapacity {
+	mu := capacityLock(q)
+	mu.Lock()
+	u := q.capacity
+	mu.Unlock()
+	return u.Total()
+}
+
+// snapshot copies the query value (its usage pointer included) under its
+// capacity lock: every copy of a query goes through it.
+func (q *query) snapshot() query {
+	mu := capacityLock(q)
+	mu.Lock()
+	defer mu.Unlock()
+	return *q
 }
 
 // usage totals what one query's requests consumed. A request only keeps
@@ -89,8 +124,7 @@ func (q *query) record(write bool, ccs []*types.ConsumedCapacity) {
 		if cc == nil {
 			continue
 		}
-		q.initCapacity()
-		q.capacity.add(cc, write)
+		q.initCapacity().add(cc, write)
 		for _, c := range [...]*core.CapacityCollector{q.db.collector, ctxCollector} {
 			switch {
 			case c == nil:

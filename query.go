@@ -101,7 +101,7 @@ func (q *query) clone() *query {
 	if q.inGroup {
 		return q
 	}
-	c := *q
+	c := q.snapshot()
 	c.where = slices.Clip(c.where)
 	c.filter.Children = slices.Clip(c.filter.Children)
 	c.fields = slices.Clip(c.fields)
@@ -403,4 +403,4 @@ func (q *query) ParallelScan(segment, total int32) core.Query {
 }
 
 // ConsumedCapacity returns what this query's requests have consumed.
-func (q *query) ConsumedCapacity() core.ConsumedCapacity { return q.capacity.Total() }
+func (q *query) ConsumedCapacity() core.ConsumedCapacity { return q.usageTotal() }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -301,8 +300,12 @@ func (q *query) Count() (int64, error) {
 	}
 }
 
-// ScanAllSegments scans with totalSegments concurrent segments and reads
-// every matching item into dest, segment by segment.
+// maxScanSegmentsInFlight bounds the segments ScanAllSegments scans at once.
+const maxScanSegmentsInFlight = 16
+
+// ScanAllSegments scans with totalSegments segments, at most 16 at once
+// (so that a large count does not start a goroutine per segment), and
+// reads every matching item into dest, segment by segment.
 func (q *query) ScanAllSegments(dest any, totalSegments int32) error {
 	if err := q.checkDest(dest); err != nil {
 		return err
@@ -314,30 +317,29 @@ func (q *query) ScanAllSegments(dest any, totalSegments int32) error {
 	defer cancel()
 	results := make([][]map[string]types.AttributeValue, totalSegments)
 	errs := make([]error, totalSegments)
-	q.initCapacity()
-	var wg sync.WaitGroup
-	for seg := int32(0); seg < totalSegments; seg++ {
-		wg.Add(1)
-		go func(seg int32) {
-			defer wg.Done()
-			sq := q.ParallelScan(seg, totalSegments).(*query)
-			sq.capacity = q.capacity
-			r, err := sq.planRead(readScan)
-			if err == nil {
-				var res readResult
-				res, err = sq.collect(ctx, r, nil, 0, 0)
-				results[seg] = res.items
+	total := q.initCapacity()
+	runBounded(int(totalSegments), maxScanSegmentsInFlight, func(i int) {
+		seg := int32(i)
+		if ctx.Err() != nil {
+			errs[seg] = ctx.Err()
+			return
+		}
+		sq := q.ParallelScan(seg, totalSegments).(*query)
+		sq.capacity = total
+		r, err := sq.planRead(readScan)
+		if err == nil {
+			var res readResult
+			res, err = sq.collect(ctx, r, nil, 0, 0)
+			results[seg] = res.items
+		}
+		if err != nil {
+			if !isContextError(err) {
+				err = fmt.Errorf("segment %d of %d: %w", seg, totalSegments, err)
 			}
-			if err != nil {
-				if !isContextError(err) {
-					err = fmt.Errorf("segment %d of %d: %w", seg, totalSegments, err)
-				}
-				errs[seg] = err
-				cancel()
-			}
-		}(seg)
-	}
-	wg.Wait()
+			errs[seg] = err
+			cancel()
+		}
+	})
 	// Report the error that stopped the scan, not the cancellations it
 	// caused in the other segments.
 	if err := firstError(errs); err != nil {

@@ -257,15 +257,23 @@ func (db *DB) EnsureTable(m any) error {
 			return err
 		}
 		// Created meanwhile by another caller: check what it created.
-		if err := db.waitActive(md, o.Name); err != nil {
-			return err
-		}
-		desc, err = db.DescribeTable(m)
+		desc, err = db.activeTable(m, md, o.Name)
+	} else if err == nil && (desc.TableStatus != types.TableStatusActive || !gsisActive(desc)) {
+		// Being created by another caller: wait for it, as CreateTable does.
+		desc, err = db.activeTable(m, md, o.Name)
 	}
 	if err != nil {
 		return err
 	}
 	return checkTable(md, want, desc, true)
+}
+
+// activeTable waits until the model's table is ACTIVE and describes it.
+func (db *DB) activeTable(m any, md *model.Model, table string) (*types.TableDescription, error) {
+	if err := db.waitActive(md, table); err != nil {
+		return nil, err
+	}
+	return db.DescribeTable(m)
 }
 
 // DeleteTable deletes the model's table and waits until it is gone.

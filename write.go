@@ -74,6 +74,9 @@ func rawCondition(exp string, values map[string]any) (plan.Cond, error) {
 		name := k
 		if len(name) > 0 && name[0] == ':' {
 			name = name[1:]
+			if _, both := values[name]; both {
+				return plan.Cond{}, fmt.Errorf("%w: condition values %q and %q both name :%s; give one of them", core.ErrValidation, name, k, name)
+			}
 		}
 		av, err := marshal.MarshalValue(v)
 		if err != nil {

@@ -117,7 +117,9 @@ func TestFaultsBatches(t *testing.T) {
 				c.add(reportedFailed) // it may have been absent already
 			default:
 				c.add(reportedOK)
-				if ok {
+				// A put of unknown outcome may land after the delete: its
+				// request was cut off in flight and the server ran it late.
+				if ok && !late[r.ID] {
 					c.mismatch("BatchDelete row %s not listed but still stored", r.ID)
 				}
 			}

@@ -99,13 +99,13 @@ func (l *Changes) Undo() {
 	l.saved = nil
 }
 
-// fieldOf returns the settable field f of struct v, allocating embedded
-// pointers on the way.
-func fieldOf(v reflect.Value, f *model.Field) reflect.Value {
+// fieldOf returns the settable field f of struct v, allocating nil embedded
+// pointers on the way; l records them, so that Undo sets them back to nil.
+func fieldOf(v reflect.Value, f *model.Field, l *Changes) reflect.Value {
 	for i, x := range f.Index {
 		if i > 0 && v.Kind() == reflect.Pointer {
 			if v.IsNil() {
-				v.Set(reflect.New(v.Type().Elem()))
+				l.set(v, reflect.New(v.Type().Elem()))
 			}
 			v = v.Elem()
 		}
@@ -184,12 +184,12 @@ func (t *Target) stampCreate(l *Changes) {
 	m := t.Model
 	for _, f := range m.ULIDs {
 		if IsZeroField(t.Item, f) {
-			fv := fieldOf(t.Item, f)
+			fv := fieldOf(t.Item, f, l)
 			l.set(fv, model.StringValue(fv.Type(), newULID(now)))
 		}
 	}
 	if f := m.CreatedAt; f != nil && IsZeroField(t.Item, f) {
-		l.setTime(fieldOf(t.Item, f), now)
+		l.setTime(fieldOf(t.Item, f, l), now)
 	}
 	t.stampUpdate(l)
 }
@@ -197,14 +197,14 @@ func (t *Target) stampCreate(l *Changes) {
 // stampUpdate sets updated_at; the version is bumped by bumpVersion.
 func (t *Target) stampUpdate(l *Changes) {
 	if f := t.Model.UpdatedAt; f != nil {
-		l.setTime(fieldOf(t.Item, f), t.Clock())
+		l.setTime(fieldOf(t.Item, f, l), t.Clock())
 	}
 }
 
 // bumpVersion sets the version field to current+1 and returns current.
 func (t *Target) bumpVersion(l *Changes) (int64, error) {
 	f := t.Model.Version
-	fv := fieldOf(t.Item, f)
+	fv := fieldOf(t.Item, f, l)
 	cur := versionOf(fv)
 	if cur < 0 {
 		return 0, fmt.Errorf("%s.%s: version %d is negative", t.Model.Name(), f.GoName, cur)

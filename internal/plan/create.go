@@ -14,7 +14,7 @@ func create(t *Target, op string, mustNotExist bool) (*Write, error) {
 	ch := &Changes{}
 	t.stampCreate(ch)
 	if f := t.Model.Version; f != nil && IsZeroField(t.Item, f) {
-		ch.setVersion(fieldOf(t.Item, f), 1)
+		ch.setVersion(fieldOf(t.Item, f, ch), 1)
 	}
 	w, err := put(t, op, ch)
 	if err != nil {

@@ -17,7 +17,8 @@ func planDelete(t *Target) (*Write, error) {
 	var b expr.Builder
 	var extra []string
 	if f := t.Model.Version; f != nil {
-		if cur := versionOf(fieldOf(t.Item, f)); cur != 0 {
+		if fv, err := t.Item.FieldByIndexErr(f.Index); err == nil && versionOf(fv) != 0 {
+			cur := versionOf(fv)
 			extra = append(extra, b.Name(f.Attr)+" = "+b.Value(versionNumber(cur)))
 		}
 	}
