@@ -20,7 +20,7 @@ import (
 func TestLoad128Goroutines(t *testing.T) {
 	e := newEnv(t, &faultItem{}, &faultRow{})
 	const workers = 128
-	rounds := scale(t, 3, 3)
+	rounds := scale(t, 2, 2)
 	shared := e.db.Model(&faultRow{}).Where("ID", "=", "shared")
 	require.NoError(t, e.db.Model(&faultRow{ID: "shared", Owner: "all"}).Create())
 	var ops atomic.Int64
