@@ -37,6 +37,9 @@ func (q *query) planRead(kind readKind) (*plan.Read, error) {
 	if q.tx != nil {
 		return nil, fmt.Errorf("%w: reads are not part of a transaction; read through the DB before or after it, or use TransactGet", core.ErrValidation)
 	}
+	if q.overwrite {
+		return nil, fmt.Errorf("%w: %s: AllowOverwrite applies to BatchCreate and BatchWrite only; drop it from the read", core.ErrValidation, q.model.Name())
+	}
 	where, err := q.readConditions()
 	if err != nil {
 		return nil, err

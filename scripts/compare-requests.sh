@@ -15,13 +15,15 @@
 #   TestBatchErrorListsExactlyTheUnwrittenItems                 random unprocessed items
 #   TestBatchWriteAndDelete                                      deletes keys in map order
 #   TestContextIsHonoured                                        retries GetItem until a 100 ms deadline
+#   TestFaults*, TestLoad*                                       random faults and concurrent load
+#   TestAutoMigrateAndEnsureTableRefuseAMismatchedTable          waits for a table created concurrently
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 base="${1:-main}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/dynamorm-cmp.XXXXXX")"
 cleanup() { git worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
-readonly random='TestBatchLosesNothingWhenHalfTheRequestsComeBackUnprocessed|TestBatchErrorListsExactlyTheUnwrittenItems|TestBatchWriteAndDelete|TestContextIsHonoured'
+readonly random='TestBatchLosesNothingWhenHalfTheRequestsComeBackUnprocessed|TestBatchErrorListsExactlyTheUnwrittenItems|TestBatchWriteAndDelete|TestContextIsHonoured|TestFaults[A-Za-z0-9]*|TestLoad[A-Za-z0-9]*|TestAutoMigrateAndEnsureTableRefuseAMismatchedTable'
 
 record() { # record DIR OUT
 	(cd "$1" && DYNAMORM_TEST_BACKEND=memdb DYNAMORM_RECORD_REQUESTS="$2.raw" go test -count=1 ./tests/... >"$2.log" 2>&1) ||

@@ -56,3 +56,25 @@ func TestBatchPutsOfVersionedModelsNeedAllowOverwrite(t *testing.T) {
 	require.NoError(t, e.db.Model(&SetBag{}).BatchCreate([]SetBag{{ID: "a"}, {ID: "b"}}))
 	assert.Equal(t, 2, e.itemCount(t, "set_bags"))
 }
+
+// AllowOverwrite applies to batch puts only; on a read it is refused, not
+// silently ignored, and nothing is sent.
+func TestAllowOverwriteIsRefusedOnReads(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, &Wallet{})
+	require.NoError(t, e.db.Model(&Wallet{ID: "w1", Balance: 5}).Create())
+	reads := e.count.reads.Load()
+	q := e.db.Model(&Wallet{}).AllowOverwrite()
+	var all []Wallet
+	require.ErrorIs(t, q.All(&all), dynamorm.ErrValidation)
+	require.ErrorIs(t, q.Scan(&all), dynamorm.ErrValidation)
+	_, err := q.Count()
+	require.ErrorIs(t, err, dynamorm.ErrValidation)
+	var one Wallet
+	err = e.db.Model(&Wallet{ID: "w1"}).AllowOverwrite().First(&one)
+	require.ErrorIs(t, err, dynamorm.ErrValidation)
+	assert.Contains(t, err.Error(), "AllowOverwrite applies to BatchCreate and BatchWrite only")
+	assert.Empty(t, all)
+	assert.Zero(t, one.Balance, "nothing was read")
+	assert.Equal(t, reads, e.count.reads.Load(), "nothing was sent")
+}
