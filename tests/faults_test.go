@@ -125,8 +125,8 @@ func opCtx() (context.Context, context.CancelFunc) {
 	return ctx, func() { stop(); cancel() }
 }
 
-// TestFaultsSingleWrites sends creates, versioned updates, creates of
-// existing items and versioned deletes through every fault and checks each
+// TestFaultsSingleWrites sends creates, versioned updates, upserts, creates
+// of existing items and versioned deletes through every fault and checks each
 // reported outcome against the item read back without faults: a success is
 // stored, a failure left the item as it was (and the Go value too), and no
 // write is reported as a condition failure when its own retry failed.
@@ -188,11 +188,28 @@ func faultItemLife(t *testing.T, e *env, db *dynamorm.DB, c *tally, id string, u
 		}
 		*item = got // continue from what is stored
 	}
-	dup := &faultItem{ID: id, Owner: "intruder"}
+	// CreateOrUpdate of the existing item: an UpdateItem that keeps
+	// created_at (if_not_exists) and checks the version.
+	before := *item
+	item.Owner = "upserted " + id
 	ctx, cancel := opCtx()
-	err := db.WithContext(ctx).Model(dup).Create()
+	err := db.WithContext(ctx).Model(item).CreateOrUpdate()
 	cancel()
 	o := outcomeOf(err)
+	c.add(o)
+	got, _ := storedFault(t, e, id)
+	switch {
+	case o == reportedOK && (got.Owner != item.Owner || got.Version != before.Version+1 || item.Version != got.Version || !item.Created.Equal(got.Created)):
+		c.mismatch("CreateOrUpdate %s reported ok; stored owner %q version %d, Go version %d", id, got.Owner, got.Version, item.Version)
+	case o == reportedFailed && (got.Version != before.Version || item.Version != before.Version):
+		c.mismatch("CreateOrUpdate %s reported failed (%v); stored version %d, Go version %d, was %d", id, err, got.Version, item.Version, before.Version)
+	}
+	*item = got
+	dup := &faultItem{ID: id, Owner: "intruder"}
+	ctx, cancel = opCtx()
+	err = db.WithContext(ctx).Model(dup).Create()
+	cancel()
+	o = outcomeOf(err)
 	c.add(o)
 	if got, _ := storedFault(t, e, id); o == reportedOK || got.Owner == "intruder" {
 		c.mismatch("Create of existing %s: reported %v (%v), stored owner %q", id, o, err, got.Owner)
