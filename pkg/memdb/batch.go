@@ -20,34 +20,83 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+// batchGetInput is the body of a BatchGetItem request.
+type batchGetInput struct {
+	RequestItems           map[string]*readInput
+	ReturnConsumedCapacity string
+}
+
 func (s *Server) batchGetItem(body []byte) (any, *apiError) {
-	var in struct {
-		RequestItems           map[string]*readInput
-		ReturnConsumedCapacity string
-	}
+	var in batchGetInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	if err := checkBatchGetShape(&in); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	names := sortedKeys(in.RequestItems)
+	reads, err := s.prepareBatchReads(&in, names)
+	if err != nil {
+		return nil, err
+	}
+	tables := make([]*table, 0, len(reads))
+	for _, pr := range reads {
+		tables = append(tables, pr.t)
+	}
+	defer lockTables(tables, false)()
+	responses := map[string][]item{}
+	unprocessed := map[string]any{}
+	var caps []any
+	total := 0
+	for _, name := range names {
+		got, left, rep, err := readBatchTable(name, in.RequestItems[name], reads[name], &total, in.ReturnConsumedCapacity)
+		if err != nil {
+			return nil, err
+		}
+		responses[name] = got
+		if left != nil {
+			unprocessed[name] = left
+		}
+		if rep != nil {
+			caps = append(caps, rep)
+		}
+	}
+	out := map[string]any{"Responses": responses, "UnprocessedKeys": unprocessed}
+	if caps != nil {
+		out["ConsumedCapacity"] = caps
+	}
+	return out, nil
+}
+
+// checkBatchGetShape checks what a BatchGetItem request must hold before
+// any table is looked at: request items, a known capacity mode, no null
+// member and at most maxBatchGet keys in all.
+func checkBatchGetShape(in *batchGetInput) *apiError {
 	if len(in.RequestItems) == 0 {
-		return nil, validationf("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null")
+		return validationf("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null")
 	}
 	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
-		return nil, err
+		return err
 	}
 	n := 0
 	for name, r := range in.RequestItems {
 		if r == nil {
-			return nil, validationf("1 validation error detected: Value null at 'requestItems.%s.member' failed to satisfy constraint: Member must not be null", name)
+			return validationf("1 validation error detected: Value null at 'requestItems.%s.member' failed to satisfy constraint: Member must not be null", name)
 		}
 		n += len(r.Keys)
 	}
 	if n > maxBatchGet {
-		return nil, validationf("Too many items requested for the BatchGetItem call")
+		return validationf("Too many items requested for the BatchGetItem call")
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	return nil
+}
+
+// prepareBatchReads prepares the read of each table of a BatchGetItem, in
+// name order, and checks its keys (valid for the table, no duplicates).
+func (s *Server) prepareBatchReads(in *batchGetInput, names []string) (map[string]*preparedRead, *apiError) {
 	reads := map[string]*preparedRead{}
-	names := sortedKeys(in.RequestItems)
 	for _, name := range names {
 		r := in.RequestItems[name]
 		r.TableName = name
@@ -79,91 +128,127 @@ func (s *Server) batchGetItem(body []byte) (any, *apiError) {
 		}
 		reads[name] = pr
 	}
-	tables := make([]*table, 0, len(reads))
-	for _, pr := range reads {
-		tables = append(tables, pr.t)
-	}
-	defer lockTables(tables, false)()
-	responses := map[string][]item{}
-	unprocessed := map[string]any{}
-	var caps []any
-	total := 0
-	for _, name := range names {
-		r := in.RequestItems[name]
-		pr := reads[name]
-		got := []item{}
-		c := &consumed{table: name}
-		var left []wireItem
-		for _, k := range r.Keys {
-			if total >= maxBatchGetBytes {
-				left = append(left, k)
-				continue
-			}
-			it, size, err := pr.get(k)
-			if err != nil {
-				return nil, err
-			}
-			c.tbl += readUnits(size, r.ConsistentRead)
-			if it != nil {
-				total += itemSize(it)
-				got = append(got, it)
-			}
+	return reads, nil
+}
+
+// readBatchTable reads one table's keys of a BatchGetItem. Once *total
+// (the response size so far) reaches maxBatchGetBytes, the remaining keys
+// are returned as the table's unprocessed entry (nil when all were read),
+// beside the items found and the table's capacity report.
+func readBatchTable(name string, r *readInput, pr *preparedRead, total *int, mode string) ([]item, map[string]any, map[string]any, *apiError) {
+	got := []item{}
+	c := &consumed{table: name}
+	var left []wireItem
+	for _, k := range r.Keys {
+		if *total >= maxBatchGetBytes {
+			left = append(left, k)
+			continue
 		}
-		responses[name] = got
-		if left != nil {
-			u := map[string]any{"Keys": left, "ConsistentRead": r.ConsistentRead}
-			if r.ProjectionExpression != nil {
-				u["ProjectionExpression"] = *r.ProjectionExpression
-			}
-			if r.ExpressionAttributeNames != nil {
-				u["ExpressionAttributeNames"] = r.ExpressionAttributeNames
-			}
-			unprocessed[name] = u
+		it, size, err := pr.get(k)
+		if err != nil {
+			return nil, nil, nil, err
 		}
-		if rep := c.report(in.ReturnConsumedCapacity); rep != nil {
-			caps = append(caps, rep)
+		c.tbl += readUnits(size, r.ConsistentRead)
+		if it != nil {
+			*total += itemSize(it)
+			got = append(got, it)
 		}
 	}
-	out := map[string]any{"Responses": responses, "UnprocessedKeys": unprocessed}
-	if caps != nil {
-		out["ConsumedCapacity"] = caps
+	var u map[string]any
+	if left != nil {
+		u = map[string]any{"Keys": left, "ConsistentRead": r.ConsistentRead}
+		if r.ProjectionExpression != nil {
+			u["ProjectionExpression"] = *r.ProjectionExpression
+		}
+		if r.ExpressionAttributeNames != nil {
+			u["ExpressionAttributeNames"] = r.ExpressionAttributeNames
+		}
+	}
+	return got, u, c.report(mode), nil
+}
+
+// batchWriteRequest is one put or delete of a BatchWriteItem request.
+type batchWriteRequest struct {
+	PutRequest    *struct{ Item wireItem }
+	DeleteRequest *struct{ Key wireItem }
+}
+
+// batchWriteInput is the body of a BatchWriteItem request.
+type batchWriteInput struct {
+	RequestItems                map[string][]batchWriteRequest
+	ReturnConsumedCapacity      string
+	ReturnItemCollectionMetrics string
+}
+
+func (s *Server) batchWriteItem(body []byte) (any, *apiError) {
+	var in batchWriteInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := checkBatchWriteShape(&in); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	names := sortedKeys(in.RequestItems)
+	if err := checkBatchWriteValues(&in, names); err != nil {
+		return nil, err
+	}
+	writes, err := s.prepareBatchWrites(&in, names)
+	if err != nil {
+		return nil, err
+	}
+	tables := make([]*table, len(writes))
+	for i, w := range writes {
+		tables[i] = w.t
+	}
+	defer lockTables(tables, true)()
+	caps := map[string]*consumed{}
+	for _, w := range writes {
+		old, new, err := w.evaluate()
+		if err != nil {
+			return nil, err
+		}
+		addBatchWriteCost(caps, w.t.writeCost(w.pk, old, new, 1), w.t.name)
+		w.commit(new)
+	}
+	out := map[string]any{"UnprocessedItems": map[string]any{}}
+	if in.ReturnConsumedCapacity == "TOTAL" || in.ReturnConsumedCapacity == "INDEXES" {
+		var list []any
+		for _, name := range sortedKeys(caps) {
+			list = append(list, caps[name].report(in.ReturnConsumedCapacity))
+		}
+		out["ConsumedCapacity"] = list
 	}
 	return out, nil
 }
 
-func (s *Server) batchWriteItem(body []byte) (any, *apiError) {
-	var in struct {
-		RequestItems map[string][]struct {
-			PutRequest    *struct{ Item wireItem }
-			DeleteRequest *struct{ Key wireItem }
-		}
-		ReturnConsumedCapacity      string
-		ReturnItemCollectionMetrics string
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+// checkBatchWriteShape checks what a BatchWriteItem request must hold
+// before any table is looked at: request items, a known capacity mode, no
+// empty table list and at most maxBatchWrite requests in all.
+func checkBatchWriteShape(in *batchWriteInput) *apiError {
 	if len(in.RequestItems) == 0 {
-		return nil, validationf("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null")
+		return validationf("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null")
 	}
 	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
-		return nil, err
+		return err
 	}
 	n := 0
 	for name, reqs := range in.RequestItems {
 		if len(reqs) == 0 {
-			return nil, validationf("1 validation error detected: Value '[]' at 'requestItems.%s.member' failed to satisfy constraint: Member must have length greater than or equal to 1", name)
+			return validationf("1 validation error detected: Value '[]' at 'requestItems.%s.member' failed to satisfy constraint: Member must have length greater than or equal to 1", name)
 		}
 		n += len(reqs)
 	}
 	if n > maxBatchWrite {
-		return nil, validationf("Too many items requested for the BatchWriteItem call")
+		return validationf("Too many items requested for the BatchWriteItem call")
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var writes []*preparedWrite
-	names := sortedKeys(in.RequestItems)
-	// DynamoDB reads every value of the request before it checks any item.
+	return nil
+}
+
+// checkBatchWriteValues converts every item and key of a BatchWriteItem:
+// DynamoDB reads every value of the request before it checks any item.
+func checkBatchWriteValues(in *batchWriteInput, names []string) *apiError {
 	for _, name := range names {
 		for _, r := range in.RequestItems[name] {
 			var err *apiError
@@ -174,16 +259,24 @@ func (s *Server) batchWriteItem(body []byte) (any, *apiError) {
 				_, err = convItem(r.DeleteRequest.Key)
 			}
 			if err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
+	return nil
+}
+
+// prepareBatchWrites prepares each put and delete of a BatchWriteItem, in
+// table name order, refusing a request that is both or neither and two
+// requests on the same key of a table.
+func (s *Server) prepareBatchWrites(in *batchWriteInput, names []string) ([]*preparedWrite, *apiError) {
+	var writes []*preparedWrite
+	metrics := in.ReturnItemCollectionMetrics
 	for _, name := range names {
 		seen := map[string]bool{}
 		for _, r := range in.RequestItems[name] {
 			var w *preparedWrite
 			var err *apiError
-			metrics := in.ReturnItemCollectionMetrics
 			switch {
 			case r.PutRequest != nil && r.DeleteRequest == nil:
 				w, err = s.prepareWrite(wPut, &writeInput{TableName: name, Item: r.PutRequest.Item, ReturnItemCollectionMetrics: metrics})
@@ -202,40 +295,24 @@ func (s *Server) batchWriteItem(body []byte) (any, *apiError) {
 			writes = append(writes, w)
 		}
 	}
-	tables := make([]*table, len(writes))
-	for i, w := range writes {
-		tables[i] = w.t
+	return writes, nil
+}
+
+// addBatchWriteCost adds one write's cost c to the total of its table in
+// caps (the first write of a table starts it).
+func addBatchWriteCost(caps map[string]*consumed, c *consumed, name string) {
+	acc := caps[name]
+	if acc == nil {
+		caps[name] = c
+		return
 	}
-	defer lockTables(tables, true)()
-	caps := map[string]*consumed{}
-	for _, w := range writes {
-		old, new, err := w.evaluate()
-		if err != nil {
-			return nil, err
-		}
-		c := w.t.writeCost(w.pk, old, new, 1)
-		if acc := caps[w.t.name]; acc != nil {
-			acc.tbl += c.tbl
-			for k, u := range c.gsi {
-				acc.addIndex(&index{name: k, global: true}, u)
-			}
-			for k, u := range c.lsi {
-				acc.addIndex(&index{name: k}, u)
-			}
-		} else {
-			caps[w.t.name] = c
-		}
-		w.commit(new)
+	acc.tbl += c.tbl
+	for k, u := range c.gsi {
+		acc.addIndex(&index{name: k, global: true}, u)
 	}
-	out := map[string]any{"UnprocessedItems": map[string]any{}}
-	if in.ReturnConsumedCapacity == "TOTAL" || in.ReturnConsumedCapacity == "INDEXES" {
-		var list []any
-		for _, name := range sortedKeys(caps) {
-			list = append(list, caps[name].report(in.ReturnConsumedCapacity))
-		}
-		out["ConsumedCapacity"] = list
+	for k, u := range c.lsi {
+		acc.addIndex(&index{name: k}, u)
 	}
-	return out, nil
 }
 
 var _ = json.RawMessage(nil)
