@@ -26,26 +26,20 @@ type transactWriteMember struct {
 	Update         *writeInput
 }
 
+// transactWriteInput is the body of a TransactWriteItems request.
+type transactWriteInput struct {
+	TransactItems               []transactWriteMember
+	ClientRequestToken          *string
+	ReturnConsumedCapacity      string
+	ReturnItemCollectionMetrics string
+}
+
 func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
-	var in struct {
-		TransactItems               []transactWriteMember
-		ClientRequestToken          *string
-		ReturnConsumedCapacity      string
-		ReturnItemCollectionMetrics string
-	}
+	var in transactWriteInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	if len(in.TransactItems) == 0 {
-		return nil, validationf("Value [] at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
-	}
-	if len(in.TransactItems) > maxTransactItems {
-		return nil, validationf("Member must have length less than or equal to 100")
-	}
-	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
-		return nil, err
-	}
-	if err := checkTransactSize(in.TransactItems); err != nil {
+	if err := checkTransactShape(&in); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
@@ -56,81 +50,17 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 		// waits for the first attempt and replays its outcome.
 		s.tokMu.Lock()
 		defer s.tokMu.Unlock()
-		// The parameters, canonical (map keys sorted at every level): a
-		// client re-serialising the same request may order them otherwise.
-		var m map[string]any
-		json.Unmarshal(body, &m)
-		delete(m, "ClientRequestToken")
-		b, _ := json.Marshal(m)
-		digest = sha256.Sum256(b)
-		if e, ok := s.tokens[*in.ClientRequestToken]; ok && s.now().Sub(e.at) < tokenLifetime {
-			if e.digest != digest {
-				return nil, &apiError{status: 400, code: "IdempotentParameterMismatchException", msg: "Specified idempotency token has been used with different request parameters."}
-			}
-			return e.out, nil
+		digest = requestDigest(body)
+		if out, err, ok := s.replay(*in.ClientRequestToken, digest); ok {
+			return out, err
 		}
 	}
-	writes := make([]*preparedWrite, len(in.TransactItems))
-	prepErrs := make([]*apiError, len(in.TransactItems))
-	seen := map[string]bool{}
-	for i, m := range in.TransactItems {
-		var w *preparedWrite
-		var err *apiError
-		n := 0
-		for _, x := range []*writeInput{m.ConditionCheck, m.Put, m.Delete, m.Update} {
-			if x != nil {
-				n++
-			}
-		}
-		if n != 1 {
-			return nil, validationf("TransactItems can only contain one of Check, Put, Update or Delete")
-		}
-		for _, x := range []*writeInput{m.ConditionCheck, m.Put, m.Delete, m.Update} {
-			if x != nil {
-				x.parseFirst = true
-			}
-		}
-		switch {
-		case m.ConditionCheck != nil:
-			if m.ConditionCheck.ConditionExpression == nil {
-				return nil, validationf("1 validation error detected: Value null at 'transactItems.%d.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null", i+1)
-			}
-			m.ConditionCheck.inTransaction = true
-			w, err = s.prepareWrite(wCheck, m.ConditionCheck)
-		case m.Put != nil:
-			w, err = s.prepareWrite(wPut, m.Put)
-		case m.Delete != nil:
-			w, err = s.prepareWrite(wDelete, m.Delete)
-		default:
-			if m.Update.UpdateExpression == nil {
-				return nil, validationf("1 validation error detected: Value null at 'transactItems.%d.member.update.updateExpression' failed to satisfy constraint: Member must not be null", i+1)
-			}
-			w, err = s.prepareWrite(wUpdate, m.Update)
-		}
-		if err == nil {
-			err = itemCollectionMetrics(in.ReturnItemCollectionMetrics, w.t)
-		}
-		switch {
-		case err == nil:
-			writes[i] = w
-		case err.itemLevel:
-			prepErrs[i] = err
-		case err.late:
-			// Found when the member is evaluated, in order (evaluateAll).
-			prepErrs[i] = err
-		default:
-			return nil, err
-		}
+	writes, prepErrs, err := s.prepareTransactMembers(&in)
+	if err != nil {
+		return nil, err
 	}
-	for _, w := range writes {
-		if w == nil {
-			continue
-		}
-		id := w.t.name + "\x00" + w.pk
-		if seen[id] {
-			return nil, validationf("Transaction request cannot include multiple operations on one item")
-		}
-		seen[id] = true
+	if err := checkOneOperationPerItem(writes); err != nil {
+		return nil, err
 	}
 	tables := make([]*table, len(writes))
 	for i, w := range writes {
@@ -143,8 +73,144 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	caps := commitTransaction(writes, olds, news)
+	out := map[string]any{}
+	if rep := reportAll(caps, in.ReturnConsumedCapacity); rep != nil {
+		out["ConsumedCapacity"] = rep
+	}
+	if in.ClientRequestToken != nil {
+		s.rememberToken(*in.ClientRequestToken, tokenEntry{digest: digest, at: s.now(), out: out})
+	}
+	return out, nil
+}
+
+// checkTransactShape checks what a TransactWriteItems request must hold
+// before any table is looked at: 1 to 100 members, a known capacity mode
+// and at most maxTransactBytes of items.
+func checkTransactShape(in *transactWriteInput) *apiError {
+	if len(in.TransactItems) == 0 {
+		return validationf("Value [] at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	if len(in.TransactItems) > maxTransactItems {
+		return validationf("Member must have length less than or equal to 100")
+	}
+	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return err
+	}
+	return checkTransactSize(in.TransactItems)
+}
+
+// requestDigest is the digest of a request body without its
+// ClientRequestToken: what a retry with the same token must repeat.
+func requestDigest(body []byte) [32]byte {
+	// The parameters, canonical (map keys sorted at every level): a
+	// client re-serialising the same request may order them otherwise.
+	var m map[string]any
+	json.Unmarshal(body, &m)
+	delete(m, "ClientRequestToken")
+	b, _ := json.Marshal(m)
+	return sha256.Sum256(b)
+}
+
+// replay answers a retry of a transaction whose token is still remembered
+// (ok): the first attempt's outcome when the request is the same, else
+// IdempotentParameterMismatchException. The caller holds s.tokMu.
+func (s *Server) replay(tok string, digest [32]byte) (out any, err *apiError, ok bool) {
+	e, ok := s.tokens[tok]
+	if !ok || s.now().Sub(e.at) >= tokenLifetime {
+		return nil, nil, false
+	}
+	if e.digest != digest {
+		return nil, &apiError{status: 400, code: "IdempotentParameterMismatchException", msg: "Specified idempotency token has been used with different request parameters."}, true
+	}
+	return e.out, nil, true
+}
+
+// prepareTransactMembers prepares every member of a TransactWriteItems in
+// order. A member's item-level or late error is kept in prepErrs at its
+// position (its write stays nil), to be reported when the members are
+// evaluated; any other error ends the request.
+func (s *Server) prepareTransactMembers(in *transactWriteInput) (writes []*preparedWrite, prepErrs []*apiError, _ *apiError) {
+	writes = make([]*preparedWrite, len(in.TransactItems))
+	prepErrs = make([]*apiError, len(in.TransactItems))
+	for i, m := range in.TransactItems {
+		w, err := s.prepareTransactMember(i, m)
+		if err == nil {
+			err = itemCollectionMetrics(in.ReturnItemCollectionMetrics, w.t)
+		}
+		switch {
+		case err == nil:
+			writes[i] = w
+		case err.itemLevel:
+			prepErrs[i] = err
+		case err.late:
+			// Found when the member is evaluated, in order (evaluateAll).
+			prepErrs[i] = err
+		default:
+			return nil, nil, err
+		}
+	}
+	return writes, prepErrs, nil
+}
+
+// prepareTransactMember prepares member i (from 0) of a transaction, which
+// must hold exactly one of ConditionCheck, Put, Delete and Update.
+func (s *Server) prepareTransactMember(i int, m transactWriteMember) (*preparedWrite, *apiError) {
+	n := 0
+	for _, x := range []*writeInput{m.ConditionCheck, m.Put, m.Delete, m.Update} {
+		if x != nil {
+			n++
+		}
+	}
+	if n != 1 {
+		return nil, validationf("TransactItems can only contain one of Check, Put, Update or Delete")
+	}
+	for _, x := range []*writeInput{m.ConditionCheck, m.Put, m.Delete, m.Update} {
+		if x != nil {
+			x.parseFirst = true
+		}
+	}
+	switch {
+	case m.ConditionCheck != nil:
+		if m.ConditionCheck.ConditionExpression == nil {
+			return nil, validationf("1 validation error detected: Value null at 'transactItems.%d.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null", i+1)
+		}
+		m.ConditionCheck.inTransaction = true
+		return s.prepareWrite(wCheck, m.ConditionCheck)
+	case m.Put != nil:
+		return s.prepareWrite(wPut, m.Put)
+	case m.Delete != nil:
+		return s.prepareWrite(wDelete, m.Delete)
+	default:
+		if m.Update.UpdateExpression == nil {
+			return nil, validationf("1 validation error detected: Value null at 'transactItems.%d.member.update.updateExpression' failed to satisfy constraint: Member must not be null", i+1)
+		}
+		return s.prepareWrite(wUpdate, m.Update)
+	}
+}
+
+// checkOneOperationPerItem refuses a transaction with two members on the
+// same item (members that failed to prepare are skipped).
+func checkOneOperationPerItem(writes []*preparedWrite) *apiError {
+	seen := map[string]bool{}
+	for _, w := range writes {
+		if w == nil {
+			continue
+		}
+		id := w.t.name + "\x00" + w.pk
+		if seen[id] {
+			return validationf("Transaction request cannot include multiple operations on one item")
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// commitTransaction commits every evaluated member of a transaction and
+// returns the capacity consumed per table (twice a single write's; a
+// condition check costs a strongly consistent read of its item, twice).
+func commitTransaction(writes []*preparedWrite, olds, news []item) map[string]*consumed {
 	caps := map[string]*consumed{}
-	var order []string
 	for i, w := range writes {
 		c := w.t.writeCost(w.pk, olds[i], news[i], 2)
 		c.write = true
@@ -155,18 +221,10 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 			mergeConsumed(acc, c)
 		} else {
 			caps[w.t.name] = c
-			order = append(order, w.t.name)
 		}
 		w.commit(news[i])
 	}
-	out := map[string]any{}
-	if rep := reportAll(caps, in.ReturnConsumedCapacity); rep != nil {
-		out["ConsumedCapacity"] = rep
-	}
-	if in.ClientRequestToken != nil {
-		s.rememberToken(*in.ClientRequestToken, tokenEntry{digest: digest, at: s.now(), out: out})
-	}
-	return out, nil
+	return caps
 }
 
 // maxTransactBytes is DynamoDB's limit on the aggregate size of the items
