@@ -127,7 +127,15 @@ func (cp *compiler) fillMap(c *codec) error {
 			return err
 		}
 	}
-	c.dec = func(av types.AttributeValue, v reflect.Value, depth int) error {
+	c.dec = mapDecoder(t, key, elem, setElem)
+	return nil
+}
+
+// mapDecoder decodes an M (or NULL) into a map of type t, each key by key
+// and each value by elem; with setElem (a map[T]struct{}) it also decodes
+// the elements of a set or list into keys.
+func mapDecoder(t reflect.Type, key mapKey, elem, setElem *codec) decodeFunc {
+	return func(av types.AttributeValue, v reflect.Value, depth int) error {
 		switch a := av.(type) {
 		case *types.AttributeValueMemberM:
 			if depth >= maxContainers {
@@ -157,7 +165,6 @@ func (cp *compiler) fillMap(c *codec) error {
 		}
 		return mismatch(av, t)
 	}
-	return nil
 }
 
 // decodeMapSet decodes the elements of a set or list into the keys of a
