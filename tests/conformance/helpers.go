@@ -2,12 +2,15 @@ package conformance
 
 import (
 	"context"
-
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 )
 
 // AV is an attribute value.
@@ -129,6 +132,24 @@ func LocalClient(endpoint string) *dynamodb.Client {
 		}),
 		HTTPClient:                      awshttp.NewBuildableClient(),
 		DisableValidateResponseChecksum: true,
-		RetryMaxAttempts:                1,
+		Retryer:                         internalFailureRetryer(),
+	})
+}
+
+// internalFailureRetryer retries only DynamoDB Local's InternalFailure (an
+// HTTP 500 it answers now and then under load, having changed nothing), up
+// to 3 attempts; every other error is recorded as the server answered it.
+// A step whose InternalFailure is deterministic still records it.
+func internalFailureRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 3
+		o.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			var ae smithy.APIError
+			if errors.As(err, &ae) && ae.ErrorCode() == "InternalFailure" {
+				return aws.TrueTernary
+			}
+			return aws.FalseTernary
+		})}
+		o.RateLimiter = ratelimit.None
 	})
 }
