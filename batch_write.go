@@ -289,35 +289,9 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 		return err
 	}
 	q.initCapacity()
-	type update struct {
-		q   *query
-		w   *plan.Write
-		err error
-	}
-	ups := make([]*update, 0, len(items))
-	var planned plan.Writes
-	undo := func() { planned.Undo() }
-	seen := make(map[string]int, len(items))
-	for i, item := range items {
-		v, err := q.modelValue(op, i, item, true)
-		if err != nil {
-			undo()
-			return err
-		}
-		iq := q.forItem(v)
-		w, err := iq.planUpdate(fields)
-		if err != nil {
-			undo()
-			return errs.At(op+" "+q.model.Name(), fmt.Sprintf("item %d", i), err)
-		}
-		if j, dup := seen[w.ID()]; dup {
-			w.Undo()
-			undo()
-			return fmt.Errorf("%w: %s %s: items %d and %d both update %s; update each item once", core.ErrValidation, op, q.model.Name(), j, i, w.Describe())
-		}
-		seen[w.ID()] = i
-		planned = append(planned, w)
-		ups = append(ups, &update{q: iq, w: w})
+	ups, err := q.planBatchUpdates(op, items, fields)
+	if err != nil {
+		return err
 	}
 	var done atomic.Int64
 	var mu sync.Mutex
@@ -335,6 +309,50 @@ func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...cor
 			mu.Unlock()
 		}
 	})
+	return q.batchUpdateError(op, items, ups)
+}
+
+// batchUpdate is one item of BatchUpdateWithOptions: its query, its
+// planned write and, once sent, its error.
+type batchUpdate struct {
+	q   *query
+	w   *plan.Write
+	err error
+}
+
+// planBatchUpdates plans an Update of each item, refusing bad items and
+// duplicate keys before anything is sent (and restoring the Go values).
+func (q *query) planBatchUpdates(op string, items []any, fields []string) ([]*batchUpdate, error) {
+	ups := make([]*batchUpdate, 0, len(items))
+	var planned plan.Writes
+	seen := make(map[string]int, len(items))
+	for i, item := range items {
+		v, err := q.modelValue(op, i, item, true)
+		if err != nil {
+			planned.Undo()
+			return nil, err
+		}
+		iq := q.forItem(v)
+		w, err := iq.planUpdate(fields)
+		if err != nil {
+			planned.Undo()
+			return nil, errs.At(op+" "+q.model.Name(), fmt.Sprintf("item %d", i), err)
+		}
+		if j, dup := seen[w.ID()]; dup {
+			w.Undo()
+			planned.Undo()
+			return nil, fmt.Errorf("%w: %s %s: items %d and %d both update %s; update each item once", core.ErrValidation, op, q.model.Name(), j, i, w.Describe())
+		}
+		seen[w.ID()] = i
+		planned = append(planned, w)
+		ups = append(ups, &batchUpdate{q: iq, w: w})
+	}
+	return ups, nil
+}
+
+// batchUpdateError reports the updates that failed (restored) and those
+// whose outcome is unknown; nil when every update was written.
+func (q *query) batchUpdateError(op string, items []any, ups []*batchUpdate) error {
 	be := &BatchError{Op: op, Model: q.model.Name(), Table: q.table(), Total: len(ups)}
 	for i, u := range ups {
 		if u.err == nil {
