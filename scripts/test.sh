@@ -60,11 +60,12 @@ export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
 t2=$SECONDS
 echo "==> go test -race -count=1 $* ${extra[*]}  [integration tests on DynamoDB Local]" >&2
 status=0
-DYNAMORM_TEST_BACKEND=local go test -race -count=1 "$@" "${extra[@]}" || status=$?
+DYNAMORM_TEST_BACKEND=local DYNAMORMTEST_ENDPOINT="$endpoint" go test -race -count=1 "$@" "${extra[@]}" || status=$?
 echo "==> go test exit status $status ($((SECONDS - t2))s)" >&2
 
 # The integration tests again, on the in-process memdb backend, so that both
-# backends stay faithful to the same suite. Only when ./tests is among the
+# backends stay faithful to the same suite (dynamormtest, which the first run
+# pointed at DynamoDB Local with DYNAMORMTEST_ENDPOINT, is on memdb too). Only when ./tests is among the
 # packages run; the flags are the same.
 flags=()
 run_memdb=false
@@ -79,7 +80,7 @@ if $run_memdb; then
 	t3=$SECONDS
 	echo "==> go test -race -count=1 ${flags[*]} ./tests/...  [integration tests on memdb]" >&2
 	memdb_status=0
-	DYNAMORM_TEST_BACKEND=memdb go test -race -count=1 "${flags[@]}" ./tests/... || memdb_status=$?
+	DYNAMORM_TEST_BACKEND=memdb DYNAMORMTEST_ENDPOINT= go test -race -count=1 "${flags[@]}" ./tests/... || memdb_status=$?
 	echo "==> go test (memdb) exit status $memdb_status ($((SECONDS - t3))s)" >&2
 	((status != 0)) || status=$memdb_status
 fi

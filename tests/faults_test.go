@@ -12,7 +12,7 @@ import (
 
 	"github.com/dynamorm/dynamorm"
 	"github.com/dynamorm/dynamorm/pkg/core"
-	"github.com/dynamorm/dynamorm/tests/faults"
+	"github.com/dynamorm/dynamorm/pkg/dynamormtest/faults"
 	"github.com/dynamorm/dynamorm/tests/testenv"
 )
 

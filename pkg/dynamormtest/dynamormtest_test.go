@@ -128,7 +128,7 @@ func TestModelsSharingATableCreateItOnce(t *testing.T) {
 		t.Fatalf("by-email: %v, %v", byEmail, err)
 	}
 
-	ft := &fakeT{}
+	ft := &fakeT{TB: t}
 	dynamormtest.New(ft, &Customer{}, &InvoiceBadKeys{})
 	if !strings.Contains(ft.failed, `sort key is "SK" (S) in the table, "SK" (N) in the model`) {
 		t.Fatalf("models disagreeing on the keys: %q", ft.failed)

@@ -16,13 +16,10 @@ package testenv
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,6 +31,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/pkg/dynamormtest"
 	"github.com/dynamorm/dynamorm/pkg/memdb"
 )
 
@@ -169,49 +167,11 @@ func Backend(t testing.TB) string {
 	return backend
 }
 
-// maxTableName is DynamoDB's limit on table name length.
-const maxTableName = 255
-
 // TableName returns a table name unique to this test run: base, the test's
-// name and a random suffix, joined by "_", limited to DynamoDB's 3..255
-// characters of [a-zA-Z0-9_.-] (other characters become "_").
+// name and a random suffix (dynamormtest.UniqueName).
 func TableName(t testing.TB, base string) string {
 	t.Helper()
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatalf("testenv: random table suffix: %v", err)
-	}
-	suffix := "_" + hex.EncodeToString(b[:])
-	prefix := sanitize(base)
-	if prefix == "" {
-		prefix = "t"
-	}
-	name := sanitize(t.Name())
-	// Keep the whole name within the limit, shortening base and test name.
-	room := maxTableName - len(suffix)
-	if len(prefix) > room/2 {
-		prefix = prefix[:room/2]
-	}
-	room -= len(prefix) + 1
-	if len(name) > room {
-		name = name[:room]
-	}
-	if name != "" {
-		prefix += "_" + name
-	}
-	return prefix + suffix
-}
-
-// sanitize maps every character outside [a-zA-Z0-9_.-] to '_'.
-func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '.', r == '-':
-			return r
-		default:
-			return '_'
-		}
-	}, s)
+	return dynamormtest.UniqueName(t, base)
 }
 
 // CreateTable creates the table described by in (on demand, PAY_PER_REQUEST,

@@ -11,20 +11,20 @@ import (
 // unprocessed sends part of a BatchWriteItem or BatchGetItem (the requests
 // of each table after a random cut) and returns the rest as unprocessed,
 // merged with what the server itself left unprocessed.
-func (in *Injector) unprocessed(op string, req *http.Request) (*http.Response, error) {
+func (t *transport) unprocessed(op string, req *http.Request) (*http.Response, error) {
 	body, err := peek(req)
 	if err != nil {
 		return nil, err
 	}
 	var msg map[string]json.RawMessage
 	if err := json.Unmarshal(body, &msg); err != nil {
-		return in.next.Do(req)
+		return t.next.Do(req)
 	}
 	sent, kept := map[string]json.RawMessage{}, map[string]json.RawMessage{}
 	if op == "BatchWriteItem" {
-		in.splitWrites(msg["RequestItems"], sent, kept)
+		t.in.splitWrites(msg["RequestItems"], sent, kept)
 	} else {
-		in.splitKeys(msg["RequestItems"], sent, kept)
+		t.in.splitKeys(msg["RequestItems"], sent, kept)
 	}
 	field := "UnprocessedItems"
 	if op == "BatchGetItem" {
@@ -37,7 +37,7 @@ func (in *Injector) unprocessed(op string, req *http.Request) (*http.Response, e
 		b := mustJSON(msg)
 		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
 		r.Header.Set("Content-Length", strconv.Itoa(len(b)))
-		resp, err := in.next.Do(r)
+		resp, err := t.next.Do(r)
 		if err != nil {
 			return nil, err
 		}
