@@ -15,6 +15,7 @@ import (
 //	mockBatch.On("Execute", mock.Anything).Return(nil)
 type MockBatchGetBuilder struct {
 	mock.Mock
+	lenient bool // see NewLenientBatchGetBuilder
 }
 
 var _ core.BatchGetBuilder = (*MockBatchGetBuilder)(nil)
@@ -22,52 +23,45 @@ var _ core.BatchGetBuilder = (*MockBatchGetBuilder)(nil)
 // Keys records the call and returns the programmed core.BatchGetBuilder, or
 // the mock itself when none was programmed.
 func (m *MockBatchGetBuilder) Keys(keys []any) core.BatchGetBuilder {
-	args := m.Called(keys)
-	return chain[core.BatchGetBuilder]("MockBatchGetBuilder.Keys", args, m)
+	return pass[core.BatchGetBuilder](&m.Mock, m.lenient, "Keys", m, keys)
 }
 
 // ChunkSize records the call and returns the programmed
 // core.BatchGetBuilder, or the mock itself when none was programmed.
 func (m *MockBatchGetBuilder) ChunkSize(n int) core.BatchGetBuilder {
-	args := m.Called(n)
-	return chain[core.BatchGetBuilder]("MockBatchGetBuilder.ChunkSize", args, m)
+	return pass[core.BatchGetBuilder](&m.Mock, m.lenient, "ChunkSize", m, n)
 }
 
 // ConsistentRead records the call and returns the programmed
 // core.BatchGetBuilder, or the mock itself when none was programmed.
 func (m *MockBatchGetBuilder) ConsistentRead() core.BatchGetBuilder {
-	args := m.Called()
-	return chain[core.BatchGetBuilder]("MockBatchGetBuilder.ConsistentRead", args, m)
+	return pass[core.BatchGetBuilder](&m.Mock, m.lenient, "ConsistentRead", m)
 }
 
 // Parallel records the call and returns the programmed core.BatchGetBuilder,
 // or the mock itself when none was programmed.
 func (m *MockBatchGetBuilder) Parallel(maxConcurrency int) core.BatchGetBuilder {
-	args := m.Called(maxConcurrency)
-	return chain[core.BatchGetBuilder]("MockBatchGetBuilder.Parallel", args, m)
+	return pass[core.BatchGetBuilder](&m.Mock, m.lenient, "Parallel", m, maxConcurrency)
 }
 
 // WithRetry records the call and returns the programmed
 // core.BatchGetBuilder, or the mock itself when none was programmed.
 func (m *MockBatchGetBuilder) WithRetry(policy *core.RetryPolicy) core.BatchGetBuilder {
-	args := m.Called(policy)
-	return chain[core.BatchGetBuilder]("MockBatchGetBuilder.WithRetry", args, m)
+	return pass[core.BatchGetBuilder](&m.Mock, m.lenient, "WithRetry", m, policy)
 }
 
 // Select records the call and returns the programmed core.BatchGetBuilder,
 // or the mock itself when none was programmed. The fields are one []string
 // argument, absent when there are none.
 func (m *MockBatchGetBuilder) Select(fields ...string) core.BatchGetBuilder {
-	args := m.Called(callArgs(fields)...)
-	return chain[core.BatchGetBuilder]("MockBatchGetBuilder.Select", args, m)
+	return pass[core.BatchGetBuilder](&m.Mock, m.lenient, "Select", m, callArgs(fields)...)
 }
 
 // OnProgress records the call and returns the programmed
 // core.BatchGetBuilder, or the mock itself when none was programmed. fn is
 // not called; match it with mock.Anything.
 func (m *MockBatchGetBuilder) OnProgress(fn func(retrieved, total int)) core.BatchGetBuilder {
-	args := m.Called(fn)
-	return chain[core.BatchGetBuilder]("MockBatchGetBuilder.OnProgress", args, m)
+	return pass[core.BatchGetBuilder](&m.Mock, m.lenient, "OnProgress", m, fn)
 }
 
 // Execute records the call and returns the programmed error. Fill dest with

@@ -25,6 +25,25 @@
 //	mockDB.AssertExpectations(t)
 //	mockQuery.AssertExpectations(t)
 //
+// # Lenient mocks
+//
+// The constructors NewLenientDB, NewLenientExtendedDB, NewLenientQuery,
+// NewLenientUpdateBuilder, NewLenientBatchGetBuilder and
+// NewLenientTransactionBuilder make mocks whose pass-through calls need no
+// expectation: WithContext and every chainable builder method return the
+// mock itself (and a lenient DB's Model returns the query it was given),
+// so only the terminal call is set up:
+//
+//	q := mocks.NewLenientQuery(t)
+//	db := mocks.NewLenientDB(t, q)
+//	q.On("Create").Return(nil)
+//	err := svc.Place(ctx, order) // db.WithContext(ctx).Model(order).Create()
+//
+// Terminal calls stay strict and an unexpected one fails t; an expectation
+// set for a pass-through method replaces the lenient default; the
+// expectations are asserted when t ends. new(MockQuery) and the other zero
+// values stay strict throughout.
+//
 // # Arguments
 //
 // The arguments given to On are the arguments of the call, in order. A

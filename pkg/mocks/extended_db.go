@@ -25,8 +25,7 @@ var _ core.ExtendedDB = (*MockExtendedDB)(nil)
 // MockExtendedDB itself when none was programmed (so the result can still
 // be asserted to core.ExtendedDB).
 func (m *MockExtendedDB) WithContext(ctx context.Context) core.DB {
-	args := m.Called(ctx)
-	return chain[core.DB]("MockExtendedDB.WithContext", args, m)
+	return pass[core.DB](&m.Mock, m.lenient, "WithContext", m, ctx)
 }
 
 // AutoMigrateWithOptions records the call and returns the programmed error.

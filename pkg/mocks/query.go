@@ -18,6 +18,7 @@ import (
 //	mockQuery.On("All", mock.Anything).Return(nil)
 type MockQuery struct {
 	mock.Mock
+	lenient bool // see NewLenientQuery
 }
 
 var _ core.Query = (*MockQuery)(nil)
@@ -25,29 +26,25 @@ var _ core.Query = (*MockQuery)(nil)
 // Where records the call (adds a condition) and returns the programmed
 // core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) Where(field string, op string, value any) core.Query {
-	args := m.Called(field, op, value)
-	return chain[core.Query]("MockQuery.Where", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "Where", m, field, op, value)
 }
 
 // Index records the call (chooses an index) and returns the programmed
 // core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) Index(name string) core.Query {
-	args := m.Called(name)
-	return chain[core.Query]("MockQuery.Index", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "Index", m, name)
 }
 
 // Filter records the call (adds an AND filter) and returns the programmed
 // core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) Filter(field string, op string, value any) core.Query {
-	args := m.Called(field, op, value)
-	return chain[core.Query]("MockQuery.Filter", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "Filter", m, field, op, value)
 }
 
 // OrFilter records the call (adds an OR filter) and returns the programmed
 // core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) OrFilter(field string, op string, value any) core.Query {
-	args := m.Called(field, op, value)
-	return chain[core.Query]("MockQuery.OrFilter", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "OrFilter", m, field, op, value)
 }
 
 // FilterGroup records the call (adds an AND filter group) and returns the
@@ -55,8 +52,7 @@ func (m *MockQuery) OrFilter(field string, op string, value any) core.Query {
 // not run (run it with Run) and is matched with mock.Anything or
 // mock.AnythingOfType("func(core.Query)").
 func (m *MockQuery) FilterGroup(fn func(core.Query)) core.Query {
-	args := m.Called(fn)
-	return chain[core.Query]("MockQuery.FilterGroup", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "FilterGroup", m, fn)
 }
 
 // OrFilterGroup records the call (adds an OR filter group) and returns the
@@ -64,104 +60,90 @@ func (m *MockQuery) FilterGroup(fn func(core.Query)) core.Query {
 // not run (run it with Run) and is matched with mock.Anything or
 // mock.AnythingOfType("func(core.Query)").
 func (m *MockQuery) OrFilterGroup(fn func(core.Query)) core.Query {
-	args := m.Called(fn)
-	return chain[core.Query]("MockQuery.OrFilterGroup", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "OrFilterGroup", m, fn)
 }
 
 // OrderBy records the call (orders results) and returns the programmed
 // core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) OrderBy(field string, order string) core.Query {
-	args := m.Called(field, order)
-	return chain[core.Query]("MockQuery.OrderBy", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "OrderBy", m, field, order)
 }
 
 // Limit records the call (limits results) and returns the programmed
 // core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) Limit(n int) core.Query {
-	args := m.Called(n)
-	return chain[core.Query]("MockQuery.Limit", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "Limit", m, n)
 }
 
 // Offset records the call (skips results) and returns the programmed
 // core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) Offset(n int) core.Query {
-	args := m.Called(n)
-	return chain[core.Query]("MockQuery.Offset", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "Offset", m, n)
 }
 
 // ConsistentRead records the call (asks for strongly consistent reads) and
 // returns the programmed core.Query, or the mock itself when none was
 // programmed.
 func (m *MockQuery) ConsistentRead() core.Query {
-	args := m.Called()
-	return chain[core.Query]("MockQuery.ConsistentRead", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "ConsistentRead", m)
 }
 
 // WithRetry records the call (retries empty reads) and returns the programmed
 // core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) WithRetry(maxRetries int, initialDelay time.Duration) core.Query {
-	args := m.Called(maxRetries, initialDelay)
-	return chain[core.Query]("MockQuery.WithRetry", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "WithRetry", m, maxRetries, initialDelay)
 }
 
 // Cursor records the call (resumes after a page) and returns the programmed
 // core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) Cursor(cursor string) core.Query {
-	args := m.Called(cursor)
-	return chain[core.Query]("MockQuery.Cursor", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "Cursor", m, cursor)
 }
 
 // WithContext records the call (sets the context) and returns the programmed
 // core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) WithContext(ctx context.Context) core.Query {
-	args := m.Called(ctx)
-	return chain[core.Query]("MockQuery.WithContext", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "WithContext", m, ctx)
 }
 
 // ParallelScan records the call (restricts a scan to one segment) and returns
 // the programmed core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) ParallelScan(segment int32, totalSegments int32) core.Query {
-	args := m.Called(segment, totalSegments)
-	return chain[core.Query]("MockQuery.ParallelScan", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "ParallelScan", m, segment, totalSegments)
 }
 
 // IfNotExists records the call (makes the write conditional on absence) and
 // returns the programmed core.Query, or the mock itself when none was
 // programmed.
 func (m *MockQuery) IfNotExists() core.Query {
-	args := m.Called()
-	return chain[core.Query]("MockQuery.IfNotExists", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "IfNotExists", m)
 }
 
 // AllowOverwrite records the call (lets batch puts overwrite versioned
 // items) and returns the programmed core.Query, or the mock itself when
 // none was programmed.
 func (m *MockQuery) AllowOverwrite() core.Query {
-	args := m.Called()
-	return chain[core.Query]("MockQuery.AllowOverwrite", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "AllowOverwrite", m)
 }
 
 // IfExists records the call (makes the write conditional on existence) and
 // returns the programmed core.Query, or the mock itself when none was
 // programmed.
 func (m *MockQuery) IfExists() core.Query {
-	args := m.Called()
-	return chain[core.Query]("MockQuery.IfExists", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "IfExists", m)
 }
 
 // WithCondition records the call (adds a write condition) and returns the
 // programmed core.Query, or the mock itself when none was programmed.
 func (m *MockQuery) WithCondition(field string, op string, value any) core.Query {
-	args := m.Called(field, op, value)
-	return chain[core.Query]("MockQuery.WithCondition", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "WithCondition", m, field, op, value)
 }
 
 // WithConditionExpression records the call (adds a raw write condition) and
 // returns the programmed core.Query, or the mock itself when none was
 // programmed.
 func (m *MockQuery) WithConditionExpression(expr string, values map[string]any) core.Query {
-	args := m.Called(expr, values)
-	return chain[core.Query]("MockQuery.WithConditionExpression", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "WithConditionExpression", m, expr, values)
 }
 
 // SetCursor records the call (validates and sets a cursor) and returns the
@@ -259,8 +241,7 @@ func (m *MockQuery) BatchWrite(puts []any, deletes []any) error {
 // itself when none was programmed. The fields are one []string argument,
 // absent when there are none: mockQuery.On("Select", []string{"ID", "Name"}).
 func (m *MockQuery) Select(fields ...string) core.Query {
-	args := m.Called(callArgs(fields)...)
-	return chain[core.Query]("MockQuery.Select", args, m)
+	return pass[core.Query](&m.Mock, m.lenient, "Select", m, callArgs(fields)...)
 }
 
 // Update records the call and returns the programmed error. The fields are

@@ -63,3 +63,33 @@ func intResult(method string, args mock.Arguments, i int) int64 {
 	}
 	panic(fmt.Sprintf("mocks: %s: Return value %d is %T, want int64", method, i, args.Get(i)))
 }
+
+// pass records a call of a chainable builder method and returns what it
+// returns: the programmed result, or self when Return left it out. On a
+// lenient mock (see NewLenientQuery) with no expectation set for the method,
+// it returns self without recording the call.
+func pass[T any](m *mock.Mock, lenient bool, method string, self T, args ...any) T {
+	if lenient && !expects(m, method) {
+		return self
+	}
+	return chain[T](mockName(self)+"."+method, m.MethodCalled(method, args...), self)
+}
+
+// expects reports whether the test set an expectation (On) for method.
+func expects(m *mock.Mock, method string) bool {
+	for _, c := range m.ExpectedCalls {
+		if c.Method == method {
+			return true
+		}
+	}
+	return false
+}
+
+// mockName is the name of a mock's type, for messages: "MockQuery".
+func mockName(self any) string {
+	t := reflect.TypeOf(self)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Name()
+}

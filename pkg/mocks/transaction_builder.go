@@ -18,6 +18,7 @@ import (
 //	mockTB.On("Execute").Return(nil)
 type MockTransactionBuilder struct {
 	mock.Mock
+	lenient bool // see NewLenientTransactionBuilder
 }
 
 var _ core.TransactionBuilder = (*MockTransactionBuilder)(nil)
@@ -25,23 +26,20 @@ var _ core.TransactionBuilder = (*MockTransactionBuilder)(nil)
 // Put records the call and returns the programmed core.TransactionBuilder,
 // or the mock itself when none was programmed.
 func (m *MockTransactionBuilder) Put(model any, conds ...core.TransactCondition) core.TransactionBuilder {
-	args := m.Called(callArgs(conds, model)...)
-	return chain[core.TransactionBuilder]("MockTransactionBuilder.Put", args, m)
+	return pass[core.TransactionBuilder](&m.Mock, m.lenient, "Put", m, callArgs(conds, model)...)
 }
 
 // Create records the call and returns the programmed
 // core.TransactionBuilder, or the mock itself when none was programmed.
 func (m *MockTransactionBuilder) Create(model any, conds ...core.TransactCondition) core.TransactionBuilder {
-	args := m.Called(callArgs(conds, model)...)
-	return chain[core.TransactionBuilder]("MockTransactionBuilder.Create", args, m)
+	return pass[core.TransactionBuilder](&m.Mock, m.lenient, "Create", m, callArgs(conds, model)...)
 }
 
 // Update records the call and returns the programmed
 // core.TransactionBuilder, or the mock itself when none was programmed.
 // fields is a plain (non-variadic) argument and always present.
 func (m *MockTransactionBuilder) Update(model any, fields []string, conds ...core.TransactCondition) core.TransactionBuilder {
-	args := m.Called(callArgs(conds, model, fields)...)
-	return chain[core.TransactionBuilder]("MockTransactionBuilder.Update", args, m)
+	return pass[core.TransactionBuilder](&m.Mock, m.lenient, "Update", m, callArgs(conds, model, fields)...)
 }
 
 // UpdateWithBuilder records the call and returns the programmed
@@ -49,29 +47,25 @@ func (m *MockTransactionBuilder) Update(model any, fields []string, conds ...cor
 // is not run (use Run to run it against a *MockUpdateBuilder) and is matched
 // with mock.Anything.
 func (m *MockTransactionBuilder) UpdateWithBuilder(model any, fn func(core.UpdateBuilder) error, conds ...core.TransactCondition) core.TransactionBuilder {
-	args := m.Called(callArgs(conds, model, fn)...)
-	return chain[core.TransactionBuilder]("MockTransactionBuilder.UpdateWithBuilder", args, m)
+	return pass[core.TransactionBuilder](&m.Mock, m.lenient, "UpdateWithBuilder", m, callArgs(conds, model, fn)...)
 }
 
 // Delete records the call and returns the programmed
 // core.TransactionBuilder, or the mock itself when none was programmed.
 func (m *MockTransactionBuilder) Delete(model any, conds ...core.TransactCondition) core.TransactionBuilder {
-	args := m.Called(callArgs(conds, model)...)
-	return chain[core.TransactionBuilder]("MockTransactionBuilder.Delete", args, m)
+	return pass[core.TransactionBuilder](&m.Mock, m.lenient, "Delete", m, callArgs(conds, model)...)
 }
 
 // ConditionCheck records the call and returns the programmed
 // core.TransactionBuilder, or the mock itself when none was programmed.
 func (m *MockTransactionBuilder) ConditionCheck(model any, conds ...core.TransactCondition) core.TransactionBuilder {
-	args := m.Called(callArgs(conds, model)...)
-	return chain[core.TransactionBuilder]("MockTransactionBuilder.ConditionCheck", args, m)
+	return pass[core.TransactionBuilder](&m.Mock, m.lenient, "ConditionCheck", m, callArgs(conds, model)...)
 }
 
 // WithContext records the call and returns the programmed
 // core.TransactionBuilder, or the mock itself when none was programmed.
 func (m *MockTransactionBuilder) WithContext(ctx context.Context) core.TransactionBuilder {
-	args := m.Called(ctx)
-	return chain[core.TransactionBuilder]("MockTransactionBuilder.WithContext", args, m)
+	return pass[core.TransactionBuilder](&m.Mock, m.lenient, "WithContext", m, ctx)
 }
 
 // Execute records the call and returns the programmed error.

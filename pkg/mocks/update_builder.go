@@ -17,6 +17,7 @@ import (
 //	mockUpdate.On("Execute").Return(nil)
 type MockUpdateBuilder struct {
 	mock.Mock
+	lenient bool // see NewLenientUpdateBuilder
 }
 
 var _ core.UpdateBuilder = (*MockUpdateBuilder)(nil)
@@ -24,134 +25,115 @@ var _ core.UpdateBuilder = (*MockUpdateBuilder)(nil)
 // Set records the call and returns the programmed core.UpdateBuilder, or the
 // mock itself when none was programmed.
 func (m *MockUpdateBuilder) Set(field string, value any) core.UpdateBuilder {
-	args := m.Called(field, value)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.Set", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "Set", m, field, value)
 }
 
 // SetIfNotExists records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) SetIfNotExists(field string, value any) core.UpdateBuilder {
-	args := m.Called(field, value)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.SetIfNotExists", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "SetIfNotExists", m, field, value)
 }
 
 // Add records the call and returns the programmed core.UpdateBuilder, or the
 // mock itself when none was programmed.
 func (m *MockUpdateBuilder) Add(field string, value any) core.UpdateBuilder {
-	args := m.Called(field, value)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.Add", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "Add", m, field, value)
 }
 
 // Increment records the call and returns the programmed core.UpdateBuilder,
 // or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) Increment(field string) core.UpdateBuilder {
-	args := m.Called(field)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.Increment", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "Increment", m, field)
 }
 
 // Decrement records the call and returns the programmed core.UpdateBuilder,
 // or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) Decrement(field string) core.UpdateBuilder {
-	args := m.Called(field)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.Decrement", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "Decrement", m, field)
 }
 
 // Remove records the call and returns the programmed core.UpdateBuilder, or
 // the mock itself when none was programmed.
 func (m *MockUpdateBuilder) Remove(field string) core.UpdateBuilder {
-	args := m.Called(field)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.Remove", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "Remove", m, field)
 }
 
 // Delete records the call and returns the programmed core.UpdateBuilder, or
 // the mock itself when none was programmed.
 func (m *MockUpdateBuilder) Delete(field string, value any) core.UpdateBuilder {
-	args := m.Called(field, value)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.Delete", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "Delete", m, field, value)
 }
 
 // AppendToList records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) AppendToList(field string, values any) core.UpdateBuilder {
-	args := m.Called(field, values)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.AppendToList", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "AppendToList", m, field, values)
 }
 
 // PrependToList records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) PrependToList(field string, values any) core.UpdateBuilder {
-	args := m.Called(field, values)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.PrependToList", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "PrependToList", m, field, values)
 }
 
 // RemoveFromListAt records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) RemoveFromListAt(field string, index int) core.UpdateBuilder {
-	args := m.Called(field, index)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.RemoveFromListAt", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "RemoveFromListAt", m, field, index)
 }
 
 // SetListElement records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) SetListElement(field string, index int, value any) core.UpdateBuilder {
-	args := m.Called(field, index, value)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.SetListElement", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "SetListElement", m, field, index, value)
 }
 
 // Condition records the call and returns the programmed core.UpdateBuilder,
 // or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) Condition(field string, op string, value any) core.UpdateBuilder {
-	args := m.Called(field, op, value)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.Condition", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "Condition", m, field, op, value)
 }
 
 // OrCondition records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) OrCondition(field string, op string, value any) core.UpdateBuilder {
-	args := m.Called(field, op, value)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.OrCondition", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "OrCondition", m, field, op, value)
 }
 
 // ConditionExists records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) ConditionExists(field string) core.UpdateBuilder {
-	args := m.Called(field)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.ConditionExists", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "ConditionExists", m, field)
 }
 
 // ConditionNotExists records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) ConditionNotExists(field string) core.UpdateBuilder {
-	args := m.Called(field)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.ConditionNotExists", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "ConditionNotExists", m, field)
 }
 
 // ConditionVersion records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) ConditionVersion(v int64) core.UpdateBuilder {
-	args := m.Called(v)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.ConditionVersion", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "ConditionVersion", m, v)
 }
 
 // Upsert records the call and returns the programmed core.UpdateBuilder,
 // or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) Upsert() core.UpdateBuilder {
-	args := m.Called()
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.Upsert", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "Upsert", m)
 }
 
 // ReturnValues records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) ReturnValues(option string) core.UpdateBuilder {
-	args := m.Called(option)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.ReturnValues", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "ReturnValues", m, option)
 }
 
 // WithContext records the call and returns the programmed
 // core.UpdateBuilder, or the mock itself when none was programmed.
 func (m *MockUpdateBuilder) WithContext(ctx context.Context) core.UpdateBuilder {
-	args := m.Called(ctx)
-	return chain[core.UpdateBuilder]("MockUpdateBuilder.WithContext", args, m)
+	return pass[core.UpdateBuilder](&m.Mock, m.lenient, "WithContext", m, ctx)
 }
 
 // Execute records the call and returns the programmed error.
