@@ -52,3 +52,48 @@ func FromStreamValue(v events.DynamoDBAttributeValue) types.AttributeValue {
 	}
 	return &types.AttributeValueMemberNULL{Value: true}
 }
+
+// ToStreamImage converts an item in the SDK's form to the image of a
+// DynamoDB Streams record as aws-lambda-go delivers it: the inverse of
+// FromStreamImage. A nil item gives a nil image.
+func ToStreamImage(item map[string]types.AttributeValue) map[string]events.DynamoDBAttributeValue {
+	if item == nil {
+		return nil
+	}
+	image := make(map[string]events.DynamoDBAttributeValue, len(item))
+	for k, v := range item {
+		image[k] = ToStreamValue(v)
+	}
+	return image
+}
+
+// ToStreamValue converts one SDK attribute value, of any data type, to
+// aws-lambda-go's form: the inverse of FromStreamValue. Byte slices are
+// shared, not copied; an unknown member type becomes NULL.
+func ToStreamValue(v types.AttributeValue) events.DynamoDBAttributeValue {
+	switch a := v.(type) {
+	case *types.AttributeValueMemberS:
+		return events.NewStringAttribute(a.Value)
+	case *types.AttributeValueMemberN:
+		return events.NewNumberAttribute(a.Value)
+	case *types.AttributeValueMemberB:
+		return events.NewBinaryAttribute(a.Value)
+	case *types.AttributeValueMemberBOOL:
+		return events.NewBooleanAttribute(a.Value)
+	case *types.AttributeValueMemberSS:
+		return events.NewStringSetAttribute(a.Value)
+	case *types.AttributeValueMemberNS:
+		return events.NewNumberSetAttribute(a.Value)
+	case *types.AttributeValueMemberBS:
+		return events.NewBinarySetAttribute(a.Value)
+	case *types.AttributeValueMemberL:
+		l := make([]events.DynamoDBAttributeValue, len(a.Value))
+		for i, x := range a.Value {
+			l[i] = ToStreamValue(x)
+		}
+		return events.NewListAttribute(l)
+	case *types.AttributeValueMemberM:
+		return events.NewMapAttribute(ToStreamImage(a.Value))
+	}
+	return events.NewNullAttribute()
+}

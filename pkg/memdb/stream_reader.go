@@ -8,8 +8,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+
+	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
 
 // StreamsClient returns a real *dynamodbstreams.Client wired to s through an
@@ -165,42 +168,50 @@ func (r *StreamReader) eventRecord(rec *types.Record) events.DynamoDBEventRecord
 	return out
 }
 
+// eventImage converts a Streams API image to aws-lambda-go's form, through
+// the SDK's form and the one conversion of pkg/marshal (the one
+// dynamormtest.StreamEvent uses).
 func eventImage(m map[string]types.AttributeValue) map[string]events.DynamoDBAttributeValue {
 	if m == nil {
 		return nil
 	}
-	out := make(map[string]events.DynamoDBAttributeValue, len(m))
+	item := make(map[string]ddbtypes.AttributeValue, len(m))
 	for k, v := range m {
-		out[k] = eventValue(v)
+		item[k] = sdkValue(v)
 	}
-	return out
+	return marshal.ToStreamImage(item)
 }
 
-// eventValue converts a Streams API attribute value to aws-lambda-go's form.
-func eventValue(v types.AttributeValue) events.DynamoDBAttributeValue {
+// sdkValue converts a Streams API attribute value to the DynamoDB API's
+// type, which has the same members.
+func sdkValue(v types.AttributeValue) ddbtypes.AttributeValue {
 	switch a := v.(type) {
 	case *types.AttributeValueMemberS:
-		return events.NewStringAttribute(a.Value)
+		return &ddbtypes.AttributeValueMemberS{Value: a.Value}
 	case *types.AttributeValueMemberN:
-		return events.NewNumberAttribute(a.Value)
+		return &ddbtypes.AttributeValueMemberN{Value: a.Value}
 	case *types.AttributeValueMemberB:
-		return events.NewBinaryAttribute(a.Value)
+		return &ddbtypes.AttributeValueMemberB{Value: a.Value}
 	case *types.AttributeValueMemberBOOL:
-		return events.NewBooleanAttribute(a.Value)
+		return &ddbtypes.AttributeValueMemberBOOL{Value: a.Value}
 	case *types.AttributeValueMemberSS:
-		return events.NewStringSetAttribute(a.Value)
+		return &ddbtypes.AttributeValueMemberSS{Value: a.Value}
 	case *types.AttributeValueMemberNS:
-		return events.NewNumberSetAttribute(a.Value)
+		return &ddbtypes.AttributeValueMemberNS{Value: a.Value}
 	case *types.AttributeValueMemberBS:
-		return events.NewBinarySetAttribute(a.Value)
+		return &ddbtypes.AttributeValueMemberBS{Value: a.Value}
 	case *types.AttributeValueMemberL:
-		l := make([]events.DynamoDBAttributeValue, len(a.Value))
+		l := make([]ddbtypes.AttributeValue, len(a.Value))
 		for i, x := range a.Value {
-			l[i] = eventValue(x)
+			l[i] = sdkValue(x)
 		}
-		return events.NewListAttribute(l)
+		return &ddbtypes.AttributeValueMemberL{Value: l}
 	case *types.AttributeValueMemberM:
-		return events.NewMapAttribute(eventImage(a.Value))
+		m := make(map[string]ddbtypes.AttributeValue, len(a.Value))
+		for k, x := range a.Value {
+			m[k] = sdkValue(x)
+		}
+		return &ddbtypes.AttributeValueMemberM{Value: m}
 	}
-	return events.NewNullAttribute()
+	return &ddbtypes.AttributeValueMemberNULL{Value: true}
 }
