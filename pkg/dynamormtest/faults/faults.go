@@ -15,7 +15,7 @@
 //	}, &Order{})
 //	// The 2nd PutItem on the orders table is throttled.
 //	err := inj.Add(faults.Rule{Kind: faults.Throttle, Op: "PutItem",
-//		Table: dynamormtest.TableName(db, &Order{}), Nth: 2})
+//		Table: dynamormtest.TableName(t, db, &Order{}), Nth: 2})
 //
 // A fault "after commit" forwards the request to the real server (which
 // applies it) and then loses the response, as a 500 or a reset connection
@@ -62,6 +62,7 @@ const (
 var kindNames = [numKinds]string{"none", "500", "500-after-commit", "reset", "reset-after-commit", "throttle",
 	"transaction-conflict", "stall", "cancel", "cancel-after-commit", "unprocessed"}
 
+// String names the kind: "throttle", "500-after-commit", ...
 func (k Kind) String() string {
 	if k < 0 || k >= numKinds {
 		return fmt.Sprintf("Kind(%d)", int(k))
