@@ -64,9 +64,9 @@ DYNAMORM_TEST_BACKEND=local DYNAMORMTEST_ENDPOINT="$endpoint" go test -race -cou
 echo "==> go test exit status $status ($((SECONDS - t2))s)" >&2
 
 # The integration tests again, on the in-process memdb backend, so that both
-# backends stay faithful to the same suite (dynamormtest, which the first run
-# pointed at DynamoDB Local with DYNAMORMTEST_ENDPOINT, is on memdb too). Only when ./tests is among the
-# packages run; the flags are the same.
+# backends stay faithful to the same suite; with them dynamormtest's own
+# tests, which the first run pointed at DynamoDB Local (DYNAMORMTEST_ENDPOINT).
+# Only when ./tests is among the packages run; the flags are the same.
 flags=()
 run_memdb=false
 for arg in "$@" "${extra[@]}"; do
@@ -78,9 +78,9 @@ for arg in "$@" "${extra[@]}"; do
 done
 if $run_memdb; then
 	t3=$SECONDS
-	echo "==> go test -race -count=1 ${flags[*]} ./tests/...  [integration tests on memdb]" >&2
+	echo "==> go test -race -count=1 ${flags[*]} ./tests/... ./pkg/dynamormtest/...  [integration tests on memdb]" >&2
 	memdb_status=0
-	DYNAMORM_TEST_BACKEND=memdb DYNAMORMTEST_ENDPOINT= go test -race -count=1 "${flags[@]}" ./tests/... || memdb_status=$?
+	DYNAMORM_TEST_BACKEND=memdb DYNAMORMTEST_ENDPOINT= go test -race -count=1 "${flags[@]}" ./tests/... ./pkg/dynamormtest/... || memdb_status=$?
 	echo "==> go test (memdb) exit status $memdb_status ($((SECONDS - t3))s)" >&2
 	((status != 0)) || status=$memdb_status
 fi

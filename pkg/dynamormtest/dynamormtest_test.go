@@ -3,6 +3,7 @@ package dynamormtest_test
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 
@@ -132,5 +133,22 @@ func TestModelsSharingATableCreateItOnce(t *testing.T) {
 	dynamormtest.New(ft, &Customer{}, &InvoiceBadKeys{})
 	if !strings.Contains(ft.failed, `sort key is "SK" (S) in the table, "SK" (N) in the model`) {
 		t.Fatalf("models disagreeing on the keys: %q", ft.failed)
+	}
+}
+
+// A server that does not answer at DYNAMORMTEST_ENDPOINT fails the test
+// with a message naming the variable, never a silent fallback to memdb.
+func TestUnreachableEndpointFailsTheTest(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	t.Setenv(dynamormtest.EndpointEnv, "http://"+addr)
+	ft := &fakeT{TB: t}
+	dynamormtest.NewWithConfig(ft, session.Config{MaxAttempts: 1}, &Note{})
+	if !strings.Contains(ft.failed, "at http://"+addr+" (DYNAMORMTEST_ENDPOINT)") || !strings.Contains(ft.failed, "connect") {
+		t.Fatalf("failure: %q", ft.failed)
 	}
 }

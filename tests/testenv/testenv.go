@@ -6,7 +6,9 @@
 // fresh in-process memdb server per test binary. Unset, it is "local" when an
 // endpoint is set and "memdb" otherwise, so `go test ./...` works with no
 // setup. scripts/test.sh starts a private DynamoDB Local, runs the suite on
-// it, and runs ./tests/... again on memdb.
+// it, and runs ./tests/... again on memdb. It also sets DYNAMORMTEST_ENDPOINT
+// (pkg/dynamormtest's backend) to DynamoDB Local in the first run and empty
+// in the second, so the tests written with dynamormtest run on both.
 //
 // With the local backend, when the server does not answer, the test is
 // skipped with a hint to run ./scripts/test.sh, except in CI (CI=true),
