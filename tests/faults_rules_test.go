@@ -24,15 +24,15 @@ import (
 // and the outcome read back (through the same DB: rules only hit the
 // requests they name).
 
-// ruleDB is a DB with inj attached; attempts is the SDK's MaxAttempts (1:
-// every injected fault reaches dynamorm).
+// ruleDB is a DB with inj attached and short SDK backoffs; attempts is the
+// SDK's MaxAttempts (1: every injected fault reaches dynamorm).
 func ruleDB(t *testing.T, attempts int, models ...any) (*dynamorm.DB, *faults.Injector) {
 	t.Helper()
 	inj := faults.New(faults.Config{})
 	db := userDB(t, session.Config{
 		MaxAttempts:   attempts,
 		BatchRetry:    &core.RetryPolicy{MaxRetries: 6, InitialDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond, BackoffFactor: 2},
-		ClientOptions: []func(*dynamodb.Options){inj.ClientOption},
+		ClientOptions: []func(*dynamodb.Options){inj.ClientOption, faults.FastRetries},
 	}, models...)
 	return db, inj
 }

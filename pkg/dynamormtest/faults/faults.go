@@ -112,8 +112,9 @@ func (in *Injector) ClientOption(o *dynamodb.Options) {
 }
 
 // FastRetries is a client option giving the client the SDK's standard
-// retryer (3 attempts) with short backoffs and no retry quota, so that a
-// long run of faults is retried as the first one is.
+// retryer (3 attempts, or the client's RetryMaxAttempts when set, as
+// session.Config.MaxAttempts sets it) with short backoffs and no retry
+// quota, so that a long run of faults is retried as the first one is.
 func FastRetries(o *dynamodb.Options) {
 	o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
 		so.RateLimiter = ratelimit.None
