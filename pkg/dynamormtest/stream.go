@@ -72,10 +72,12 @@ func StreamEvent(t testing.TB, changes ...Change) events.DynamoDBEvent {
 	return ev
 }
 
-// Event returns the event of changes on s. A change without the images its
-// name needs (INSERT: New; MODIFY: both; REMOVE: Old), whose images have
-// different keys or lack a key attribute, a value that does not encode, or
-// an unknown view type is an error.
+// Event returns the event of changes on s. Records get increasing
+// sequence numbers and distinct event IDs; SizeBytes is left 0 (not
+// computed). A change without the images its name needs (INSERT: New;
+// MODIFY: both; REMOVE: Old), whose images have different keys or lack a
+// key attribute, a value that does not encode, or an unknown view type is
+// an error.
 func (s Stream) Event(changes ...Change) (events.DynamoDBEvent, error) {
 	view := s.ViewType
 	if view == "" {
