@@ -34,18 +34,18 @@ func (s *Server) batchGetItem(body []byte) (any, *apiError) {
 	if err := checkBatchGetShape(&in); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	names := sortedKeys(in.RequestItems)
-	reads, err := s.prepareBatchReads(&in, names)
-	if err != nil {
-		return nil, err
+	prepare := func() (map[string]*preparedRead, []partRef, *apiError) {
+		return s.prepareBatchReads(&in, names)
 	}
-	tables := make([]*table, 0, len(reads))
-	for _, pr := range reads {
-		tables = append(tables, pr.t)
-	}
-	defer lockTables(tables, false)()
+	return locked(s, false, prepare, func(reads map[string]*preparedRead) (any, *apiError) {
+		return readBatch(&in, names, reads)
+	})
+}
+
+// readBatch reads the keys of a BatchGetItem (the caller holds their
+// partitions' locks).
+func readBatch(in *batchGetInput, names []string, reads map[string]*preparedRead) (any, *apiError) {
 	responses := map[string][]item{}
 	unprocessed := map[string]any{}
 	var caps []any
@@ -94,41 +94,44 @@ func checkBatchGetShape(in *batchGetInput) *apiError {
 }
 
 // prepareBatchReads prepares the read of each table of a BatchGetItem, in
-// name order, and checks its keys (valid for the table, no duplicates).
-func (s *Server) prepareBatchReads(in *batchGetInput, names []string) (map[string]*preparedRead, *apiError) {
+// name order, and checks its keys (valid for the table, no duplicates); it
+// returns the partitions they are in.
+func (s *Server) prepareBatchReads(in *batchGetInput, names []string) (map[string]*preparedRead, []partRef, *apiError) {
 	reads := map[string]*preparedRead{}
+	var refs []partRef
 	for _, name := range names {
 		r := in.RequestItems[name]
 		r.TableName = name
 		r.ReturnConsumedCapacity = in.ReturnConsumedCapacity
 		if r.Key != nil {
-			return nil, validationf("Key is not valid in BatchGetItem; use Keys")
+			return nil, nil, validationf("Key is not valid in BatchGetItem; use Keys")
 		}
 		if len(r.Keys) == 0 {
-			return nil, validationf("1 validation error detected: Value '[]' at 'requestItems.%s.member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1", name)
+			return nil, nil, validationf("1 validation error detected: Value '[]' at 'requestItems.%s.member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1", name)
 		}
 		pr, err := s.prepareRead(r)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		seen := map[string]bool{}
 		for _, k := range r.Keys {
 			ki, err := convItem(k)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			pk, _, _, err := pr.t.keyFromKey(ki)
+			pk, hv, _, err := pr.t.keyFromKey(ki)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if seen[pk] {
-				return nil, validationf("Provided list of item keys contains duplicates")
+				return nil, nil, validationf("Provided list of item keys contains duplicates")
 			}
 			seen[pk] = true
+			refs = append(refs, refOf(pr.t, hv))
 		}
 		reads[name] = pr
 	}
-	return reads, nil
+	return reads, refs, nil
 }
 
 // readBatchTable reads one table's keys of a BatchGetItem. Once *total
@@ -144,10 +147,11 @@ func readBatchTable(name string, r *readInput, pr *preparedRead, total *int, mod
 			left = append(left, k)
 			continue
 		}
-		it, size, err := pr.get(k)
+		pk, hv, err := pr.key(k)
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		it, size := pr.get(pk, hv)
 		c.tbl += readUnits(size, r.ConsistentRead)
 		if it != nil {
 			*total += itemSize(it)
@@ -188,21 +192,33 @@ func (s *Server) batchWriteItem(body []byte) (any, *apiError) {
 	if err := checkBatchWriteShape(&in); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	names := sortedKeys(in.RequestItems)
 	if err := checkBatchWriteValues(&in, names); err != nil {
 		return nil, err
 	}
-	writes, err := s.prepareBatchWrites(&in, names)
-	if err != nil {
-		return nil, err
+	prepare := func() ([]*preparedWrite, []partRef, *apiError) {
+		writes, err := s.prepareBatchWrites(&in, names)
+		return writes, writeRefs(writes), err
 	}
-	tables := make([]*table, len(writes))
-	for i, w := range writes {
-		tables[i] = w.t
+	return locked(s, true, prepare, func(writes []*preparedWrite) (any, *apiError) {
+		return writeBatch(&in, writes)
+	})
+}
+
+// writeRefs are the partitions of writes (nil members skipped).
+func writeRefs(writes []*preparedWrite) []partRef {
+	refs := make([]partRef, 0, len(writes))
+	for _, w := range writes {
+		if w != nil {
+			refs = append(refs, refOf(w.t, w.hv))
+		}
 	}
-	defer lockTables(tables, true)()
+	return refs
+}
+
+// writeBatch applies the puts and deletes of a BatchWriteItem (the caller
+// holds their partitions' locks).
+func writeBatch(in *batchWriteInput, writes []*preparedWrite) (any, *apiError) {
 	caps := map[string]*consumed{}
 	for _, w := range writes {
 		old, new, err := w.evaluate()

@@ -112,38 +112,82 @@ func BenchmarkConcurrentPutItem(b *testing.B) {
 				for _, name := range names {
 					newTable(b, c, name)
 				}
-				lat := make([][]time.Duration, workers)
-				var wg sync.WaitGroup
-				b.ResetTimer()
-				t0 := time.Now()
-				for g := 0; g < workers; g++ {
-					wg.Add(1)
-					go func(g int) {
-						defer wg.Done()
-						tbl := aws.String(names[g%len(names)])
-						for i := g; i < b.N; i += workers {
-							s := time.Now()
-							if _, err := c.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: tbl, Item: benchItem(fmt.Sprint("p", g), i)}); err != nil {
-								b.Error(err)
-								return
-							}
-							lat[g] = append(lat[g], time.Since(s))
-						}
-					}(g)
-				}
-				wg.Wait()
-				elapsed := time.Since(t0)
-				b.StopTimer()
-				var all []time.Duration
-				for _, l := range lat {
-					all = append(all, l...)
-				}
-				sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-				b.ReportMetric(float64(b.N)/elapsed.Seconds(), "puts/s")
-				if len(all) > 0 {
-					b.ReportMetric(float64(all[len(all)/2].Microseconds()), "p50-µs")
-				}
+				runConcurrently(b, workers, func(g, i int) error {
+					_, err := c.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(names[g%len(names)]), Item: benchItem(fmt.Sprint("p", g), i)})
+					return err
+				})
 			})
 		}
+	}
+}
+
+// BenchmarkConcurrentHandle is memdb's own write throughput without the SDK
+// (request JSON in, response JSON out, as BenchmarkHandle) with 8, 64 and
+// 256 goroutines on one table: each goroutine putting items into its own
+// partition, or all of them into one partition. It reports puts per second
+// and the median latency.
+//
+//	go test -run '^$' -bench ConcurrentHandle -benchtime 200000x -benchmem ./pkg/memdb
+func BenchmarkConcurrentHandle(b *testing.B) {
+	for _, layout := range []string{"partition-per-goroutine", "one-partition"} {
+		for _, workers := range []int{8, 64, 256} {
+			b.Run(fmt.Sprintf("%s/%d", layout, workers), func(b *testing.B) {
+				srv := New()
+				defer srv.Close()
+				newTable(b, srv.Client(), "bench_handle")
+				bodies := make([][][]byte, workers)
+				for g := range bodies {
+					pk := fmt.Sprint("p", g)
+					if layout == "one-partition" {
+						pk = "p"
+					}
+					for i := 0; i < 50; i++ {
+						bodies[g] = append(bodies[g], []byte(fmt.Sprintf(`{"TableName":"bench_handle","Item":{"pk":{"S":%q},"sk":{"N":"%d"},"name":{"S":"Ada Lovelace"},"email":{"S":"ada@example.com"},"age":{"N":"36"},"active":{"BOOL":true},"tags":{"SS":["math","engines"]}}}`, pk, g*50+i)))
+					}
+				}
+				runConcurrently(b, workers, func(g, i int) error {
+					if st, out := srv.handle("POST", "DynamoDB_20120810.PutItem", bodies[g][i%50]); st != 200 {
+						return fmt.Errorf("%s", out)
+					}
+					return nil
+				})
+			})
+		}
+	}
+}
+
+// runConcurrently runs op b.N times from workers goroutines (worker g runs
+// i = g, g+workers, ...) and reports ops per second and the median latency.
+func runConcurrently(b *testing.B, workers int, op func(g, i int) error) {
+	lat := make([][]time.Duration, workers)
+	var wg sync.WaitGroup
+	b.ReportAllocs()
+	b.ResetTimer()
+	t0 := time.Now()
+	for g := 0; g < workers; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; i < b.N; i += workers {
+				s := time.Now()
+				if err := op(g, i); err != nil {
+					b.Error(err)
+					return
+				}
+				lat[g] = append(lat[g], time.Since(s))
+			}
+		}(g)
+	}
+	wg.Wait()
+	elapsed := time.Since(t0)
+	b.StopTimer()
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "puts/s")
+	if len(all) > 0 {
+		b.ReportMetric(float64(all[len(all)/2].Nanoseconds())/1000, "p50-µs")
 	}
 }

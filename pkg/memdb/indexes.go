@@ -145,42 +145,70 @@ func (t *table) checkIndexKeys(it item, updated bool) *apiError {
 	return nil
 }
 
-// get returns the stored item with primary key pk, or nil.
-func (t *table) get(pk string) item {
-	if r := t.items[pk]; r != nil {
+// get returns the stored item with primary key pk in the partition of hv,
+// or nil (the caller holds that partition's lock).
+func (t *table) get(pk string, hv *value) item {
+	if r := t.shard(hv).items[pk]; r != nil {
 		return r.item
 	}
 	return nil
 }
 
 // put stores it under pk (it == nil deletes), maintains every index and
-// records the change in the table's stream.
+// records the change in the table's stream. The caller holds the lock of
+// hv's partition for writing.
 func (t *table) put(pk string, hv, rv *value, it item) {
 	if t.changes != nil {
-		t.recordChange(t.get(pk), it, false)
+		t.recordChange(t.get(pk, hv), it, false)
 	}
 	t.replace(pk, hv, rv, it)
 }
 
-// replace stores it under pk (it == nil deletes) and maintains every index.
+// replace stores it under pk (it == nil deletes) and maintains every index
+// (the caller holds the lock of hv's partition for writing).
 func (t *table) replace(pk string, hv, rv *value, it item) {
-	if old := t.items[pk]; old != nil {
-		t.store.remove(old)
-		for _, ix := range t.allIndexes() {
-			if e := ix.entryFor(old.pk, old.item); e != nil {
-				ix.store.remove(e)
-			}
+	sh := t.shard(hv)
+	old := sh.items[pk]
+	switch {
+	case it != nil:
+		r := &row{hv: hv, rv: rv, pk: pk, item: it, size: itemSize(it)}
+		if sh.items == nil {
+			sh.items = map[string]*row{}
 		}
-		delete(t.items, pk)
+		sh.items[pk] = r
+		t.store.insert(r) // replaces old, which has the same key
+	case old != nil:
+		delete(sh.items, pk)
+		t.store.remove(old)
 	}
-	if it == nil {
+	for _, ix := range t.allIndexes() {
+		t.reindex(ix, pk, old, it)
+	}
+}
+
+// reindex replaces the entry of old (nil if none) in ix by that of it (nil
+// if deleted), under the index's lock, so a reader of the index sees one or
+// the other.
+func (t *table) reindex(ix *index, pk string, old *row, it item) {
+	var oe, ne *row
+	if old != nil {
+		oe = ix.entryFor(pk, old.item)
+	}
+	if it != nil {
+		if ne = ix.entryFor(pk, it); ne != nil {
+			ne.size = itemSize(t.projectIndex(ix, it))
+		}
+	}
+	if oe == nil && ne == nil {
 		return
 	}
-	r := &row{hv: hv, rv: rv, pk: pk, item: it, size: itemSize(it)}
-	t.items[pk] = r
-	t.store.insert(r)
-	for _, ix := range t.allIndexes() {
-		t.indexRow(ix, pk, it)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if oe != nil {
+		ix.store.remove(oe)
+	}
+	if ne != nil {
+		ix.store.insert(ne)
 	}
 }
 
@@ -194,6 +222,8 @@ func (t *table) allIndexes() []*index {
 	return append(append([]*index(nil), t.lsis...), t.gsis...)
 }
 
+// indexRow adds the entry of it to ix, if it has one (the caller holds the
+// index's rows: a new index, under Server.mu).
 func (t *table) indexRow(ix *index, pk string, it item) {
 	if e := ix.entryFor(pk, it); e != nil {
 		e.size = itemSize(t.projectIndex(ix, it))

@@ -48,6 +48,7 @@ type preparedWrite struct {
 	cond     *condNode
 	ret      string
 	retOnErr string
+	part     [1]partRef // a single write's partition (kept here: no allocation of its own)
 }
 
 // checkExprParams enforces DynamoDB's rules on placeholders without expressions.
@@ -211,7 +212,7 @@ func (w *preparedWrite) readKey(kind writeKind, in *writeInput) *apiError {
 // evaluate checks the condition and computes the new item (nil for deletes);
 // it stores nothing. A failed condition answers ConditionalCheckFailedException.
 func (w *preparedWrite) evaluate() (old, new item, err *apiError) {
-	old = w.t.get(w.pk)
+	old = w.t.get(w.pk, w.hv)
 	if w.cond != nil {
 		view := old
 		if view == nil {
@@ -308,27 +309,29 @@ func (s *Server) singleWrite(kind writeKind, body []byte) (any, *apiError) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	w, err := s.prepareWrite(kind, &in)
-	if err != nil {
-		return nil, err
+	prepare := func() (*preparedWrite, []partRef, *apiError) {
+		w, err := s.prepareWrite(kind, &in)
+		if err != nil {
+			return nil, nil, err
+		}
+		w.part[0] = refOf(w.t, w.hv)
+		return w, w.part[:], nil
 	}
-	w.t.mu.Lock()
-	defer w.t.mu.Unlock()
-	old, new, err := w.evaluate()
-	if err != nil {
-		return nil, err
-	}
-	w.commit(new)
-	out := map[string]any{}
-	if r := w.returned(old, new); len(r) > 0 {
-		out["Attributes"] = r
-	}
-	if c := w.t.writeCost(w.pk, old, new, 1).report(in.ReturnConsumedCapacity); c != nil {
-		out["ConsumedCapacity"] = c
-	}
-	return out, nil
+	return locked(s, true, prepare, func(w *preparedWrite) (any, *apiError) {
+		old, new, err := w.evaluate()
+		if err != nil {
+			return nil, err
+		}
+		w.commit(new)
+		out := map[string]any{}
+		if r := w.returned(old, new); len(r) > 0 {
+			out["Attributes"] = r
+		}
+		if c := w.t.writeCost(w.pk, old, new, 1).report(in.ReturnConsumedCapacity); c != nil {
+			out["ConsumedCapacity"] = c
+		}
+		return out, nil
+	})
 }
 
 func (s *Server) putItem(body []byte) (any, *apiError)    { return s.singleWrite(wPut, body) }
@@ -351,6 +354,7 @@ type readInput struct {
 type preparedRead struct {
 	t     *table
 	paths []docPath
+	part  [1]partRef // a GetItem's partition (kept here: no allocation of its own)
 }
 
 func (s *Server) prepareRead(in *readInput) (*preparedRead, *apiError) {
@@ -381,24 +385,28 @@ func (s *Server) prepareRead(in *readInput) (*preparedRead, *apiError) {
 	return r, nil
 }
 
-func (r *preparedRead) get(key wireItem) (item, int, *apiError) {
+// key validates a key of the read's table.
+func (r *preparedRead) key(key wireItem) (pk string, hv *value, _ *apiError) {
 	k, err := convItem(key)
 	if err != nil {
-		return nil, 0, err
+		return "", nil, err
 	}
-	pk, _, _, err := r.t.keyFromKey(k)
-	if err != nil {
-		return nil, 0, err
+	pk, hv, _, err = r.t.keyFromKey(k)
+	return pk, hv, err
+}
+
+// get reads the item of a key checked by key (the caller holds the lock
+// of hv's partition) and returns its size.
+func (r *preparedRead) get(pk string, hv *value) (item, int) {
+	row := r.t.shard(hv).items[pk]
+	if row == nil {
+		return nil, 0
 	}
-	it := r.t.get(pk)
-	if it == nil {
-		return nil, 0, nil
-	}
-	size := r.t.items[pk].size
+	it := row.item
 	if r.paths != nil {
 		it = project(it, r.paths)
 	}
-	return it, size, nil
+	return it, row.size
 }
 
 func (s *Server) getItem(body []byte) (any, *apiError) {
@@ -406,27 +414,31 @@ func (s *Server) getItem(body []byte) (any, *apiError) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r, err := s.prepareRead(&in)
-	if err != nil {
-		return nil, err
+	var pk string
+	var hv *value
+	prepare := func() (*preparedRead, []partRef, *apiError) {
+		r, err := s.prepareRead(&in)
+		if err == nil {
+			pk, hv, err = r.key(in.Key)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		r.part[0] = refOf(r.t, hv)
+		return r, r.part[:], nil
 	}
-	r.t.mu.RLock()
-	defer r.t.mu.RUnlock()
-	it, size, err := r.get(in.Key)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]any{}
-	if it != nil {
-		out["Item"] = it
-	}
-	c := &consumed{table: r.t.name, tbl: readUnits(size, in.ConsistentRead)}
-	if rep := c.report(in.ReturnConsumedCapacity); rep != nil {
-		out["ConsumedCapacity"] = rep
-	}
-	return out, nil
+	return locked(s, false, prepare, func(r *preparedRead) (any, *apiError) {
+		it, size := r.get(pk, hv)
+		out := map[string]any{}
+		if it != nil {
+			out["Item"] = it
+		}
+		c := &consumed{table: r.t.name, tbl: readUnits(size, in.ConsistentRead)}
+		if rep := c.report(in.ReturnConsumedCapacity); rep != nil {
+			out["ConsumedCapacity"] = rep
+		}
+		return out, nil
+	})
 }
 
 func (t *table) keyNames() []string {

@@ -38,21 +38,25 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 	if err := in.checkLegacy(); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	t, err := s.lookup(in.TableName)
-	if err != nil {
-		return nil, err
+	lookup := func() (*table, []partRef, *apiError) {
+		t, err := s.lookup(in.TableName)
+		return t, nil, err
 	}
-	t.mu.RLock()
-	defer t.mu.RUnlock()
+	return locked(s, false, lookup, func(t *table) (any, *apiError) {
+		return t.search(&in, isQuery)
+	})
+}
+
+// search runs a Query or Scan on t (the caller holds the server's read
+// lock); the walk locks what it reads (see locks.go).
+func (t *table) search(in *searchInput, isQuery bool) (any, *apiError) {
 	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
 	if in.Limit != nil && *in.Limit < 1 {
 		return nil, validationf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1", *in.Limit)
 	}
-	ix, ks, st, err := t.searchedIndex(&in)
+	ix, ks, st, err := t.searchedIndex(in)
 	if err != nil {
 		return nil, err
 	}
@@ -88,13 +92,19 @@ func (s *Server) search(body []byte, isQuery bool) (any, *apiError) {
 		p.limit = *in.Limit
 	}
 	forward := in.ScanIndexForward == nil || *in.ScanIndexForward
+	locks := t // the table's rows: each partition under its lock
+	if ix != nil {
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+		locks = nil
+	}
 	var more bool
 	if isQuery {
-		more = st.walkQuery(kr, start, forward, p.visit)
+		more = st.walkQuery(kr, start, forward, locks, p.visit)
 	} else {
-		more = st.walkScan(start, segment, total, p.visit)
+		more = st.walkScan(start, segment, total, locks, p.visit)
 	}
-	return p.response(&in, more, kr), nil
+	return p.response(in, more, kr), nil
 }
 
 // checkLegacy refuses the legacy (non-expression) parameters of a Query

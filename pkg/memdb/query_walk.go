@@ -1,11 +1,33 @@
 package memdb
 
-import "hash/fnv"
+import (
+	"hash/fnv"
+	"sync"
+)
+
+// readLock locks hv's partition of t for reading, when t is set (a walk of
+// the table's store), and returns the lock to release; nil when the caller
+// already holds the lock of every row (a walk of an index, see locks.go).
+func readLock(t *table, hv *value) *sync.RWMutex {
+	if t == nil {
+		return nil
+	}
+	mu := &t.shard(hv).mu
+	mu.RLock()
+	return mu
+}
+
+func readUnlock(mu *sync.RWMutex) {
+	if mu != nil {
+		mu.RUnlock()
+	}
+}
 
 // walkQuery visits the rows of one partition that satisfy kr, after start, in
 // order; it reports whether it stopped early (visit returned false).
-func (s *store) walkQuery(kr *keyRange, start *row, forward bool, visit func(*row) bool) bool {
-	p := s.parts[kr.hv.keyString()]
+func (s *store) walkQuery(kr *keyRange, start *row, forward bool, locks *table, visit func(*row) bool) bool {
+	defer readUnlock(readLock(locks, kr.hv))
+	p := s.find(kr.hv.keyString())
 	if p == nil {
 		return false
 	}
@@ -71,34 +93,40 @@ func segmentOf(p *partition, total int) int {
 	return int(h.Sum32() % uint32(total))
 }
 
-// walkScan visits every row of the segment after start in store order.
-func (s *store) walkScan(start *row, segment, total int, visit func(*row) bool) bool {
-	pi := 0
-	if start != nil {
-		pi = s.partIndex(start.hv)
-		if pi < len(s.order) && equalValues(s.order[pi].hv, start.hv) {
-			p := s.order[pi]
-			i := p.search(start.rv, start.pk)
-			if i < len(p.rows) && p.rows[i].pk == start.pk {
-				i++
-			}
-			for ; i < len(p.rows); i++ {
-				if !visit(p.rows[i]) {
-					return true
-				}
-			}
-			pi++
+// walkScan visits every row of the segment after start in store order,
+// one partition at a time (each under its lock, when locks is set).
+func (s *store) walkScan(start *row, segment, total int, locks *table, visit func(*row) bool) bool {
+	var p *partition
+	if start == nil {
+		p = s.next(nil, false)
+	} else if p = s.next(start.hv, false); p != nil && equalValues(p.hv, start.hv) {
+		if walkRows(p, start, locks, visit) {
+			return true
+		}
+		p = s.next(p.hv, true)
+	}
+	for ; p != nil; p = s.next(p.hv, true) {
+		if segmentOf(p, total) == segment && walkRows(p, nil, locks, visit) {
+			return true
 		}
 	}
-	for ; pi < len(s.order); pi++ {
-		p := s.order[pi]
-		if segmentOf(p, total) != segment {
-			continue
+	return false
+}
+
+// walkRows visits the rows of p after start (from the first when start is
+// nil) and reports whether visit stopped the walk.
+func walkRows(p *partition, start *row, locks *table, visit func(*row) bool) bool {
+	defer readUnlock(readLock(locks, p.hv))
+	i := 0
+	if start != nil {
+		i = p.search(start.rv, start.pk)
+		if i < len(p.rows) && p.rows[i].pk == start.pk {
+			i++
 		}
-		for _, r := range p.rows {
-			if !visit(r) {
-				return true
-			}
+	}
+	for ; i < len(p.rows); i++ {
+		if !visit(p.rows[i]) {
+			return true
 		}
 	}
 	return false

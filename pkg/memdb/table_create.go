@@ -81,7 +81,7 @@ func (s *Server) createTable(body []byte) (any, *apiError) {
 		return nil, err
 	}
 	t := &table{name: in.TableName, attrDefs: in.AttributeDefinitions, ks: ks, keyElems: in.KeySchema,
-		created: s.now(), billing: in.BillingMode, items: map[string]*row{}, store: newStore(), now: s.now,
+		created: s.now(), billing: in.BillingMode, store: newStore(), now: s.now,
 		tableClass: in.TableClass}
 	if err := t.enableStream(in.StreamSpecification, t.created, true); err != nil {
 		return nil, err

@@ -19,8 +19,8 @@ func (t *table) describe(status string) map[string]any {
 		"KeySchema":                 t.keyElems,
 		"CreationDateTime":          float64(t.created.UnixMilli()) / 1000,
 		"ProvisionedThroughput":     tpDesc(t.rcu, t.wcu),
-		"TableSizeBytes":            t.store.bytes,
-		"ItemCount":                 t.store.count,
+		"TableSizeBytes":            t.store.bytes.Load(),
+		"ItemCount":                 t.store.count.Load(),
 		"TableArn":                  t.arn(),
 		"TableId":                   fmt.Sprintf("%08x-0000-0000-0000-000000000000", len(t.name)),
 		"DeletionProtectionEnabled": t.protect,
@@ -35,12 +35,12 @@ func (t *table) describe(status string) map[string]any {
 	var lsis, gsis []any
 	for _, ix := range t.lsis {
 		lsis = append(lsis, map[string]any{"IndexName": ix.name, "KeySchema": ix.keyElems, "Projection": ix.proj,
-			"IndexSizeBytes": ix.store.bytes, "ItemCount": ix.store.count, "IndexArn": t.arn() + "/index/" + ix.name})
+			"IndexSizeBytes": ix.store.bytes.Load(), "ItemCount": ix.store.count.Load(), "IndexArn": t.arn() + "/index/" + ix.name})
 	}
 	for _, ix := range t.gsis {
 		gsis = append(gsis, map[string]any{"IndexName": ix.name, "KeySchema": ix.keyElems, "Projection": ix.proj,
 			"IndexStatus": "ACTIVE", "ProvisionedThroughput": map[string]any{"ReadCapacityUnits": ix.rcu, "WriteCapacityUnits": ix.wcu},
-			"IndexSizeBytes": ix.store.bytes, "ItemCount": ix.store.count, "IndexArn": t.arn() + "/index/" + ix.name})
+			"IndexSizeBytes": ix.store.bytes.Load(), "ItemCount": ix.store.count.Load(), "IndexArn": t.arn() + "/index/" + ix.name})
 	}
 	if lsis != nil {
 		d["LocalSecondaryIndexes"] = lsis
@@ -56,15 +56,9 @@ func (s *Server) describeTable(body []byte) (any, *apiError) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	t, err := s.lookup(in.TableName)
-	if err != nil {
-		return nil, err
-	}
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return map[string]any{"Table": t.describe("ACTIVE")}, nil
+	return locked(s, false, s.tableNamed(in.TableName), func(t *table) (any, *apiError) {
+		return map[string]any{"Table": t.describe("ACTIVE")}, nil
+	})
 }
 
 func (s *Server) listTables(body []byte) (any, *apiError) {

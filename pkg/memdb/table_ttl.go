@@ -39,15 +39,11 @@ func (s *Server) describeTimeToLive(body []byte) (any, *apiError) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	t, err := s.lookup(in.TableName)
-	if err != nil {
-		return nil, err
-	}
-	d := map[string]any{"TimeToLiveStatus": "DISABLED"}
-	if t.ttlOn {
-		d = map[string]any{"TimeToLiveStatus": "ENABLED", "AttributeName": t.ttlAttr}
-	}
-	return map[string]any{"TimeToLiveDescription": d}, nil
+	return locked(s, false, s.tableNamed(in.TableName), func(t *table) (any, *apiError) {
+		d := map[string]any{"TimeToLiveStatus": "DISABLED"}
+		if t.ttlOn {
+			d = map[string]any{"TimeToLiveStatus": "ENABLED", "AttributeName": t.ttlAttr}
+		}
+		return map[string]any{"TimeToLiveDescription": d}, nil
+	})
 }

@@ -160,8 +160,10 @@ func (t *table) createGSI(ii *indexInput, billing string, defs map[string]string
 	}
 	t.gsis = append(t.gsis, ix)
 	t.keyAttrs.Store(nil)
-	for _, r := range t.items {
-		t.indexRow(ix, r.pk, r.item)
+	for _, p := range t.store.partitions() {
+		for _, r := range p.rows {
+			t.indexRow(ix, r.pk, r.item)
+		}
 	}
 	return nil
 }

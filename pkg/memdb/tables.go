@@ -35,6 +35,7 @@ type indexInput struct {
 
 // index is a secondary index and its ordered entries.
 type index struct {
+	mu       sync.RWMutex // guards the rows of store (see locks.go)
 	name     string
 	global   bool
 	ks       keySchema
@@ -46,9 +47,10 @@ type index struct {
 
 // table is one table: schema, settings, items and indexes.
 type table struct {
-	// mu guards the items and indexes (see locks.go); the schema and
-	// settings change only under Server.mu held for writing.
-	mu         sync.RWMutex
+	// parts are the partition locks and the items by primary key, in
+	// shards by partition (see locks.go); the schema and settings change
+	// only under Server.mu held for writing.
+	parts      [partStripes]partShard
 	keyAttrs   atomic.Pointer[keyAttrs] // built on first use; reset when indexes change
 	name       string
 	attrDefs   []attrDef
@@ -58,7 +60,6 @@ type table struct {
 	billing    string
 	rcu, wcu   int64
 	gsis, lsis []*index
-	items      map[string]*row
 	store      *store
 	ttlAttr    string
 	ttlOn      bool
@@ -107,6 +108,15 @@ func (s *Server) lookup(name string) (*table, *apiError) {
 		return nil, resourceNotFound()
 	}
 	return t, nil
+}
+
+// tableNamed is the prepare step (see locked) of a request on the named
+// table that locks no partition before it runs.
+func (s *Server) tableNamed(name string) func() (*table, []partRef, *apiError) {
+	return func() (*table, []partRef, *apiError) {
+		t, err := s.lookup(name)
+		return t, nil, err
+	}
 }
 
 func (t *table) findIndex(name string) *index {

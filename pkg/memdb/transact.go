@@ -62,13 +62,7 @@ func (s *Server) transactWriteItems(body []byte) (any, *apiError) {
 	if err := checkOneOperationPerItem(writes); err != nil {
 		return nil, err
 	}
-	tables := make([]*table, len(writes))
-	for i, w := range writes {
-		if w != nil {
-			tables[i] = w.t
-		}
-	}
-	defer lockTables(tables, true)()
+	defer unlockParts(lockParts(writeRefs(writes), true), true)
 	olds, news, err := evaluateAll(writes, prepErrs)
 	if err != nil {
 		return nil, err
@@ -289,13 +283,23 @@ func reportAll(caps map[string]*consumed, mode string) []any {
 	return list
 }
 
-func (s *Server) transactGetItems(body []byte) (any, *apiError) {
-	var in struct {
-		TransactItems []struct {
-			Get *readInput
-		}
-		ReturnConsumedCapacity string
+// transactGetInput is the body of a TransactGetItems request.
+type transactGetInput struct {
+	TransactItems []struct {
+		Get *readInput
 	}
+	ReturnConsumedCapacity string
+}
+
+// transactGet is one prepared member of a TransactGetItems.
+type transactGet struct {
+	r  *preparedRead
+	pk string
+	hv *value
+}
+
+func (s *Server) transactGetItems(body []byte) (any, *apiError) {
+	var in transactGetInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
@@ -308,62 +312,59 @@ func (s *Server) transactGetItems(body []byte) (any, *apiError) {
 	if err := validCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var tables []*table
-	for _, m := range in.TransactItems {
-		if m.Get != nil {
-			if t := s.tables[m.Get.TableName]; t != nil {
-				tables = append(tables, t)
+	prepare := func() ([]transactGet, []partRef, *apiError) { return s.prepareTransactGets(&in) }
+	return locked(s, false, prepare, func(gets []transactGet) (any, *apiError) {
+		responses := make([]any, len(gets))
+		caps := map[string]*consumed{}
+		for i, g := range gets {
+			it, size := g.r.get(g.pk, g.hv)
+			resp := map[string]any{}
+			if it != nil {
+				resp["Item"] = it
 			}
+			responses[i] = resp
+			c := caps[g.r.t.name]
+			if c == nil {
+				c = &consumed{table: g.r.t.name}
+				caps[g.r.t.name] = c
+			}
+			c.tbl += readUnits(size, true) * 2
 		}
-	}
-	defer lockTables(tables, false)()
+		out := map[string]any{"Responses": responses}
+		if rep := reportAll(caps, in.ReturnConsumedCapacity); rep != nil {
+			out["ConsumedCapacity"] = rep
+		}
+		return out, nil
+	})
+}
+
+// prepareTransactGets checks the members of a TransactGetItems in order
+// and returns them with the partitions they read.
+func (s *Server) prepareTransactGets(in *transactGetInput) ([]transactGet, []partRef, *apiError) {
 	seen := map[string]bool{}
-	responses := make([]any, len(in.TransactItems))
-	caps := map[string]*consumed{}
+	gets := make([]transactGet, len(in.TransactItems))
+	refs := make([]partRef, len(in.TransactItems))
 	for i, m := range in.TransactItems {
 		if m.Get == nil {
-			return nil, validationf("1 validation error detected: Value null at 'transactItems.%d.member.get' failed to satisfy constraint: Member must not be null", i+1)
+			return nil, nil, validationf("1 validation error detected: Value null at 'transactItems.%d.member.get' failed to satisfy constraint: Member must not be null", i+1)
 		}
 		r, err := s.prepareRead(m.Get)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		k, err := convItem(m.Get.Key)
+		pk, hv, err := r.key(m.Get.Key)
 		if err != nil {
-			return nil, err
-		}
-		pk, _, _, err := r.t.keyFromKey(k)
-		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		id := r.t.name + "\x00" + pk
 		if seen[id] {
-			return nil, validationf("Transaction request cannot include multiple operations on one item")
+			return nil, nil, validationf("Transaction request cannot include multiple operations on one item")
 		}
 		seen[id] = true
-		it, size, err := r.get(m.Get.Key)
-		if err != nil {
-			return nil, err
-		}
-		resp := map[string]any{}
-		if it != nil {
-			resp["Item"] = it
-		}
-		responses[i] = resp
-		c := caps[r.t.name]
-		if c == nil {
-			c = &consumed{table: r.t.name}
-			caps[r.t.name] = c
-		}
-		c.tbl += readUnits(size, true) * 2
+		gets[i] = transactGet{r: r, pk: pk, hv: hv}
+		refs[i] = refOf(r.t, hv)
 	}
-	out := map[string]any{"Responses": responses}
-	if rep := reportAll(caps, in.ReturnConsumedCapacity); rep != nil {
-		out["ConsumedCapacity"] = rep
-	}
-	return out, nil
+	return gets, refs, nil
 }
 
 // rememberToken stores an idempotency token and forgets those older than

@@ -34,8 +34,8 @@ func (s *Server) now() time.Time { return (*s.clock.Load())() }
 // (userIdentity Type "Service", PrincipalId "dynamodb.amazonaws.com"). It
 // returns the number of items deleted.
 func (s *Server) SweepTTL() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	now := s.now().Unix()
 	n := 0
 	for _, name := range sortedKeys(s.tables) {
@@ -44,17 +44,33 @@ func (s *Server) SweepTTL() int {
 	return n
 }
 
-// sweepTTL removes t's expired items (caller holds s.mu for writing).
+// sweepTTL removes t's expired items, one partition at a time under its
+// lock, so writes to other partitions go on meanwhile (the caller holds
+// s.mu for reading).
 func (t *table) sweepTTL(now int64) int {
 	if !t.ttlOn {
 		return 0
 	}
+	n := 0
+	for p := t.store.next(nil, false); p != nil; p = t.store.next(p.hv, true) {
+		n += t.sweepPartition(p.hv, now)
+	}
+	return n
+}
+
+// sweepPartition removes the expired items of hv's partition.
+func (t *table) sweepPartition(hv *value, now int64) int {
+	sh := t.shard(hv)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	p := t.store.find(hv.keyString())
+	if p == nil {
+		return 0
+	}
 	var expired []*row
-	for _, p := range t.store.order {
-		for _, r := range p.rows {
-			if expiredAt(r.item[t.ttlAttr], now) {
-				expired = append(expired, r)
-			}
+	for _, r := range p.rows {
+		if expiredAt(r.item[t.ttlAttr], now) {
+			expired = append(expired, r)
 		}
 	}
 	for _, r := range expired {
