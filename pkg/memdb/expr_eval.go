@@ -41,7 +41,9 @@ func condOperand(it item, o *operand) *value {
 		}
 		n := 0
 		switch v.t {
-		case tS, tB:
+		case tS:
+			n = utf16Len(v.s)
+		case tB:
 			n = len(v.s)
 		case tSS, tNS, tBS:
 			n = len(v.set)
@@ -56,6 +58,26 @@ func condOperand(it item, o *operand) *value {
 		return numValue(d)
 	}
 	return nil
+}
+
+// utf16Len is what size() answers for a string: its length in characters,
+// counted as UTF-16 code units. AWS documents size of a String as "the
+// length of the string" ("whether the string Brand is less than or equal to
+// 20 characters", Expressions.OperatorsAndFunctions), not its UTF-8 bytes
+// (the PartiQL page's "size in bytes" refers to that same function for the
+// types). How a character outside the Basic Multilingual Plane counts is not
+// documented; DynamoDB Local (the server CI runs) counts Java's String
+// length, 2 for such a character (U+1F600 is 2, "é" 1, "日本" 2: the
+// conformance scenario "size" records it), and memdb does the same.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
 }
 
 func evalCond(it item, c *condNode) bool {

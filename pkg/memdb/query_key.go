@@ -10,13 +10,16 @@ type keyRange struct {
 	prefixOf *value
 }
 
-// keyAttrIn returns a key attribute the condition refers to, or "".
+// keyAttrIn returns the key attribute a Query's filter may not name, or "":
+// the partition key when the filter names it anywhere, else the sort key, as
+// DynamoDB Local reports it (scenario "filter_key_names").
 func keyAttrIn(c *condNode, ks keySchema) string {
-	var found string
+	hash, rng := false, false
 	var walkOp func(o *operand)
 	walkOp = func(o *operand) {
-		if o.kind == opPath && (o.path[0].name == ks.hash || (ks.rng != "" && o.path[0].name == ks.rng)) && found == "" {
-			found = o.path[0].name
+		if o.kind == opPath {
+			hash = hash || o.path[0].name == ks.hash
+			rng = rng || (ks.rng != "" && o.path[0].name == ks.rng)
 		}
 		for _, a := range o.args {
 			walkOp(a)
@@ -32,7 +35,13 @@ func keyAttrIn(c *condNode, ks keySchema) string {
 		}
 	}
 	walk(c)
-	return found
+	switch {
+	case hash:
+		return ks.hash
+	case rng:
+		return ks.rng
+	}
+	return ""
 }
 
 // keyCondition checks a parsed KeyConditionExpression against the key schema.

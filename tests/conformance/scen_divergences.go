@@ -12,7 +12,7 @@ import (
 
 func divergenceScenarios() []Scenario {
 	return []Scenario{notEqualMissingScenario(), lsiFetchScenario(), invalidPathScenario(), lsiSizeScenario(),
-		operandTypeScenario(), keyConditionScenario(), messageScenario(), nestingScenario()}
+		operandTypeScenario(), keyConditionScenario(), messageScenario(), nestingScenario(), sizeScenario(), filterKeyScenario()}
 }
 
 // notEqualMissingScenario: "a <> b" with both operands missing is true.
@@ -289,5 +289,75 @@ func nestingScenario() Scenario {
 		upd("update deeper than 32 levels by path", t, k, "SET m.k.k = :v", nil, I(":v", nested(30, false)), types.ReturnValueNone),
 		get("read back", t, k),
 		scanAll("nothing else stored", t),
+	}}
+}
+
+// sizeScenario: size() of a string counts characters (as UTF-16 code units:
+// a character outside the Basic Multilingual Plane counts 2), not UTF-8 bytes;
+// of a binary, bytes; of a set, list or map, members.
+func sizeScenario() Scenario {
+	const t = "conf_size"
+	P := I(":p", S("x"))
+	steps := []Step{
+		create(table(t, "S", "N")),
+		put("put ascii", t, I("pk", S("x"), "sk", N("1"), "s", S("abc"))),
+		put("put two-byte character", t, I("pk", S("x"), "sk", N("2"), "s", S("\u00e9"))),
+		put("put three-byte characters", t, I("pk", S("x"), "sk", N("3"), "s", S("\u65e5\u672c"))),
+		put("put four-byte character", t, I("pk", S("x"), "sk", N("4"), "s", S("\U0001F600"))),
+		put("put mixed", t, I("pk", S("x"), "sk", N("5"), "s", S("a\u00e9\U0001F600"))),
+		put("put binary and documents", t, I("pk", S("x"), "sk", N("6"), "s", B(0xc3, 0xa9, 0), "l", L(S("\u00e9"), N("1")), "m", M("\u00e9", S("x")))),
+	}
+	for _, n := range []string{"1", "2", "3", "4", "6", "7"} {
+		steps = append(steps, q("filter size equals "+n, t, "pk = :p", I(":p", S("x"), ":n", N(n)), func(in *dynamodb.QueryInput) {
+			in.FilterExpression = str("size(s) = :n")
+		}))
+	}
+	steps = append(steps,
+		q("filter size of documents", t, "pk = :p", I(":p", S("x"), ":two", N("2"), ":one", N("1")), func(in *dynamodb.QueryInput) {
+			in.FilterExpression = str("size(l) = :two AND size(m) = :one")
+		}),
+		condPut("condition size of four-byte character", t, I("pk", S("x"), "sk", N("4"), "s", S("\U0001F600"), "v", N("1")), "size(s) = :n", nil, I(":n", N("2"))),
+		condPut("condition size in bytes fails", t, I("pk", S("x"), "sk", N("3"), "s", S("\u65e5\u672c"), "v", N("1")), "size(s) = :n", nil, I(":n", N("6"))),
+		q("read back", t, "pk = :p", P, nil),
+	)
+	return Scenario{Name: "size", Tables: []string{t}, Steps: steps}
+}
+
+// filterKeyScenario: a Query filter naming key attributes is refused naming
+// the partition key when it is among them, wherever it comes, else the sort
+// key (on the table and on an index).
+func filterKeyScenario() Scenario {
+	const t = "conf_filter_keys"
+	in := table(t, "S", "S")
+	in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: str("g"), AttributeType: types.ScalarAttributeTypeS},
+		types.AttributeDefinition{AttributeName: str("h"), AttributeType: types.ScalarAttributeTypeS})
+	in.GlobalSecondaryIndexes = []types.GlobalSecondaryIndex{{IndexName: str("g_h"), KeySchema: keySchema("g", "h"),
+		Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}}
+	P := I(":p", S("x"))
+	filter := func(name, f string, index string) Step {
+		return q(name, t, "#k = :p", P, func(in *dynamodb.QueryInput) {
+			in.FilterExpression = str(f)
+			hash, rng := "pk", "sk"
+			if index != "" {
+				in.IndexName = str(index)
+				hash, rng = "g", "h"
+			}
+			in.ExpressionAttributeNames = map[string]string{"#k": hash}
+			if strings.Contains(f, "#a") {
+				in.ExpressionAttributeNames["#a"] = hash
+			}
+			if strings.Contains(f, "#b") {
+				in.ExpressionAttributeNames["#b"] = rng
+			}
+		})
+	}
+	return Scenario{Name: "filter_key_names", Tables: []string{t}, Steps: []Step{
+		create(in),
+		filter("sort key before partition key", "attribute_exists(#b) OR attribute_exists(#a)", ""),
+		filter("partition key before sort key", "#a = :p AND #b = :p", ""),
+		filter("sort key only", "attribute_exists(#b)", ""),
+		filter("partition key inside NOT", "NOT (#b = :p) OR #a = :p", ""),
+		filter("index sort key before partition key", "attribute_exists(#b) OR attribute_exists(#a)", "g_h"),
+		filter("index sort key only", "#b = :p", "g_h"),
 	}}
 }
