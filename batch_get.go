@@ -54,6 +54,12 @@ func (q *query) BatchGet(keys []any, dest any) error {
 // ProgressCallback is called after each chunk (never concurrently) with the
 // items retrieved so far and the number of distinct keys requested.
 func (q *query) BatchGetWithOptions(keys []any, dest any, opts *core.BatchGetOptions) error {
+	q, c := q.begin("BatchGet")
+	return c.end(q.batchGet(keys, dest, opts))
+}
+
+// batchGet is BatchGetWithOptions without the call's observation.
+func (q *query) batchGet(keys []any, dest any, opts *core.BatchGetOptions) error {
 	if err := q.checkDest(dest); err != nil {
 		return err
 	}
@@ -109,7 +115,8 @@ func (q *query) readKeys(unique []batchKey, proj getProjection, o core.BatchGetO
 			errs[i], unread[i] = err, chunks[i]
 			return
 		}
-		found[i], unread[i], errs[i] = q.getChunk(q.ctx, chunks[i], proj, o, retrier{policy: o.RetryPolicy, budget: b})
+		found[i], unread[i], errs[i] = q.getChunk(q.ctx, chunks[i], proj, o, retrier{db: q.db, policy: o.RetryPolicy, budget: b})
+		q.db.chunkDone(q.ctx, chunks[i][0].table, len(chunks[i]), len(unread[i]), 0, errs[i])
 		n := retrieved.Add(int64(len(found[i])))
 		if o.ProgressCallback != nil {
 			progressMu.Lock()

@@ -25,22 +25,22 @@ func TestChunk(t *testing.T) {
 func TestRetrierCountsStalledRetries(t *testing.T) {
 	ctx := context.Background()
 	p := &core.RetryPolicy{MaxRetries: 2}
-	r := retrier{policy: p}
+	r := retrier{db: &DB{}, policy: p}
 	// The first response never counts; progress resets the count.
 	for i, progressed := range []bool{false, false, true, false} {
-		if ok, _ := r.wait(ctx, progressed); !ok {
+		if ok, _ := r.wait(ctx, progressed, "test", 1); !ok {
 			t.Fatalf("gave up at step %d", i)
 		}
 	}
-	if ok, _ := r.wait(ctx, false); ok {
+	if ok, _ := r.wait(ctx, false, "test", 1); ok {
 		t.Fatal("third stalled retry in a row allowed with MaxRetries 2")
 	}
-	if ok, _ := (&retrier{policy: &core.RetryPolicy{}}).wait(ctx, true); ok {
+	if ok, _ := (&retrier{db: &DB{}, policy: &core.RetryPolicy{}}).wait(ctx, true, "test", 1); ok {
 		t.Fatal("MaxRetries 0 retried")
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	ok, err := (&retrier{policy: &core.RetryPolicy{MaxRetries: 3, InitialDelay: time.Hour}}).wait(cctx, false)
+	ok, err := (&retrier{db: &DB{}, policy: &core.RetryPolicy{MaxRetries: 3, InitialDelay: time.Hour}}).wait(cctx, false, "test", 1)
 	if ok || !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled wait: %v %v", ok, err)
 	}

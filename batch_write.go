@@ -64,6 +64,12 @@ type batchEntry struct {
 // is unknown (Unknown: a request carrying them was sent and its response
 // lost; errors.Is(err, ErrOutcomeUnknown) holds).
 func (q *query) BatchCreate(items any) error {
+	q, c := q.begin("BatchCreate")
+	return c.end(q.batchCreate(items))
+}
+
+// batchCreate is BatchCreate without the call's observation.
+func (q *query) batchCreate(items any) error {
 	vals, err := q.modelValues("BatchCreate", items)
 	if err != nil {
 		return err
@@ -80,6 +86,12 @@ func (q *query) BatchCreate(items any) error {
 // unconditional (a version field is not checked); deleting a missing item
 // succeeds. Failures are reported as by BatchCreate.
 func (q *query) BatchDelete(keys []any) error {
+	q, c := q.begin("BatchDelete")
+	return c.end(q.batchDelete(keys))
+}
+
+// batchDelete is BatchDelete without the call's observation.
+func (q *query) batchDelete(keys []any) error {
 	return q.batchWrite("BatchDelete", nil, nil, keys, nil)
 }
 
@@ -89,6 +101,12 @@ func (q *query) BatchDelete(keys []any) error {
 // before anything is sent. Failures are reported as by BatchCreate, with
 // puts and deletes indexed by their position in their own slice.
 func (q *query) BatchWrite(puts []any, deletes []any) error {
+	q, c := q.begin("BatchWrite")
+	return c.end(q.batchWriteBoth(puts, deletes))
+}
+
+// batchWriteBoth is BatchWrite without the call's observation.
+func (q *query) batchWriteBoth(puts []any, deletes []any) error {
 	vals := make([]reflect.Value, len(puts))
 	for i, p := range puts {
 		v, err := q.modelValue("BatchWrite", i, p, true)
@@ -271,6 +289,12 @@ func (q *query) batchWrite(op string, puts []any, vals []reflect.Value, deletes 
 // retried under the RetryPolicy option (default: the DB's batch policy),
 // rebuilt each time so that its lifecycle values stay right.
 func (q *query) BatchUpdateWithOptions(items []any, fields []string, opts ...core.BatchOption) error {
+	q, c := q.begin("BatchUpdateWithOptions")
+	return c.end(q.batchUpdateWithOptions(items, fields, opts...))
+}
+
+// batchUpdateWithOptions is BatchUpdateWithOptions without the call's observation.
+func (q *query) batchUpdateWithOptions(items []any, fields []string, opts ...core.BatchOption) error {
 	const op = "BatchUpdate"
 	if q.err != nil {
 		return q.err

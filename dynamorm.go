@@ -50,6 +50,8 @@ type DB struct {
 	shared    *shared
 	ctx       context.Context
 	collector *core.CapacityCollector // see WithCapacityCollector
+	observer  core.Observer           // see WithObserver; nil: nothing observed
+	call      *call                   // the library call this handle runs, when observed
 }
 
 // shared is the state every handle derived from one New shares.
@@ -77,7 +79,8 @@ func New(cfg session.Config) (*DB, error) {
 	}
 	return &DB{
 		shared: &shared{client: client, clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry},
-		ctx:    context.Background(),
+		ctx:      context.Background(),
+		observer: cfg.Observer,
 	}, nil
 }
 
@@ -100,7 +103,7 @@ func (db *DB) withContext(ctx context.Context) *DB {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return &DB{shared: db.shared, ctx: ctx, collector: db.collector}
+	return &DB{shared: db.shared, ctx: ctx, collector: db.collector, observer: db.observer}
 }
 
 // Close marks the DB closed: later item operations, queries and

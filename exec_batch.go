@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
-	"github.com/dynamorm/dynamorm/internal/backoff"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
@@ -46,7 +45,7 @@ func (q *query) getChunk(ctx context.Context, keys []batchKey, proj getProjectio
 			ka.ExpressionAttributeNames = proj.names
 			in.RequestItems[k.table] = ka
 		}
-		out, err := q.db.shared.client.BatchGetItem(ctx, in)
+		out, err := q.db.api("", r.retries+1).BatchGetItem(ctx, in)
 		next := pending
 		switch {
 		case err == nil:
@@ -61,7 +60,7 @@ func (q *query) getChunk(ctx context.Context, keys []batchKey, proj getProjectio
 		}
 		progressed := len(next) < len(pending)
 		pending = next
-		if ok, werr := r.wait(ctx, progressed); !ok {
+		if ok, werr := r.wait(ctx, progressed, retryReason(err, false, "unprocessed keys"), len(pending)); !ok {
 			if werr == nil && err != nil {
 				werr = wrapAWS("BatchGet", q.model.Name(), pending[0].table, err)
 			}
@@ -101,6 +100,7 @@ func (q *query) unreadKeys(pending []batchKey, out *dynamodb.BatchGetItemOutput,
 // and honour the context. It gives up after policy.MaxRetries consecutive
 // retries that made no progress, or when the batch's budget is spent.
 type retrier struct {
+	db      *DB // reports the sleeps
 	policy  *core.RetryPolicy
 	budget  *budget // shared by the chunks of one batch; nil: none
 	retries int     // retries sent so far
@@ -136,10 +136,10 @@ func (b *budget) spent(progressed bool) bool {
 }
 
 // wait is called after a response that left work unprocessed; progressed
-// says whether it processed anything. It sleeps before the next retry and
-// reports false when the retries have run out (err is the context's error
-// when it ended the wait).
-func (r *retrier) wait(ctx context.Context, progressed bool) (bool, error) {
+// says whether it processed anything, reason why the items left are sent
+// again. It sleeps before the next retry and reports false when the
+// retries have run out (err is the context's error when it ended the wait).
+func (r *retrier) wait(ctx context.Context, progressed bool, reason string, items int) (bool, error) {
 	if r.sent {
 		if progressed {
 			r.stalls = 0
@@ -150,7 +150,7 @@ func (r *retrier) wait(ctx context.Context, progressed bool) (bool, error) {
 	if r.stalls >= r.policy.MaxRetries || r.budget.spent(progressed) {
 		return false, nil
 	}
-	if err := backoff.Sleep(ctx, (*backoff.Policy)(r.policy), min(r.retries, 16)); err != nil {
+	if err := r.db.sleep(ctx, r.policy, min(r.retries, 16), Event{Reason: reason, Attempt: r.retries + 1, Items: items}); err != nil {
 		return false, err
 	}
 	r.retries++
@@ -216,14 +216,18 @@ func (q *query) sendBatch(op string, entries []*batchEntry, o core.BatchOptions)
 				e.err = err
 			}
 		} else {
-			err = q.writeChunk(op, c, retrier{policy: o.RetryPolicy, budget: b})
+			err = q.writeChunk(op, c, retrier{db: q.db, policy: o.RetryPolicy, budget: b})
 		}
-		written := 0
+		written, unknown := 0, 0
 		for _, e := range c {
-			if e.err == nil {
+			switch {
+			case e.err == nil:
 				written++
+			case e.lost:
+				unknown++
 			}
 		}
+		q.db.chunkDone(q.ctx, c[0].table, len(c), len(c)-written-unknown, unknown, err)
 		n := done.Add(int64(written))
 		mu.Lock()
 		defer mu.Unlock()
@@ -282,7 +286,7 @@ func (q *query) writeChunk(op string, entries []*batchEntry, r retrier) error {
 			in.RequestItems[e.table] = append(in.RequestItems[e.table], e.req)
 		}
 		var a attempts
-		out, err := q.db.shared.client.BatchWriteItem(q.ctx, in, a.option)
+		out, err := q.db.api("", r.retries+1).BatchWriteItem(q.ctx, in, a.option)
 		next := pending
 		if err == nil {
 			for i := range out.ConsumedCapacity {
@@ -301,7 +305,7 @@ func (q *query) writeChunk(op string, entries []*batchEntry, r retrier) error {
 		}
 		progressed := len(next) < len(pending)
 		pending = next
-		ok, werr := r.wait(q.ctx, progressed)
+		ok, werr := r.wait(q.ctx, progressed, retryReason(err, a.uncertain(err), "unprocessed items"), len(pending))
 		if ok {
 			continue
 		}
@@ -364,13 +368,28 @@ func (q *query) sendRetryingThrottles(w *plan.Write, fields []string, policy *co
 		if err == nil || !isThrottle(err) || attempt >= policy.MaxRetries {
 			return err
 		}
-		if err := backoff.Sleep(q.ctx, (*backoff.Policy)(policy), attempt); err != nil {
+		if err := q.db.sleep(q.ctx, policy, attempt, Event{Reason: "throttled", Attempt: attempt + 1, Items: 1, Table: w.Table}); err != nil {
 			return err
 		}
 		if w, err = q.planUpdate(fields); err != nil {
 			return err
 		}
 	}
+}
+
+// retryReason says why a batch request that ended with err (nil: with
+// work left unprocessed, which unprocessed names) is sent again; lost says
+// its response may have been lost after the server applied it.
+func retryReason(err error, lost bool, unprocessed string) string {
+	switch {
+	case err == nil:
+		return unprocessed
+	case isThrottle(err):
+		return "throttled"
+	case lost:
+		return "response lost"
+	}
+	return "server error"
 }
 
 // isThrottle reports whether DynamoDB refused a request for its rate.

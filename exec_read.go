@@ -6,7 +6,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/dynamorm/dynamorm/internal/backoff"
 	"github.com/dynamorm/dynamorm/internal/plan"
 )
 
@@ -32,7 +31,7 @@ func (q *query) fetch(ctx context.Context, r *plan.Read, start map[string]types.
 	}
 	cc := types.ReturnConsumedCapacityIndexes
 	if r.Operation == plan.Query {
-		out, err := q.db.shared.client.Query(ctx, &dynamodb.QueryInput{
+		out, err := q.db.api(r.Operation, 1).Query(ctx, &dynamodb.QueryInput{
 			TableName:                 aws.String(r.Table),
 			IndexName:                 optional(r.Index),
 			KeyConditionExpression:    aws.String(r.KeyCondition),
@@ -53,7 +52,7 @@ func (q *query) fetch(ctx context.Context, r *plan.Read, start map[string]types.
 		q.recordRead(out.ConsumedCapacity)
 		return page{out.Items, out.LastEvaluatedKey, out.Count, out.ScannedCount}, nil
 	}
-	out, err := q.db.shared.client.Scan(ctx, &dynamodb.ScanInput{
+	out, err := q.db.api(r.Operation, 1).Scan(ctx, &dynamodb.ScanInput{
 		TableName:                 aws.String(r.Table),
 		IndexName:                 optional(r.Index),
 		FilterExpression:          optional(r.Filter),
@@ -182,7 +181,7 @@ func (q *query) walk(ctx context.Context, r *plan.Read, start map[string]types.A
 // getItem sends a GetItem; a missing item is (nil, nil).
 func (q *query) getItem(r *plan.Read) (map[string]types.AttributeValue, error) {
 	for attempt := 0; ; attempt++ {
-		out, err := q.db.shared.client.GetItem(q.ctx, &dynamodb.GetItemInput{
+		out, err := q.db.api(r.Operation, attempt+1).GetItem(q.ctx, &dynamodb.GetItemInput{
 			TableName:                aws.String(r.Table),
 			Key:                      r.Key,
 			ConsistentRead:           consistent(r.Consistent),
@@ -197,7 +196,7 @@ func (q *query) getItem(r *plan.Read) (map[string]types.AttributeValue, error) {
 		if out.Item != nil || attempt >= q.retries {
 			return out.Item, nil
 		}
-		if err := backoff.Sleep(q.ctx, (*backoff.Policy)(q.retryPolicy()), attempt); err != nil {
+		if err := q.db.sleep(q.ctx, q.retryPolicy(), attempt, Event{Reason: "item not found", Attempt: attempt + 1, Items: 1, Table: r.Table}); err != nil {
 			return nil, err
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/attr"
-	"github.com/dynamorm/dynamorm/internal/backoff"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
@@ -58,7 +57,7 @@ func (q *query) sendTransaction(items []types.TransactWriteItem, ops plan.Writes
 	tokenLost := false // a call with the current token may have been applied
 	for retry := 0; ; retry++ {
 		var a attempts
-		out, err := q.db.shared.client.TransactWriteItems(q.ctx, in, a.option)
+		out, err := q.db.api("", retry+1).TransactWriteItems(q.ctx, in, a.option)
 		if out != nil {
 			for i := range out.ConsumedCapacity {
 				q.recordWrite(&out.ConsumedCapacity[i])
@@ -69,6 +68,7 @@ func (q *query) sendTransaction(items []types.TransactWriteItem, ops plan.Writes
 		}
 		// A cancellation answers the token: had a call with it been
 		// applied, DynamoDB would have answered with success.
+		q.db.canceled(q.ctx, "", err)
 		var tce *types.TransactionCanceledException
 		lost := !errors.As(err, &tce) && a.uncertain(err) || inProgress(err)
 		tokenLost = tokenLost || lost || a.lost
@@ -78,13 +78,24 @@ func (q *query) sendTransaction(items []types.TransactWriteItem, ops plan.Writes
 		case !tokenLost:
 			in.ClientRequestToken = newToken() // nothing applied: a new transaction
 		}
-		if retry >= policy.MaxRetries || backoff.Sleep(q.ctx, (*backoff.Policy)(policy), retry) != nil {
+		if retry >= policy.MaxRetries || q.db.sleep(q.ctx, policy, retry, Event{Reason: txRetryReason(err, lost), Attempt: retry + 1, Items: len(items)}) != nil {
 			if lost {
 				return &OutcomeError{Op: "Transaction", Items: opItems(ops), Err: err}
 			}
 			return transactionError(ops, err)
 		}
 	}
+}
+
+// txRetryReason says why a transaction that failed with err is sent again.
+func txRetryReason(err error, lost bool) string {
+	switch {
+	case inProgress(err):
+		return "transaction in progress"
+	case lost:
+		return "response lost"
+	}
+	return "transaction conflict"
 }
 
 // newToken returns a fresh idempotency token.
@@ -154,7 +165,7 @@ func transactItems(ops plan.Writes) ([]types.TransactWriteItem, error) {
 // transactGet sends a TransactGetItems of items (ops describe them for
 // errors) and records its consumed capacity on q.
 func (db *DB) transactGet(ctx context.Context, items []types.TransactGetItem, ops plan.Writes, q *query) (*dynamodb.TransactGetItemsOutput, error) {
-	out, err := db.shared.client.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{
+	out, err := db.api("", 1).TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{
 		TransactItems:          items,
 		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes,
 	})
@@ -167,6 +178,7 @@ func (db *DB) transactGet(ctx context.Context, items []types.TransactGetItem, op
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		db.canceled(ctx, "", err)
 		return nil, transactionError(ops, err)
 	}
 	return out, nil

@@ -63,7 +63,7 @@ func settle(w *plan.Write, a *attempts, err error) (map[string]types.AttributeVa
 
 // sendWrite sends w's request and records its consumed capacity.
 func (q *query) sendWrite(w *plan.Write, opt func(*dynamodb.Options)) (map[string]types.AttributeValue, error) {
-	c := q.db.shared.client
+	c := q.db.api(writePlans[w.Kind], 1)
 	switch w.Kind {
 	case plan.WritePut:
 		out, err := c.PutItem(q.ctx, putInput(w), opt)
@@ -87,6 +87,9 @@ func (q *query) sendWrite(w *plan.Write, opt func(*dynamodb.Options)) (map[strin
 	}
 	return nil, fmt.Errorf("dynamorm: a condition check is only valid in a transaction")
 }
+
+// writePlans name the write kinds in events (Event.Plan).
+var writePlans = [...]string{plan.WritePut: "Put", plan.WriteUpdate: "Update", plan.WriteDelete: "Delete", plan.WriteCheck: "ConditionCheck"}
 
 // writeError classifies the error of a write sent alone: a failed
 // condition on an item that does not exist is ErrItemNotFound for writes

@@ -9,22 +9,34 @@ import (
 const MaxItemSize = 400 * 1024
 
 // Create writes the model's item; ErrConditionFailed if it exists.
-func (q *query) Create() error { return q.write(q.planCreate()) }
+func (q *query) Create() error {
+	q, c := q.begin("Create")
+	return c.end(q.write(q.planCreate()))
+}
 
 // CreateOrUpdate writes the model's item whether or not it exists. A
 // created_at field keeps the value stored when the item exists (and the Go
 // value is updated to it); a version field must match the stored one.
-func (q *query) CreateOrUpdate() error { return q.write(q.planUpsert()) }
+func (q *query) CreateOrUpdate() error {
+	q, c := q.begin("CreateOrUpdate")
+	return c.end(q.write(q.planUpsert()))
+}
 
 // Update writes the named fields of the existing item (all non-key fields
 // except created_at when none are named). Fields whose value would be
 // omitted (omitempty, nil, empty index keys) are removed from the item.
-func (q *query) Update(fields ...string) error { return q.write(q.planUpdate(fields)) }
+func (q *query) Update(fields ...string) error {
+	q, c := q.begin("Update")
+	return c.end(q.write(q.planUpdate(fields)))
+}
 
 // Delete removes the model's item. With a version field holding a non-zero
 // value, the stored version must match. Deleting a missing item succeeds,
 // as in DynamoDB; add IfExists() to make it an error.
-func (q *query) Delete() error { return q.write(q.planDelete()) }
+func (q *query) Delete() error {
+	q, c := q.begin("Delete")
+	return c.end(q.write(q.planDelete()))
+}
 
 // write sends w, or adds it to the transaction the query belongs to.
 func (q *query) write(w *plan.Write, err error) error {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/dynamorm/dynamorm/internal/backoff"
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
@@ -165,7 +164,7 @@ func (q *query) run(kind readKind, limit int) (*plan.Read, readResult, error) {
 		if !short || attempt >= q.retries {
 			break
 		}
-		if err := backoff.Sleep(q.ctx, (*backoff.Policy)(q.retryPolicy()), attempt); err != nil {
+		if err := q.db.sleep(q.ctx, q.retryPolicy(), attempt, Event{Reason: "too few items", Attempt: attempt + 1, Table: r.Table, Index: r.Index}); err != nil {
 			return nil, readResult{}, err
 		}
 	}
@@ -194,6 +193,12 @@ func (q *query) retryPolicy() *core.RetryPolicy {
 
 // First reads the first matching item into dest.
 func (q *query) First(dest any) error {
+	q, c := q.begin("First")
+	return c.end(q.first(dest))
+}
+
+// first is First without the call's observation.
+func (q *query) first(dest any) error {
 	if q.err != nil {
 		return q.err
 	}
@@ -209,6 +214,12 @@ func (q *query) First(dest any) error {
 
 // All reads every matching item into dest.
 func (q *query) All(dest any) error {
+	q, c := q.begin("All")
+	return c.end(q.all(dest))
+}
+
+// all is All without the call's observation.
+func (q *query) all(dest any) error {
 	if err := q.checkDest(dest); err != nil {
 		return err
 	}
@@ -221,6 +232,12 @@ func (q *query) All(dest any) error {
 
 // Scan reads every item passing the conditions with a Scan.
 func (q *query) Scan(dest any) error {
+	q, c := q.begin("Scan")
+	return c.end(q.scan(dest))
+}
+
+// scan is Scan without the call's observation.
+func (q *query) scan(dest any) error {
 	if err := q.checkDest(dest); err != nil {
 		return err
 	}
@@ -233,6 +250,13 @@ func (q *query) Scan(dest any) error {
 
 // AllPaginated reads one page of at most Limit matching items.
 func (q *query) AllPaginated(dest any) (*core.PaginatedResult, error) {
+	q, c := q.begin("AllPaginated")
+	res, err := q.allPaginated(dest)
+	return res, c.end(err)
+}
+
+// allPaginated is AllPaginated without the call's observation.
+func (q *query) allPaginated(dest any) (*core.PaginatedResult, error) {
 	if err := q.checkDest(dest); err != nil {
 		return nil, err
 	}
@@ -263,6 +287,13 @@ func (q *query) AllPaginated(dest any) (*core.PaginatedResult, error) {
 // condition cannot express: <>, IN, a second range), the items are read and
 // counted after those conditions, so Count always equals len(All).
 func (q *query) Count() (int64, error) {
+	q, c := q.begin("Count")
+	n, err := q.count()
+	return n, c.end(err)
+}
+
+// count is Count without the call's observation.
+func (q *query) count() (int64, error) {
 	r, err := q.planRead(readCount)
 	if err != nil {
 		return 0, err
@@ -310,6 +341,12 @@ const maxScanSegmentsInFlight = 16
 // (so that a large count does not start a goroutine per segment), and
 // reads every matching item into dest, segment by segment.
 func (q *query) ScanAllSegments(dest any, totalSegments int32) error {
+	q, c := q.begin("ScanAllSegments")
+	return c.end(q.scanAllSegments(dest, totalSegments))
+}
+
+// scanAllSegments is ScanAllSegments without the call's observation.
+func (q *query) scanAllSegments(dest any, totalSegments int32) error {
 	if err := q.checkDest(dest); err != nil {
 		return err
 	}

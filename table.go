@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/dynamorm/dynamorm/internal/backoff"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
@@ -26,18 +25,24 @@ const maxTableWait = 10 * time.Minute
 // ttl field, and streams when WithStream is given. It waits until the
 // table and its indexes are ACTIVE.
 func (db *DB) CreateTable(m any, opts ...core.TableOption) error {
+	db, c := db.begin(db.ctx, "CreateTable", "", "")
+	return c.end(db.createTable(m, opts...))
+}
+
+// createTable is CreateTable without the call's observation.
+func (db *DB) createTable(m any, opts ...core.TableOption) error {
 	md, o, in, err := db.tableInput(m, opts)
 	if err != nil {
 		return err
 	}
-	if _, err := db.shared.client.CreateTable(db.ctx, in); err != nil {
+	if _, err := db.api("", 1).CreateTable(db.ctx, in); err != nil {
 		return wrapAWS("CreateTable", md.Name(), o.Name, err)
 	}
 	if err := db.waitActive(md, o.Name); err != nil {
 		return err
 	}
 	if md.TTL != nil && !o.DisableTTL {
-		_, err := db.shared.client.UpdateTimeToLive(db.ctx, &dynamodb.UpdateTimeToLiveInput{
+		_, err := db.api("", 1).UpdateTimeToLive(db.ctx, &dynamodb.UpdateTimeToLiveInput{
 			TableName:               aws.String(o.Name),
 			TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(md.TTL.Attr), Enabled: aws.Bool(true)},
 		})
@@ -180,7 +185,7 @@ func projection(md *model.Model, o core.TableOptions, index string) (*types.Proj
 // waitActive waits until the table and all its GSIs are ACTIVE.
 func (db *DB) waitActive(md *model.Model, table string) error {
 	return db.poll("table "+table+" to become ACTIVE", func(ctx context.Context) (bool, error) {
-		out, err := db.shared.client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
+		out, err := db.api("", 1).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
 		var rnf *types.ResourceNotFoundException
 		if errors.As(err, &rnf) {
 			return false, nil // not visible yet
@@ -203,7 +208,7 @@ func (db *DB) poll(what string, check func(context.Context) (bool, error)) error
 		if done || err != nil {
 			return err
 		}
-		if err := backoff.Sleep(ctx, (*backoff.Policy)(policy), attempt); err != nil {
+		if err := db.sleep(ctx, policy, attempt, Event{Reason: "waiting for " + what, Attempt: attempt + 1}); err != nil {
 			return fmt.Errorf("dynamorm: waiting for %s: %w", what, err)
 		}
 	}
@@ -228,11 +233,18 @@ func (db *DB) waitContext() (context.Context, context.CancelFunc) {
 // DescribeTable returns DynamoDB's description of the model's table; a
 // missing table is ErrTableNotFound.
 func (db *DB) DescribeTable(m any) (*types.TableDescription, error) {
+	db, c := db.begin(db.ctx, "DescribeTable", "", "")
+	d, err := db.describeTable(m)
+	return d, c.end(err)
+}
+
+// describeTable is DescribeTable without the call's observation.
+func (db *DB) describeTable(m any) (*types.TableDescription, error) {
 	md, o, err := db.tableModel(m, nil)
 	if err != nil {
 		return nil, err
 	}
-	out, err := db.shared.client.DescribeTable(db.ctx, &dynamodb.DescribeTableInput{TableName: aws.String(o.Name)})
+	out, err := db.api("", 1).DescribeTable(db.ctx, &dynamodb.DescribeTableInput{TableName: aws.String(o.Name)})
 	if err != nil {
 		return nil, wrapAWS("DescribeTable", md.Name(), o.Name, err)
 	}
@@ -245,6 +257,12 @@ func (db *DB) DescribeTable(m any) (*types.TableDescription, error) {
 // the model declares, which must exist. Otherwise the error (wrapping
 // ErrValidation) lists every mismatch.
 func (db *DB) EnsureTable(m any) error {
+	db, c := db.begin(db.ctx, "EnsureTable", "", "")
+	return c.end(db.ensureTable(m))
+}
+
+// ensureTable is EnsureTable without the call's observation.
+func (db *DB) ensureTable(m any) error {
 	md, o, want, err := db.tableInput(m, nil)
 	if err != nil {
 		return err
@@ -278,15 +296,21 @@ func (db *DB) activeTable(m any, md *model.Model, table string) (*types.TableDes
 
 // DeleteTable deletes the model's table and waits until it is gone.
 func (db *DB) DeleteTable(m any) error {
+	db, c := db.begin(db.ctx, "DeleteTable", "", "")
+	return c.end(db.deleteTable(m))
+}
+
+// deleteTable is DeleteTable without the call's observation.
+func (db *DB) deleteTable(m any) error {
 	md, o, err := db.tableModel(m, nil)
 	if err != nil {
 		return err
 	}
-	if _, err := db.shared.client.DeleteTable(db.ctx, &dynamodb.DeleteTableInput{TableName: aws.String(o.Name)}); err != nil {
+	if _, err := db.api("", 1).DeleteTable(db.ctx, &dynamodb.DeleteTableInput{TableName: aws.String(o.Name)}); err != nil {
 		return wrapAWS("DeleteTable", md.Name(), o.Name, err)
 	}
 	return db.poll("table "+o.Name+" to be deleted", func(ctx context.Context) (bool, error) {
-		_, err := db.shared.client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(o.Name)})
+		_, err := db.api("", 1).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(o.Name)})
 		var rnf *types.ResourceNotFoundException
 		if errors.As(err, &rnf) {
 			return true, nil
@@ -306,6 +330,12 @@ func (db *DB) DeleteTable(m any) error {
 // or types) is an error listing every mismatch, and nothing is changed.
 // The models are registered for Migrate.
 func (db *DB) AutoMigrate(models ...any) error {
+	db, c := db.begin(db.ctx, "AutoMigrate", "", "")
+	return c.end(db.autoMigrate(models...))
+}
+
+// autoMigrate is AutoMigrate without the call's observation.
+func (db *DB) autoMigrate(models ...any) error {
 	if err := db.Register(models...); err != nil {
 		return err
 	}
@@ -320,6 +350,12 @@ func (db *DB) AutoMigrate(models ...any) error {
 // AutoMigrateWithOptions is AutoMigrate for one model; opts apply when the
 // table is created and to the indexes added.
 func (db *DB) AutoMigrateWithOptions(m any, opts ...core.TableOption) error {
+	db, c := db.begin(db.ctx, "AutoMigrateWithOptions", "", "")
+	return c.end(db.autoMigrateWithOptions(m, opts...))
+}
+
+// autoMigrateWithOptions is AutoMigrateWithOptions without the call's observation.
+func (db *DB) autoMigrateWithOptions(m any, opts ...core.TableOption) error {
 	md, o, err := db.tableModel(m, opts)
 	if err != nil {
 		return err
@@ -363,7 +399,7 @@ func (db *DB) AutoMigrateWithOptions(m any, opts ...core.TableOption) error {
 				}
 			}
 		}
-		_, err := db.shared.client.UpdateTable(db.ctx, &dynamodb.UpdateTableInput{
+		_, err := db.api("", 1).UpdateTable(db.ctx, &dynamodb.UpdateTableInput{
 			TableName:            aws.String(o.Name),
 			AttributeDefinitions: want.AttributeDefinitions,
 			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
@@ -383,6 +419,12 @@ func (db *DB) AutoMigrateWithOptions(m any, opts ...core.TableOption) error {
 // Migrate runs AutoMigrate for every registered model (see Register and
 // AutoMigrate).
 func (db *DB) Migrate() error {
+	db, c := db.begin(db.ctx, "Migrate", "", "")
+	return c.end(db.migrate())
+}
+
+// migrate is Migrate without the call's observation.
+func (db *DB) migrate() error {
 	db.shared.mu.Lock()
 	types := append([]reflect.Type(nil), db.shared.registry...)
 	db.shared.mu.Unlock()

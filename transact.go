@@ -192,12 +192,12 @@ func (t *transaction) execute(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	db := t.db.withContext(ctx)
+	db, c := t.db.withContext(ctx).begin(ctx, "Transaction", "", "")
 	if err := db.checkOpen(); err != nil {
 		t.restore()
-		return err
+		return c.end(err)
 	}
-	return db.commit(t.ops)
+	return c.end(db.commit(t.ops))
 }
 
 // restore undoes the Go-value changes of every operation built.
@@ -244,6 +244,14 @@ func (db *DB) TransactGet(ctx context.Context, dests ...any) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	d, c := db.withContext(ctx).begin(ctx, "TransactGet", "", "")
+	return c.end(d.transactGetInto(dests))
+}
+
+// transactGetInto is TransactGet on db's context without the call's
+// observation.
+func (db *DB) transactGetInto(dests []any) error {
+	ctx := db.ctx
 	if err := db.checkOpen(); err != nil {
 		return err
 	}
@@ -253,7 +261,7 @@ func (db *DB) TransactGet(ctx context.Context, dests ...any) error {
 	if len(dests) > MaxTransactionItems {
 		return fmt.Errorf("%w: TransactGet of %d items; DynamoDB allows at most %d", core.ErrValidation, len(dests), MaxTransactionItems)
 	}
-	d := db.withContext(ctx)
+	d := db
 	ops := make(plan.Writes, len(dests))
 	queries := make([]*query, len(dests))
 	items := make([]types.TransactGetItem, len(dests))

@@ -95,7 +95,13 @@ func (q *query) withTransactConds(conds []core.TransactCondition) (*query, error
 // TransactWriteItems request when fn returns nil. When fn returns an error
 // or panics, nothing is written and the Go values are left as they were
 // (the panic is re-raised). Reads are not part of the transaction.
-func (db *DB) Transaction(fn func(tx *Tx) error) (err error) {
+func (db *DB) Transaction(fn func(tx *Tx) error) error {
+	db, c := db.begin(db.ctx, "Transaction", "", "")
+	return c.end(db.transaction(fn))
+}
+
+// transaction is Transaction without the call's observation.
+func (db *DB) transaction(fn func(tx *Tx) error) error {
 	if err := db.checkOpen(); err != nil {
 		return err
 	}

@@ -110,6 +110,7 @@ func Items[T any](q core.Query) iter.Seq2[T, error] {
 			}
 			return
 		}
+		dq, c := dq.begin("Items")
 		dec, err := decoderOf[T]()
 		if err == nil {
 			n := 0 // items decoded, for error messages
@@ -127,7 +128,7 @@ func Items[T any](q core.Query) iter.Seq2[T, error] {
 				return true, nil
 			})
 		}
-		if err != nil {
+		if c.end(err) != nil {
 			yield(zero, err)
 		}
 	}
@@ -147,6 +148,7 @@ func Pages[T any](q core.Query) iter.Seq2[[]T, error] {
 			}
 			return
 		}
+		dq, c := dq.begin("Pages")
 		dec, err := decoderOf[T]()
 		if err == nil {
 			n := 0 // items decoded before this page, for error messages
@@ -161,7 +163,7 @@ func Pages[T any](q core.Query) iter.Seq2[[]T, error] {
 				return yield(page, nil), nil
 			})
 		}
-		if err != nil {
+		if c.end(err) != nil {
 			yield(nil, err)
 		}
 	}

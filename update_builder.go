@@ -237,6 +237,24 @@ func (u *updateBuilder) WithContext(ctx context.Context) core.UpdateBuilder {
 
 // Execute sends the update.
 func (u *updateBuilder) Execute() error {
+	u, c := u.begin()
+	return c.end(u.execute())
+}
+
+// begin starts the library call of an Execute: a copy of u on the call's
+// query, or u itself when nothing observes it.
+func (u *updateBuilder) begin() (*updateBuilder, *call) {
+	q, c := u.q.begin("UpdateBuilder")
+	if c == nil {
+		return u, nil
+	}
+	n := *u
+	n.q = q
+	return &n, c
+}
+
+// execute is Execute without the call's observation.
+func (u *updateBuilder) execute() error {
 	w, err := u.plan(false)
 	if err != nil {
 		return err
@@ -283,6 +301,12 @@ func (u *updateBuilder) hasListActions() bool {
 // (ALL_NEW unless ReturnValues chose otherwise) into dest, a pointer to a
 // struct or to a map[string]any.
 func (u *updateBuilder) ExecuteWithResult(dest any) error {
+	u, c := u.begin()
+	return c.end(u.executeWithResult(dest))
+}
+
+// executeWithResult is ExecuteWithResult without the call's observation.
+func (u *updateBuilder) executeWithResult(dest any) error {
 	if u.err == nil && u.q.tx != nil {
 		return fmt.Errorf("%w: ExecuteWithResult cannot run inside a transaction (transactions return no values); use Execute", core.ErrValidation)
 	}

@@ -53,7 +53,11 @@ func Delay(p *Policy, attempt int) time.Duration {
 // Sleep waits for Delay(p, attempt), or until ctx ends, and then returns
 // ctx's error.
 func Sleep(ctx context.Context, p *Policy, attempt int) error {
-	d := Delay(p, attempt)
+	return Wait(ctx, Delay(p, attempt))
+}
+
+// Wait waits for d, or until ctx ends, and then returns ctx's error.
+func Wait(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

@@ -90,6 +90,11 @@ type Config struct {
 	// when the call gives no policy of its own (default
 	// core.DefaultRetryPolicy()).
 	BatchRetry *core.RetryPolicy
+	// Observer, when set, receives every library call, DynamoDB request,
+	// retry, backoff sleep, batch chunk outcome and transaction
+	// cancellation of the DB (see core.Observer); a handle can replace it
+	// with DB.WithObserver.
+	Observer core.Observer
 }
 
 // NewClient builds the DynamoDB client described by c. It makes no network
