@@ -78,7 +78,7 @@ func New(cfg session.Config) (*DB, error) {
 		return nil, err
 	}
 	return &DB{
-		shared: &shared{client: client, clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry},
+		shared:   &shared{client: client, clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry},
 		ctx:      context.Background(),
 		observer: cfg.Observer,
 	}, nil
