@@ -4,6 +4,7 @@
 #   ./scripts/test.sh                      # go vet ./... && go test -race -count=1 ./...
 #   ./scripts/test.sh -run Harness         # flags only: still every package (./...)
 #   ./scripts/test.sh -run Harness ./tests/...   # packages given: only those
+#   ./scripts/test.sh ./dynamormotel/...   # a nested module (own go.mod): its tests only
 #
 # Rule for arguments: they all go to `go test` after `-race -count=1`. If one
 # of them is a package pattern (".", or starting with "./", "../" or the module
@@ -18,20 +19,64 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 readonly MODULE=github.com/dynamorm/dynamorm
 
-# Split package patterns from flags.
+# Nested modules (their own go.mod, so ./... of the root does not reach
+# them): vetted and tested in their directory when every package runs, or
+# when one of their packages is named (./dynamormotel/...). They test on
+# memdb and need no server.
+readonly NESTED=(dynamormotel)
+
+# Split package patterns from flags, and nested modules' packages from the
+# root module's.
 packages=()
+nested=()
+args=()
 for arg in "$@"; do
 	case "$arg" in
-	. | ./* | ../* | "$MODULE" | "$MODULE"/*) packages+=("$arg") ;;
+	./dynamormotel | ./dynamormotel/*) nested+=(dynamormotel) ;;
+	. | ./* | ../* | "$MODULE" | "$MODULE"/*) packages+=("$arg"); args+=("$arg") ;;
+	*) args+=("$arg") ;;
 	esac
 done
+set -- ${args[@]+"${args[@]}"}
 extra=()
-((${#packages[@]} > 0)) || { packages=(./...); extra=(./...); }
+if ((${#packages[@]} == 0)); then
+	if ((${#nested[@]} > 0)); then
+		extra=() # only nested modules were named
+	else
+		packages=(./...)
+		extra=(./...)
+		nested=("${NESTED[@]}")
+	fi
+fi
 
 t0=$SECONDS
-echo "==> go vet ${packages[*]}" >&2
-go vet "${packages[@]}"
+for mod in ${nested[@]+"${nested[@]}"}; do
+	echo "==> go vet ./... in $mod" >&2
+	(cd "$mod" && go vet ./...)
+done
+if ((${#packages[@]} > 0)); then
+	echo "==> go vet ${packages[*]}" >&2
+	go vet "${packages[@]}"
+fi
 echo "==> go vet ok ($((SECONDS - t0))s)" >&2
+
+# Nested modules' tests first: they need no server.
+nested_status=0
+flags_only=()
+for arg in "$@"; do
+	case "$arg" in
+	. | ./* | ../* | "$MODULE" | "$MODULE"/*) ;;
+	*) flags_only+=("$arg") ;;
+	esac
+done
+for mod in ${nested[@]+"${nested[@]}"}; do
+	echo "==> go test -race -count=1 ${flags_only[*]} ./...  in $mod [memdb]" >&2
+	(cd "$mod" && go test -race -count=1 ${flags_only[@]+"${flags_only[@]}"} ./...) || nested_status=$?
+done
+if ((${#packages[@]} == 0)); then
+	echo "==> total $((SECONDS - t0))s" >&2
+	exit "$nested_status"
+fi
 
 # A private state dir per run: parallel runs (two checkouts, CI beside a
 # developer) each get their own server and never stop each other's.
@@ -84,5 +129,6 @@ if $run_memdb; then
 	echo "==> go test (memdb) exit status $memdb_status ($((SECONDS - t3))s)" >&2
 	((status != 0)) || status=$memdb_status
 fi
+((status != 0)) || status=$nested_status
 echo "==> total $((SECONDS - t0))s" >&2
 exit "$status"
