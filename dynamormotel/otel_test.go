@@ -19,9 +19,9 @@ import (
 
 	"github.com/dynamorm/dynamorm"
 	"github.com/dynamorm/dynamorm/dynamormotel"
+	"github.com/dynamorm/dynamorm/pkg/dynamormtest/faults"
 	"github.com/dynamorm/dynamorm/pkg/memdb"
 	"github.com/dynamorm/dynamorm/pkg/session"
-	"github.com/dynamorm/dynamorm/tests/faults"
 )
 
 type Order struct {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/dynamorm/dynamorm"
 	"github.com/dynamorm/dynamorm/pkg/core"
-	"github.com/dynamorm/dynamorm/tests/faults"
+	"github.com/dynamorm/dynamorm/pkg/dynamormtest/faults"
 )
 
 // recorder is an Observer that keeps every event, from any goroutine.
@@ -113,7 +113,9 @@ func checkBatchEvents(t *testing.T, events []dynamorm.Event, op, operation, reas
 		require.NoError(t, r.Err)
 		assert.Equal(t, "fault_rows", r.Table[len(r.Table)-len("fault_rows"):], "table %s", r.Table)
 		assert.Positive(t, r.Latency)
-		assert.NotEmpty(t, r.Consumed, "consumed capacity reported")
+		if r.Items > r.Unprocessed { // the injector may keep a whole request back
+			assert.NotEmpty(t, r.Consumed, "consumed capacity reported")
+		}
 		if operation == "BatchWriteItem" {
 			processed += r.Items - r.Unprocessed // written
 		} else {
