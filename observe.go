@@ -3,6 +3,7 @@ package dynamorm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -82,6 +83,15 @@ func (c *call) end(err error) error {
 	e.Kind, e.Latency, e.Err = EventCallEnd, time.Since(e.Start), err
 	c.obs.Observe(c.ctx, e)
 	return err
+}
+
+// endOnPanic, deferred, ends the call when its function panics (the
+// panic goes on).
+func (c *call) endOnPanic() {
+	if p := recover(); p != nil {
+		c.end(fmt.Errorf("dynamorm: panic in %s: %v", c.e.Op, p))
+		panic(p)
+	}
 }
 
 // begin starts library call op on q: a copy of q on the call's handle and

@@ -97,6 +97,9 @@ func (q *query) withTransactConds(conds []core.TransactCondition) (*query, error
 // (the panic is re-raised). Reads are not part of the transaction.
 func (db *DB) Transaction(fn func(tx *Tx) error) error {
 	db, c := db.begin(db.ctx, "Transaction", "", "")
+	if c != nil {
+		defer c.endOnPanic()
+	}
 	return c.end(db.transaction(fn))
 }
 

@@ -201,7 +201,7 @@ func TestObserverSeesTransactionCancellations(t *testing.T) {
 	assert.Equal(t, 2, req[0].Items)
 	assert.Error(t, req[0].Err)
 	assert.Empty(t, of(events, dynamorm.EventRetry), "a failed condition is not retried")
-	_, found := storedFaultRow(t, e, "new")
+	_, found := storedRows(t, e)["new"]
 	assert.False(t, found, "nothing of the cancelled transaction was written")
 
 	// Conflicts on every attempt: retried until the policy runs out.
@@ -228,17 +228,6 @@ func TestObserverSeesTransactionCancellations(t *testing.T) {
 	canceled = of(events, dynamorm.EventTransactionCanceled)
 	require.Len(t, canceled, len(requests))
 	assert.Contains(t, canceled[0].Reasons[0], "TransactionConflict")
-}
-
-// storedFaultRow reads a row without faults.
-func storedFaultRow(t *testing.T, e *env, id string) (faultRow, bool) {
-	var got faultRow
-	err := e.db.Model(&faultRow{ID: id}).ConsistentRead().First(&got)
-	if errors.Is(err, dynamorm.ErrItemNotFound) {
-		return got, false
-	}
-	require.NoError(t, err)
-	return got, true
 }
 
 // TestObserverConcurrentCalls runs calls from many goroutines through one
@@ -287,4 +276,25 @@ func TestObserverConcurrentCalls(t *testing.T) {
 	}
 	assert.Equal(t, workers*each/2, failed)
 	assert.Equal(t, workers*each/2, e.itemCount(t, "fault_rows"))
+}
+
+// TestObserverSeesAPanickingTransactionEnd: a transaction whose function
+// panics sends nothing, and its call still ends, with the panic as error.
+func TestObserverSeesAPanickingTransactionEnd(t *testing.T) {
+	e := newEnv(t, &faultRow{})
+	rec := &recorder{}
+	func() {
+		defer func() { assert.Equal(t, "boom", recover()) }()
+		_ = e.db.WithObserver(rec).Transaction(func(tx *dynamorm.Tx) error {
+			if err := tx.Model(&faultRow{ID: "p"}).Create(); err != nil {
+				return err
+			}
+			panic("boom")
+		})
+	}()
+	events := rec.all()
+	_, end := checkOneCall(t, events, "Transaction")
+	require.Len(t, events, 2, "no request")
+	assert.ErrorContains(t, end.Err, "panic in Transaction: boom")
+	assert.Empty(t, storedRows(t, e))
 }
