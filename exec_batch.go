@@ -45,7 +45,7 @@ func (q *query) getChunk(ctx context.Context, keys []batchKey, proj getProjectio
 			ka.ExpressionAttributeNames = proj.names
 			in.RequestItems[k.table] = ka
 		}
-		out, err := q.db.api("", r.retries+1).BatchGetItem(ctx, in)
+		out, err := q.db.api("BatchGet", r.retries+1).BatchGetItem(ctx, in)
 		next := pending
 		switch {
 		case err == nil:
@@ -286,7 +286,7 @@ func (q *query) writeChunk(op string, entries []*batchEntry, r retrier) error {
 			in.RequestItems[e.table] = append(in.RequestItems[e.table], e.req)
 		}
 		var a attempts
-		out, err := q.db.api("", r.retries+1).BatchWriteItem(q.ctx, in, a.option)
+		out, err := q.db.api("BatchWrite", r.retries+1).BatchWriteItem(q.ctx, in, a.option)
 		next := pending
 		if err == nil {
 			for i := range out.ConsumedCapacity {

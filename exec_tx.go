@@ -57,7 +57,7 @@ func (q *query) sendTransaction(items []types.TransactWriteItem, ops plan.Writes
 	tokenLost := false // a call with the current token may have been applied
 	for retry := 0; ; retry++ {
 		var a attempts
-		out, err := q.db.api("", retry+1).TransactWriteItems(q.ctx, in, a.option)
+		out, err := q.db.api("Transaction", retry+1).TransactWriteItems(q.ctx, in, a.option)
 		if out != nil {
 			for i := range out.ConsumedCapacity {
 				q.recordWrite(&out.ConsumedCapacity[i])
@@ -165,7 +165,7 @@ func transactItems(ops plan.Writes) ([]types.TransactWriteItem, error) {
 // transactGet sends a TransactGetItems of items (ops describe them for
 // errors) and records its consumed capacity on q.
 func (db *DB) transactGet(ctx context.Context, items []types.TransactGetItem, ops plan.Writes, q *query) (*dynamodb.TransactGetItemsOutput, error) {
-	out, err := db.api("", 1).TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{
+	out, err := db.api("TransactGet", 1).TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{
 		TransactItems:          items,
 		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes,
 	})

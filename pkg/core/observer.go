@@ -105,12 +105,16 @@ type Event struct {
 	// Index is the index a Query or Scan read ("" for the table).
 	Index string
 	// Plan is what the planner made of the call for this request: "GetItem",
-	// "Query", "Scan" or "BatchGet" for reads; "Put", "Update", "Delete" for
-	// writes; "" for batch, transaction and table requests.
+	// "Query" or "Scan" for reads; "Put", "Update", "Delete" for writes;
+	// "BatchGet", "BatchWrite", "Transaction", "TransactGet" for batch and
+	// transaction requests; "" for table requests.
 	Plan string
 	// Attempt is, for a request, 1 when dynamorm sends it the first time
-	// and n+1 for its n-th retry (the SDK's own retries happen inside one
-	// attempt); for a retry, the retry's number.
+	// and n+1 for its n-th resend of the same request (a batch chunk's
+	// unprocessed items, a transaction, a GetItem under WithRetry; the
+	// SDK's own retries happen inside one attempt). A write sent again
+	// after a throttle or a NULL list is a new request (attempt 1) after
+	// an EventRetry. For a retry, Attempt is the retry's number.
 	Attempt int
 	// Items is, for a request, the items returned (reads) or carried
 	// (writes); for a retry, the items or keys sent again; for a chunk, its
