@@ -26,6 +26,8 @@ var (
 	ErrTransactionFailed = core.ErrTransactionFailed
 	ErrUnsupportedType   = core.ErrUnsupportedType
 	ErrOutcomeUnknown    = core.ErrOutcomeUnknown
+	ErrIncompleteKey     = core.ErrIncompleteKey
+	ErrUnknownEntity     = core.ErrUnknownEntity
 )
 
 // OpError is the error of a request DynamoDB rejected. It names the

@@ -193,6 +193,9 @@ func (q *query) getItem(r *plan.Read) (map[string]types.AttributeValue, error) {
 			return nil, wrapAWS("GetItem", q.model.Name(), r.Table, err)
 		}
 		q.recordRead(out.ConsumedCapacity)
+		if out.Item != nil && !r.OfEntity(out.Item) {
+			return nil, nil // the key holds an item of another entity
+		}
 		if out.Item != nil || attempt >= q.retries {
 			return out.Item, nil
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/expr"
-	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
@@ -91,8 +90,8 @@ func (q *query) readConditions() ([]plan.Condition, error) {
 		return q.where, nil
 	}
 	var where []plan.Condition
-	for _, f := range []*model.Field{q.model.PK, q.model.SK} {
-		if f == nil || (!q.exactKey && plan.IsZeroField(q.item, f)) {
+	for _, f := range q.model.KeyFields() {
+		if !q.exactKey && plan.IsZeroField(q.item, f) {
 			continue
 		}
 		av, err := q.codec.EncodeAttr(q.item, f.Attr)

@@ -75,8 +75,34 @@ func (db *DB) tableInput(m any, opts []core.TableOption) (*model.Model, core.Tab
 	if err != nil {
 		return nil, o, nil, err
 	}
-	in, err := createTableInput(md, o)
+	shape, err := db.tableShape(md)
+	if err != nil {
+		return nil, o, nil, err
+	}
+	in, err := createTableInput(shape, o)
 	return md, o, in, err
+}
+
+// tableShape is what md's table holds: md's own keys and indexes, or for
+// an entity the union of those of every entity of its table registered on
+// the DB (Register, AutoMigrate, dynamormtest.New), so that entities
+// sharing a table create it once with all their indexes.
+func (db *DB) tableShape(md *model.Model) (*model.Model, error) {
+	if md.Entity == nil {
+		return md, nil
+	}
+	table := md.TableName(reflect.Value{})
+	shared := []*model.Model{md}
+	db.shared.mu.Lock()
+	registered := append([]reflect.Type(nil), db.shared.registry...)
+	db.shared.mu.Unlock()
+	for _, t := range registered {
+		other, err := model.Of(t)
+		if err == nil && other != md && other.Entity != nil && other.TableName(reflect.Value{}) == table {
+			shared = append(shared, other)
+		}
+	}
+	return model.Union(shared)
 }
 
 // modelValue returns the struct value of m for TableName, or an invalid
@@ -134,7 +160,11 @@ func createTableInput(md *model.Model, o core.TableOptions) (*dynamodb.CreateTab
 			return nil, fmt.Errorf("%w: a projection option names index %q, which %s does not declare", core.ErrIndexNotFound, name, md.Name())
 		}
 	}
-	for _, f := range md.Fields { // stable order
+	keyFields := md.Fields
+	if md.Entity != nil {
+		keyFields = md.Entity.Keys
+	}
+	for _, f := range keyFields { // stable order
 		if t, ok := defs[f.Attr]; ok {
 			in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String(f.Attr), AttributeType: t})
 			delete(defs, f.Attr)
@@ -365,6 +395,9 @@ func (db *DB) autoMigrateWithOptions(m any, opts ...core.TableOption) error {
 		return db.CreateTable(m, opts...)
 	}
 	if err != nil {
+		return err
+	}
+	if md, err = db.tableShape(md); err != nil {
 		return err
 	}
 	want, err := createTableInput(md, o)

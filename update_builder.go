@@ -58,6 +58,9 @@ func (u *updateBuilder) add(kind plan.ActionKind, field string, value any, hasVa
 		return u.setErr(err)
 	}
 	f, path := t.field, t.path
+	if f != nil && f.Template != nil {
+		return u.setErr(fmt.Errorf("%w: UpdateBuilder on %s: %s is a key derived from %s; update those fields instead", core.ErrValidation, u.q.model.Name(), f.Attr, f.Template))
+	}
 	if f != nil && (f.PK || f.SK) {
 		return u.setErr(fmt.Errorf("%w: UpdateBuilder on %s: %s is part of the primary key and cannot be updated", core.ErrValidation, u.q.model.Name(), f.GoName))
 	}
@@ -327,31 +330,47 @@ func (u *updateBuilder) executeWithResult(dest any) error {
 }
 
 // updateKey is the key of the item to update: from the model value, or
-// from Where equality conditions on the table keys.
-func (u *updateBuilder) updateKey() (map[string]types.AttributeValue, error) {
+// from Where equality conditions on the table keys (on an entity's key
+// components). For an entity it also returns the components' values.
+func (u *updateBuilder) updateKey() (map[string]types.AttributeValue, map[*model.Field]types.AttributeValue, error) {
 	q := u.q
 	if q.filter.Cond != nil || len(q.filter.Children) > 0 {
-		return nil, fmt.Errorf("%w: UpdateBuilder on %s: Filter selects what a read returns and does not apply to updates; use Condition(field, op, value) for a condition on the stored item", core.ErrValidation, q.model.Name())
+		return nil, nil, fmt.Errorf("%w: UpdateBuilder on %s: Filter selects what a read returns and does not apply to updates; use Condition(field, op, value) for a condition on the stored item", core.ErrValidation, q.model.Name())
 	}
 	if len(q.where) == 0 && q.item.IsValid() {
-		return q.key("UpdateBuilder")
+		if q.model.Entity != nil {
+			t := q.target()
+			return plan.ItemKey(&t, "UpdateBuilder")
+		}
+		key, err := q.key("UpdateBuilder")
+		return key, nil, err
+	}
+	given := map[*model.Field]types.AttributeValue{}
+	for _, c := range q.where {
+		if c.Op != expr.Eq || c.Field == nil || !q.model.InPrimaryKey(c.Field) {
+			return nil, nil, fmt.Errorf("%w: UpdateBuilder on %s: Where(%q, %q, ...) is not an equality on a key; Where gives the key of the item to update, and a condition on the stored item is Condition(field, op, value)", core.ErrValidation, q.model.Name(), strings.Join(c.Path, "."), c.Op)
+		}
+		given[c.Field] = c.Values[0]
+	}
+	if q.model.Entity != nil {
+		return plan.EntityKey(q.model, "UpdateBuilder", func(f *model.Field) (types.AttributeValue, bool, error) {
+			v, ok := given[f]
+			return v, ok, nil
+		})
 	}
 	key := map[string]types.AttributeValue{}
-	for _, c := range q.where {
-		if c.Op != expr.Eq || c.Field == nil || !c.Field.PK && !c.Field.SK {
-			return nil, fmt.Errorf("%w: UpdateBuilder on %s: Where(%q, %q, ...) is not an equality on a key; Where gives the key of the item to update, and a condition on the stored item is Condition(field, op, value)", core.ErrValidation, q.model.Name(), strings.Join(c.Path, "."), c.Op)
-		}
-		key[c.Field.Attr] = c.Values[0]
+	for f, v := range given {
+		key[f.Attr] = v
 	}
 	for _, f := range []*model.Field{q.model.PK, q.model.SK} {
 		if f == nil {
 			continue
 		}
 		if err := plan.CheckKeyValue(q.model, f, key[f.Attr], "UpdateBuilder"); err != nil {
-			return nil, fmt.Errorf("%w (give the key with Model(&%s{...}) or Where(%q, \"=\", v))", err, q.model.Name(), f.GoName)
+			return nil, nil, fmt.Errorf("%w (give the key with Model(&%s{...}) or Where(%q, \"=\", v))", err, q.model.Name(), f.GoName)
 		}
 	}
-	return key, nil
+	return key, nil, nil
 }
 
 // plan plans the update as one write; nullLists plans appends and prepends
@@ -363,7 +382,7 @@ func (u *updateBuilder) plan(nullLists bool) (*plan.Write, error) {
 	if u.q.overwrite {
 		return nil, fmt.Errorf("%w: UpdateBuilder on %s: AllowOverwrite applies to BatchCreate and BatchWrite only", core.ErrValidation, u.q.model.Name())
 	}
-	key, err := u.updateKey()
+	key, comps, err := u.updateKey()
 	if err != nil {
 		return nil, err
 	}
@@ -371,7 +390,7 @@ func (u *updateBuilder) plan(nullLists bool) (*plan.Write, error) {
 		return nil, err
 	}
 	t := u.q.target()
-	t.Actions = &plan.Actions{Key: key, List: u.actions, Conds: u.conds, Version: u.version, ReturnValues: u.rv, NullLists: nullLists}
+	t.Actions = &plan.Actions{Key: key, List: u.actions, Conds: u.conds, Version: u.version, ReturnValues: u.rv, NullLists: nullLists, Components: comps}
 	op := plan.OpUpdateBuild
 	if u.upsert {
 		op = plan.OpUpsertBuild

@@ -46,4 +46,13 @@ var (
 	// It was neither reported as a success nor as a failure: read the item
 	// to find out.
 	ErrOutcomeUnknown = errors.New("dynamorm: outcome unknown")
+
+	// ErrIncompleteKey: a write changes a component of a derived key (an
+	// entity's pk, sk or index key) without the other components that key
+	// is composed of, so the key cannot be recomputed. Nothing was sent.
+	ErrIncompleteKey = errors.New("dynamorm: incomplete key")
+
+	// ErrUnknownEntity: an item collection held an item of an entity the
+	// call was not given a type for.
+	ErrUnknownEntity = errors.New("dynamorm: unknown entity")
 )

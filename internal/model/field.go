@@ -30,6 +30,11 @@ type Field struct {
 
 	Indexes []IndexRole // secondary indexes this field is a key of
 
+	// Template is set on the derived key attributes of an entity (pk, sk,
+	// gsi1pk, ...), which no struct field stores: their values are composed
+	// from the template's component fields. Index is nil for them.
+	Template *Template
+
 	// ThroughPointer is true when Index passes through an embedded pointer,
 	// so reading the field may meet a nil pointer.
 	ThroughPointer bool
@@ -157,6 +162,9 @@ func walkFields(t reflect.Type) ([]*Field, error) {
 // embedded struct to walk next, or neither (skipped, unexported).
 func fieldAt(t reflect.Type, lv level, i int) (*Field, *level, error) {
 	sf := lv.t.Field(i)
+	if sf.Anonymous && sf.Type == markerType {
+		return nil, nil, nil // the entity marker: its tag is the model's (see findMarker)
+	}
 	raw := sf.Tag.Get(TagKey)
 	tg, err := parseTag(raw)
 	if err != nil {

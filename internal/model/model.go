@@ -23,6 +23,11 @@ type Model struct {
 	Version, TTL, CreatedAt, UpdatedAt *Field // lifecycle fields, each may be nil
 	ULIDs                              []*Field
 
+	// Entity is the single-table metadata of a model that embeds Marker;
+	// nil for a model that owns its table. For an entity, PK, SK and the
+	// indexes' keys are the derived key attributes (Field.Template is set).
+	Entity *Entity
+
 	defaultTable string
 	tabler       bool
 	byGoName     map[string]*Field
@@ -106,6 +111,16 @@ func build(t reflect.Type) (*Model, error) {
 		byIndex:      map[string]*Index{},
 	}
 	name := t.Name()
+	var marker markerTag
+	if raw, ok := findMarker(t); ok {
+		if marker, err = parseMarker(raw); err != nil {
+			return nil, fmt.Errorf("%s: tag `%s:%q` of the embedded Entity: %v", name, TagKey, raw, err)
+		}
+		m.Entity = &Entity{Name: marker.entity, TypeAttr: marker.typeAttr}
+		if marker.table != "" {
+			m.defaultTable = marker.table
+		}
+	}
 	one := func(slot **Field, f *Field, what string) error {
 		if *slot != nil {
 			return fmt.Errorf("%s: both %s and %s are tagged %s; a model has at most one", name, (*slot).GoName, f.GoName, what)
@@ -123,7 +138,7 @@ func build(t reflect.Type) (*Model, error) {
 			slot **Field
 			what string
 		}{
-			{f.PK, &m.PK, "pk"}, {f.SK, &m.SK, "sk"}, {f.Version, &m.Version, "version"},
+			{f.PK && m.Entity == nil, &m.PK, "pk"}, {f.SK && m.Entity == nil, &m.SK, "sk"}, {f.Version, &m.Version, "version"},
 			{f.TTL, &m.TTL, "ttl"}, {f.CreatedAt, &m.CreatedAt, "created_at"}, {f.UpdatedAt, &m.UpdatedAt, "updated_at"},
 		}
 		for _, c := range checks {
@@ -142,10 +157,18 @@ func build(t reflect.Type) (*Model, error) {
 		if (f.PK || f.SK || len(f.Indexes) > 0) && f.OmitEmpty {
 			return nil, fmt.Errorf("%s.%s: a key attribute cannot be omitempty; drop omitempty", name, f.GoName)
 		}
+		if m.Entity != nil {
+			continue // key roles are components of derived keys (buildEntity)
+		}
 		for _, role := range f.Indexes {
 			if err := m.addIndexKey(f, role); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if m.Entity != nil {
+		if err := m.buildEntity(marker); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
 		}
 	}
 	if m.PK == nil {

@@ -40,6 +40,10 @@ type Actions struct {
 	Conds        expr.Node
 	Version      *int64
 	ReturnValues types.ReturnValue
+	// Components are the values of an entity's primary-key components
+	// (from the model value or the Where conditions that gave Key), from
+	// which derived index keys are recomputed.
+	Components map[*model.Field]types.AttributeValue
 	// NullLists renders appends and prepends for attributes stored as NULL
 	// (a nil slice): SET to the given list, on the condition that the
 	// attribute is NULL, since list_append refuses a NULL operand.
@@ -76,7 +80,23 @@ func updateActions(t *Target, a Actions, upsert bool) (*Write, error) {
 	if err := renderLifecycle(t, &b, &up, touched, upsert); err != nil {
 		return nil, err
 	}
-	if !upsert {
+	if err := renderDerived(t, a, &b, &up, op); err != nil {
+		return nil, err
+	}
+	switch {
+	case m.Entity != nil && upsert:
+		// An item the upsert creates has its entity type and the
+		// attributes of its key components, as a put would.
+		up.Set(b.Name(m.Entity.TypeAttr), b.Value(entityValue(m)))
+		for _, c := range m.KeyFields() {
+			if v, ok := a.Components[c]; ok && !touched[c] {
+				up.Set(b.Name(c.Attr), b.Value(v))
+			}
+		}
+		extra = append(extra, absentOrEntity(&b, m))
+	case m.Entity != nil:
+		extra = append(extra, isEntity(&b, m))
+	case !upsert:
 		extra = append(extra, "attribute_exists("+b.Name(m.PK.Attr)+")")
 	}
 	if f := m.Version; f != nil && !touched[f] {

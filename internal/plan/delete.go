@@ -23,7 +23,8 @@ func planDelete(t *Target) (*Write, error) {
 		}
 	}
 	w := &Write{Kind: WriteDelete, Op: "Delete", Model: t.Model, Table: t.Table, Key: key, HasConditions: len(t.Conds)+len(extra) > 0}
-	if w.Cond, err = renderConds(t, &b, extra...); err != nil {
+	// A batch, which carries no conditions, deletes without the entity check.
+	if w.Cond, err = renderConds(t, &b, append(extra, absentOrEntity(&b, t.Model))...); err != nil {
 		return nil, err
 	}
 	w.Names, w.Values = b.Names(), b.Values()
@@ -42,7 +43,7 @@ func check(t *Target) (*Write, error) {
 	}
 	var b expr.Builder
 	w := &Write{Kind: WriteCheck, Op: "ConditionCheck", Model: t.Model, Table: t.Table, Key: key, HasConditions: true}
-	if w.Cond, err = renderConds(t, &b); err != nil {
+	if w.Cond, err = renderConds(t, &b, isEntity(&b, t.Model)); err != nil {
 		return nil, err
 	}
 	w.Names, w.Values = b.Names(), b.Values()

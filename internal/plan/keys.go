@@ -39,7 +39,7 @@ func Key(t *Target, op string) (map[string]types.AttributeValue, error) {
 		if f == nil {
 			continue
 		}
-		av, err := t.Codec.EncodeAttr(t.Item, f.Attr)
+		av, err := t.primaryKeyValue(f, op)
 		if err != nil {
 			return nil, errs.At(op+" "+t.Model.Name(), "key "+f.GoName, err)
 		}

@@ -45,6 +45,10 @@ type ReadInput struct {
 	Total      *int32
 	Count      bool // Select=COUNT
 	Paginated  bool // one page and a cursor (AllPaginated), which a BatchGet cannot give
+	// AnyEntity reads every item the key conditions select, whatever its
+	// entity (an item collection); otherwise a read of an entity returns
+	// only items of that entity.
+	AnyEntity bool
 }
 
 // Read is a planned read.
@@ -75,6 +79,11 @@ type Read struct {
 	// start key from a cursor can be checked against them (see KeyTypes).
 	KeyConds []expr.Cond
 	keyConds [2]expr.Cond // KeyConds' storage: no allocation of its own
+	// entity, for a GetItem of an entity, is what OfEntity checks.
+	entity *model.Entity
+	// ordersBy is the component of a derived sort key whose order a Query
+	// returns items in (the first one no equality fixes).
+	ordersBy *model.Field
 	// PostFilter holds Where conditions on the queried keys that a key
 	// condition cannot express (<>, IN, CONTAINS, ...). DynamoDB does not
 	// allow them in a Query's filter, so they are evaluated on each item
@@ -85,6 +94,17 @@ type Read struct {
 // Filtered reports whether items may be dropped after DynamoDB reads them,
 // by the filter expression or the post-filter.
 func (r *Read) Filtered() bool { return r.Filter != "" || len(r.PostFilter) > 0 }
+
+// OfEntity reports whether the item a GetItem returned is of the entity
+// read (always true for a model that owns its table): a key that holds an
+// item of another entity holds no item of this one.
+func (r *Read) OfEntity(item map[string]types.AttributeValue) bool {
+	if r.entity == nil {
+		return true
+	}
+	s, ok := item[r.entity.TypeAttr].(*types.AttributeValueMemberS)
+	return ok && s.Value == r.entity.Name
+}
 
 // Keep reports whether item passes the post-filter.
 func (r *Read) Keep(item map[string]types.AttributeValue) bool {
@@ -123,16 +143,21 @@ func PlanRead(in ReadInput) (*Read, error) {
 	}
 	var b expr.Builder
 	var rest []expr.Node
-	chosen, pkCond, skCond, err := choose(in, cands)
+	chosen, kc, err := choose(in, cands)
 	if err != nil {
 		return nil, err
 	}
 	if chosen != nil {
-		if rest, err = planQuery(in, r, &b, chosen, pkCond, skCond); err != nil {
+		if rest, err = planQuery(in, r, &b, chosen, kc); err != nil {
 			return nil, err
 		}
 	} else {
 		rest = planScan(in, r)
+	}
+	if m := in.Model; m.Entity != nil && !in.AnyEntity {
+		// Only items of this entity: the key condition may match others
+		// (an item collection), which the filter drops.
+		rest = append(rest, expr.Node{Cond: &expr.Cond{Path: []string{m.Entity.TypeAttr}, Op: expr.Eq, Values: []types.AttributeValue{entityValue(m)}}})
 	}
 	if in.Segment != nil && r.Operation != Scan {
 		return nil, fmt.Errorf("%w: ParallelScan applies to scans; this query has a key condition (use Scan or drop ParallelScan)", errs.ErrValidation)
@@ -182,7 +207,14 @@ func planGet(in ReadInput, r *Read) bool {
 	r.KeyAttrs = tableKeyAttrs(in.Model)
 	var b expr.Builder
 	if len(in.Projection) > 0 {
-		r.Projection = b.Projection(WithKeys(in.Projection, r.KeyAttrs))
+		keep := r.KeyAttrs
+		if e := in.Model.Entity; e != nil {
+			r.entity = e
+			keep = append(slices.Clip(keep), e.TypeAttr)
+		}
+		r.Projection = b.Projection(WithKeys(in.Projection, keep))
+	} else {
+		r.entity = in.Model.Entity
 	}
 	r.Names = b.Names()
 	return true
@@ -216,78 +248,87 @@ func planBatchGet(in ReadInput, r *Read) bool {
 
 // choose picks the candidate (table or index) a Query serves in best from:
 // a partition-key equality is needed; a sort-key condition and an OrderBy
-// on the sort key count for it. It returns the positions in in.Where of
-// the key conditions (-1 for none), or a nil candidate for a Scan. A
-// consistent read chooses among the table and its local indexes only, and
-// fails when only a global index could serve it: a consistent Scan instead
-// would silently read the whole table.
-func choose(in ReadInput, cands []candidate) (chosen *candidate, pkCond, skCond int, err error) {
-	pkCond, skCond = -1, -1
+// on the sort key count for it. It returns the key conditions, or a nil
+// candidate for a Scan. A consistent read chooses among the table and its
+// local indexes only, and fails when only a global index could serve it: a
+// consistent Scan instead would silently read the whole table.
+func choose(in ReadInput, cands []candidate) (*candidate, keyConds, error) {
 	if in.ForceScan {
-		return nil, pkCond, skCond, nil
+		return nil, keyConds{}, nil
 	}
 	if in.Consistent {
 		local := slices.DeleteFunc(slices.Clone(cands), candidate.global)
-		if chosen, pkCond, skCond = best(in, local); chosen != nil || len(local) == len(cands) {
-			return chosen, pkCond, skCond, nil
+		if chosen, kc := best(in, local); chosen != nil || len(local) == len(cands) {
+			return chosen, kc, nil
 		}
-		if g, _, _ := best(in, cands); g != nil {
-			return nil, -1, -1, fmt.Errorf("%w: ConsistentRead: %s's conditions are served by global secondary index %q, which does not support consistent reads, and not by the table or a local index; "+
-				"drop ConsistentRead (reads from %q are eventually consistent) or give Where(%q, \"=\", ...) so the table is queried", errs.ErrValidation, in.Model.Name(), g.name(), g.name(), in.Model.PK.GoName)
+		if g, _ := best(in, cands); g != nil {
+			return nil, keyConds{}, fmt.Errorf("%w: ConsistentRead: %s's conditions are served by global secondary index %q, which does not support consistent reads, and not by the table or a local index; "+
+				"drop ConsistentRead (reads from %q are eventually consistent) or give Where(%q, \"=\", ...) so the table is queried", errs.ErrValidation, in.Model.Name(), g.name(), g.name(), in.Model.KeyFields()[0].GoName)
 		}
-		return nil, -1, -1, nil
+		return nil, keyConds{}, nil
 	}
-	chosen, pkCond, skCond = best(in, cands)
-	return chosen, pkCond, skCond, nil
+	chosen, kc := best(in, cands)
+	return chosen, kc, nil
 }
 
 func (c candidate) global() bool { return c.index != nil && !c.index.Local }
 
+// keyConds are the key conditions of a candidate.
+type keyConds struct{ pk, sk keyCond }
+
+func (k keyConds) used(i int) bool {
+	return slices.Contains(k.pk.used, i) || slices.Contains(k.sk.used, i)
+}
+
 // best is the candidate with the best score, or nil when none has a
 // partition-key equality.
-func best(in ReadInput, cands []candidate) (chosen *candidate, pkCond, skCond int) {
-	pkCond, skCond = -1, -1
+func best(in ReadInput, cands []candidate) (*candidate, keyConds) {
+	var chosen *candidate
+	var chosenKC keyConds
 	best := -1
 	for i := range cands {
 		c := &cands[i]
-		p := findCond(in.Where, c.pk, func(op expr.Op) bool { return op == expr.Eq })
-		if p < 0 {
+		kc := keyConds{pk: partitionCond(in, c.pk)}
+		if !kc.pk.ok {
 			continue
 		}
-		s := -1
 		score := 1
 		if c.sk != nil {
-			s = findCond(in.Where, c.sk, expr.Op.KeyCondition)
-			if s == p {
-				s = -1
+			kc.sk = sortCond(in, c.sk, kc.pk.used)
+			if in.AnyEntity && kc.sk.prefixOnly {
+				kc.sk = keyCond{} // a collection reads the whole partition
 			}
-			if s >= 0 {
+			switch {
+			case kc.sk.ok && !kc.sk.prefixOnly:
 				score += 2
+			case kc.sk.ok:
+				score++
 			}
-			if in.OrderBy == c.sk {
+			if in.OrderBy != nil && (in.OrderBy == c.sk || in.OrderBy == kc.sk.orders) {
 				score++
 			}
 		}
 		if score > best {
-			best, chosen, pkCond, skCond = score, c, p, s
+			best, chosen, chosenKC = score, c, kc
 		}
 	}
-	return chosen, pkCond, skCond
+	return chosen, chosenKC
 }
 
-// planQuery makes r a Query of chosen: the key condition from the Where
-// conditions at pkCond and skCond, the other conditions on its keys as the
-// post-filter. It returns the Where conditions left for the filter.
-func planQuery(in ReadInput, r *Read, b *expr.Builder, chosen *candidate, pkCond, skCond int) ([]expr.Node, error) {
+// planQuery makes r a Query of chosen: the key condition from kc, the
+// other conditions on its keys as the post-filter. It returns the Where
+// conditions left for the filter.
+func planQuery(in ReadInput, r *Read, b *expr.Builder, chosen *candidate, kc keyConds) ([]expr.Node, error) {
 	r.Operation = Query
 	r.Index = chosen.name()
+	r.ordersBy = kc.sk.orders
 	keyParts := []string{}
-	for _, i := range []int{pkCond, skCond} {
-		if i < 0 {
+	for _, k := range []keyCond{kc.pk, kc.sk} {
+		if !k.ok {
 			continue
 		}
-		kc := expr.Cond{Path: in.Where[i].Path, Op: in.Where[i].Op, Values: in.Where[i].Values}
-		s, err := b.Condition(kc)
+		c := expr.Cond{Path: k.cond.Path, Op: k.cond.Op, Values: k.cond.Values}
+		s, err := b.Condition(c)
 		if err != nil {
 			return nil, err
 		}
@@ -295,12 +336,12 @@ func planQuery(in ReadInput, r *Read, b *expr.Builder, chosen *candidate, pkCond
 		if r.KeyConds == nil {
 			r.KeyConds = r.keyConds[:0]
 		}
-		r.KeyConds = append(r.KeyConds, kc)
+		r.KeyConds = append(r.KeyConds, c)
 	}
 	r.KeyCondition = joinAnd(keyParts)
 	var rest []expr.Node
 	for i, c := range in.Where {
-		if i == pkCond || i == skCond {
+		if kc.used(i) {
 			continue
 		}
 		cc := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
@@ -355,7 +396,7 @@ func order(in ReadInput, r *Read, idx *model.Index) {
 		sortKey = m.SK
 	}
 	if in.OrderBy != nil {
-		if r.Operation == Query && in.OrderBy == sortKey {
+		if r.Operation == Query && (in.OrderBy == sortKey || in.OrderBy == r.ordersBy) {
 			r.Forward = !in.Desc
 		} else {
 			r.SortBy, r.Desc = in.OrderBy, in.Desc
@@ -413,6 +454,9 @@ func findCond(conds []Condition, f *model.Field, ok func(expr.Op) bool) int {
 // fullKey returns the primary key when the conditions are exactly equality
 // on the table's partition key and, if it has one, its sort key.
 func fullKey(m *model.Model, conds []Condition) (map[string]types.AttributeValue, bool) {
+	if m.Entity != nil {
+		return fullEntityKey(m, conds)
+	}
 	want := 1
 	if m.SK != nil {
 		want = 2
@@ -486,4 +530,27 @@ func keyInTree(n expr.Node, c *candidate) string {
 		}
 	}
 	return ""
+}
+
+// fullEntityKey is fullKey for an entity: every Where condition is an
+// equality on a component, and together they give the whole primary key.
+func fullEntityKey(m *model.Model, conds []Condition) (map[string]types.AttributeValue, bool) {
+	in := ReadInput{Model: m, Where: conds}
+	kc := keyConds{pk: partitionCond(in, m.PK)}
+	if !kc.pk.ok {
+		return nil, false
+	}
+	key := map[string]types.AttributeValue{m.PK.Attr: kc.pk.cond.Values[0]}
+	if m.SK != nil {
+		if kc.sk = sortCond(in, m.SK, kc.pk.used); !kc.sk.exact {
+			return nil, false
+		}
+		key[m.SK.Attr] = kc.sk.cond.Values[0]
+	}
+	for i := range conds {
+		if !kc.used(i) {
+			return nil, false
+		}
+	}
+	return key, true
 }

@@ -28,6 +28,11 @@ func updateFields(t *Target, names []string) (*Write, error) {
 	if err != nil {
 		return nil, err
 	}
+	derived, err := derivedUpdates(m, "Update", fields)
+	if err != nil {
+		return nil, err
+	}
+	fields = append(fields, derived...)
 	ch := &Changes{}
 	fail := func(err error) (*Write, error) { ch.Undo(); return nil, err }
 	t.stampUpdate(ch)
@@ -35,9 +40,13 @@ func updateFields(t *Target, names []string) (*Write, error) {
 		fields = append(fields, m.UpdatedAt)
 	}
 	// vals are the expression's values in the order the expression uses
-	// them: the current version, then each field that is set.
+	// them: an entity's name, the current version, then each field that is
+	// set.
 	var valsBuf [maxShapeFields]types.AttributeValue
 	vals := valsBuf[:0]
+	if m.Entity != nil {
+		vals = append(vals, entityValue(m))
+	}
 	zeroVersion := false
 	if m.Version != nil {
 		cur, err := t.bumpVersion(ch)
@@ -70,7 +79,7 @@ func updateFields(t *Target, names []string) (*Write, error) {
 func updatedFields(m *model.Model, names []string, fields []*model.Field) ([]*model.Field, error) {
 	if len(names) == 0 {
 		for _, f := range m.Fields {
-			if !f.PK && !f.SK && f != m.CreatedAt && f != m.Version && f != m.UpdatedAt {
+			if !m.InPrimaryKey(f) && f != m.CreatedAt && f != m.Version && f != m.UpdatedAt {
 				fields = append(fields, f)
 			}
 		}
@@ -81,8 +90,11 @@ func updatedFields(m *model.Model, names []string, fields []*model.Field) ([]*mo
 		if err != nil {
 			return nil, errs.Within("Update "+m.Name(), err)
 		}
-		if f.PK || f.SK {
-			return nil, fmt.Errorf("%w: Update %s: %s is part of the primary key and cannot be updated; delete the item and create it with the new key", errs.ErrValidation, m.Name(), f.GoName)
+		if f.Template != nil {
+			return nil, fmt.Errorf("%w: Update %s: %s is a key derived from %s and is written with them; update those fields instead", errs.ErrValidation, m.Name(), f.Attr, f.Template)
+		}
+		if m.InPrimaryKey(f) {
+			return nil, fmt.Errorf("%w: Update %s: %s is part of the primary key and cannot be updated; delete the item and create it with the new key (dynamorm.MoveItem does both in one transaction)", errs.ErrValidation, m.Name(), f.GoName)
 		}
 		if f == m.Version || f == m.UpdatedAt || slices.Contains(fields, f) {
 			continue // maintained by Update, or named twice
@@ -103,7 +115,7 @@ func encodeUpdated(t *Target, fields []*model.Field, vals []types.AttributeValue
 	}
 	size := 0
 	for i, f := range fields {
-		av, err := t.Codec.EncodeAttr(t.Item, f.Attr)
+		av, err := t.fieldValue(f)
 		if err != nil {
 			return nil, nil, errs.Within("Update "+t.Model.Name(), err)
 		}
@@ -161,7 +173,14 @@ func renderShape(t *Target, w *Write, sh shape, vals []types.AttributeValue) err
 func renderUpdate(b *expr.Builder, m *model.Model, sh shape) (rendered, []string) {
 	var r rendered
 	extra := make([]string, 1, 2)
-	extra[0] = "attribute_exists(" + b.Name(m.PK.Attr) + ")"
+	if m.Entity != nil {
+		// The stored item is of this entity (which implies that it exists).
+		ph := b.Value(nil)
+		r.values = append(r.values, ph)
+		extra[0] = b.Name(m.Entity.TypeAttr) + " = " + ph
+	} else {
+		extra[0] = "attribute_exists(" + b.Name(m.PK.Attr) + ")"
+	}
 	if m.Version != nil {
 		ver, cur := b.Name(m.Version.Attr), b.Value(nil)
 		r.values = append(r.values, cur)

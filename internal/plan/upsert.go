@@ -5,6 +5,7 @@ import (
 
 	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
 )
 
 // upsert plans CreateOrUpdate: a put whether or not the item exists (a
@@ -18,7 +19,7 @@ func upsert(t *Target) (*Write, error) {
 	fail := func(err error) (*Write, error) { ch.Undo(); return nil, err }
 	t.stampCreate(ch)
 	var b expr.Builder
-	var extra []string
+	extra := []string{absentOrEntity(&b, t.Model)}
 	if t.Model.Version != nil {
 		cur, err := t.bumpVersion(ch)
 		if err != nil {
@@ -55,13 +56,16 @@ func upsertKeepingCreated(t *Target, b *expr.Builder, ch *Changes) (*Write, erro
 	if err != nil {
 		return nil, errs.Within(op+" "+t.Model.Name(), err)
 	}
+	if err := deriveItem(t.Model, item, op); err != nil {
+		return nil, err
+	}
 	if err := checkSize(t.Model, op, item); err != nil {
 		return nil, err
 	}
 	created, codec, dest := t.Model.CreatedAt, t.Codec, t.Item
 	var u expr.Update
-	for _, f := range t.Model.Fields {
-		if f.PK || f.SK {
+	for _, f := range upsertedFields(t.Model) {
+		if t.Model.InPrimaryKey(f) || f.PK || f.SK {
 			continue
 		}
 		name := b.Name(f.Attr)
@@ -86,4 +90,16 @@ func upsertKeepingCreated(t *Target, b *expr.Builder, ch *Changes) (*Write, erro
 			}
 			return codec.Decode(map[string]types.AttributeValue{created.Attr: stored}, dest)
 		}}, nil
+}
+
+// upsertedFields are the attributes an upsert writes: every field and, for
+// an entity, its derived index keys (which are set, or removed when a
+// component has no value) and its entity type.
+func upsertedFields(m *model.Model) []*model.Field {
+	if m.Entity == nil {
+		return m.Fields
+	}
+	out := append([]*model.Field(nil), m.Fields...)
+	out = append(out, m.Entity.Keys...)
+	return append(out, &model.Field{GoName: m.Entity.TypeAttr, Attr: m.Entity.TypeAttr})
 }

@@ -49,4 +49,15 @@ var (
 	// error is a *dynamorm.OutcomeError; the Go value keeps the changes the
 	// write made (it is not rolled back). Read the item to find out.
 	ErrOutcomeUnknown = errs.ErrOutcomeUnknown
+
+	// ErrIncompleteKey: a write changes a component of a derived key (an
+	// entity's pk, sk or index key) without the other components that key
+	// is composed of, so the key cannot be recomputed; the message names
+	// the missing fields. Nothing was sent. errors.Is(err, ErrValidation)
+	// holds too.
+	ErrIncompleteKey = errs.ErrIncompleteKey
+
+	// ErrUnknownEntity: an item collection held an item of an entity the
+	// call was given no type for (see Query.Collection).
+	ErrUnknownEntity = errs.ErrUnknownEntity
 )

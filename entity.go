@@ -1,0 +1,59 @@
+package dynamorm
+
+import (
+	"github.com/dynamorm/dynamorm/internal/model"
+)
+
+// Entity is embedded in a struct to make it a single-table entity: one of
+// several item types sharing a table, with generic key attributes composed
+// from its fields. Its tag names the table, the entity and the templates
+// of the keys:
+//
+//	type Order struct {
+//		dynamorm.Entity `dynamorm:"table:shop,entity:order,pk:CUSTOMER#{CustomerID},sk:ORDER#{PlacedAt}#{ID},gsi1pk:ORDER#{ID},gsi1sk:ORDER"`
+//		CustomerID string
+//		ID         string
+//		PlacedAt   time.Time
+//		Total      float64
+//	}
+//
+// Options: table:NAME (the table; a TableName method wins), entity:NAME
+// (stored on every item), typeattr:NAME (the attribute that stores it,
+// "_type" by default), and one template per key: pk, sk, and INDEXpk /
+// INDEXsk for the global index INDEX (gsi1pk and gsi1sk are the keys of
+// index gsi1). The option's name is the key's attribute name (PK:... or
+// GSI1PK:... store PK and GSI1PK). A template is segments joined by '#':
+// literals (no # $ { }) and {Field} placeholders, each the value of a
+// string, number, []byte or time field. Instead of a template, fields may
+// be tagged pk, sk or index:NAME,pk|sk; the key is then
+// <entity>#{Field}#{Field}... in field order.
+//
+// Component values are encoded so that keys sort as the values do and
+// parse back: strings with the bytes up to '$' escaped ("a#b" is "a$cb"),
+// numbers in a sortable form (negative numbers and fractions included),
+// time.Time in its fixed-width UTC form, []byte as hex. Every field keeps
+// its own attribute too, so items stay readable and filterable.
+//
+// Writes compute every derived key from the item (an index key with an
+// empty component is left out: the item is not in that index); an Update
+// of a component without the other components of a key it is part of is
+// ErrIncompleteKey, and a change of a primary-key component is refused
+// (see MoveItem). Reads of an entity return items of that entity only;
+// Where conditions on components become key conditions. Conditional
+// writes of an entity check the stored item's entity type, so no write of
+// one entity overwrites an item of another.
+type Entity = model.Marker
+
+// MoveItem changes the primary key of an item: it deletes from (which must
+// exist, and on a version field have the version from holds) and creates to
+// (which must not exist) in one transaction, so the item is never under
+// both keys or neither. The primary key of an entity is derived from its
+// fields, so changing one of those fields moves the item.
+func (db *DB) MoveItem(from, to any) error {
+	return db.Transaction(func(tx *Tx) error {
+		if err := tx.Model(from).IfExists().Delete(); err != nil {
+			return err
+		}
+		return tx.Model(to).Create()
+	})
+}

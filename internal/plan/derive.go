@@ -1,0 +1,224 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/errs"
+	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/keyenc"
+	"github.com/dynamorm/dynamorm/internal/model"
+)
+
+// Compose composes derived key k from the encoded values of its
+// components, which value gives. A component without a value (absent,
+// NULL, or an empty string or binary) makes the key absent: it returns a
+// nil value and that component.
+func Compose(k *model.Field, value func(*model.Field) (types.AttributeValue, error)) (types.AttributeValue, *model.Field, error) {
+	var stack [96]byte
+	buf := stack[:0]
+	for i, s := range k.Template.Segments {
+		if i > 0 {
+			buf = append(buf, keyenc.Separator)
+		}
+		if s.Field == nil {
+			buf = append(buf, s.Literal...)
+			continue
+		}
+		v, err := value(s.Field)
+		if err != nil {
+			return nil, nil, err
+		}
+		if emptyComponent(v) {
+			return nil, s.Field, nil
+		}
+		if buf, err = keyenc.Append(buf, v); err != nil {
+			return nil, nil, fmt.Errorf("%w: key %s, component %s: %v", errs.ErrValidation, k.Attr, s.Field.GoName, err)
+		}
+	}
+	return &types.AttributeValueMemberS{Value: string(buf)}, nil, nil
+}
+
+func emptyComponent(av types.AttributeValue) bool {
+	switch v := av.(type) {
+	case nil, *types.AttributeValueMemberNULL:
+		return true
+	case *types.AttributeValueMemberS:
+		return v.Value == ""
+	case *types.AttributeValueMemberB:
+		return len(v.Value) == 0
+	}
+	return false
+}
+
+// fieldValue encodes field f of t's item; for a derived key, the key
+// composed from the item's fields (nil when a component has no value).
+func (t *Target) fieldValue(f *model.Field) (types.AttributeValue, error) {
+	if f.Template == nil {
+		return t.Codec.EncodeAttr(t.Item, f.Attr)
+	}
+	av, _, err := Compose(f, func(c *model.Field) (types.AttributeValue, error) {
+		return t.Codec.EncodeAttr(t.Item, c.Attr)
+	})
+	return av, err
+}
+
+// primaryKeyValue is fieldValue for a key of the table: a derived one
+// must have every component.
+func (t *Target) primaryKeyValue(f *model.Field, op string) (types.AttributeValue, error) {
+	if f.Template == nil {
+		return t.Codec.EncodeAttr(t.Item, f.Attr)
+	}
+	av, missing, err := Compose(f, func(c *model.Field) (types.AttributeValue, error) {
+		return t.Codec.EncodeAttr(t.Item, c.Attr)
+	})
+	if err == nil && missing != nil {
+		err = fmt.Errorf("%w: %s %s: %s is empty, and the key %s (%s) is composed of it; set it before the call", errs.ErrValidation, op, t.Model.Name(), missing.GoName, f.Attr, f.Template)
+	}
+	return av, err
+}
+
+// deriveItem adds an entity's derived keys and entity type to item, the
+// encoding of its Go value: every key from the item's own attributes. An
+// index key with a component that has no value is left out (the item is
+// not in that index, as for a sparse index of a plain model).
+func deriveItem(m *model.Model, item map[string]types.AttributeValue, op string) error {
+	e := m.Entity
+	if e == nil {
+		return nil
+	}
+	fromItem := func(c *model.Field) (types.AttributeValue, error) { return item[c.Attr], nil }
+	for _, k := range e.Keys {
+		av, missing, err := Compose(k, fromItem)
+		if err != nil {
+			return err
+		}
+		if missing != nil {
+			if k.PK || k.SK {
+				return fmt.Errorf("%w: %s %s: %s is empty, and the key %s (%s) is composed of it; set it before the call", errs.ErrValidation, op, m.Name(), missing.GoName, k.Attr, k.Template)
+			}
+			continue
+		}
+		item[k.Attr] = av
+	}
+	item[e.TypeAttr] = entityValue(m)
+	return nil
+}
+
+func entityValue(m *model.Model) types.AttributeValue {
+	return &types.AttributeValueMemberS{Value: m.Entity.Name}
+}
+
+// derivedUpdates returns the derived index keys an update of fields must
+// rewrite: those with a component among fields. Each of their components
+// must be among fields or be a primary-key component (which the item's key
+// fixes); otherwise the key cannot be recomputed: ErrIncompleteKey, naming
+// the missing fields. A primary-key component among fields is refused:
+// the item would move to another key.
+func derivedUpdates(m *model.Model, op string, fields []*model.Field) ([]*model.Field, error) {
+	if m.Entity == nil {
+		return nil, nil
+	}
+	var out []*model.Field
+	for _, k := range m.Entity.Keys {
+		touched, missing := false, []string(nil)
+		for _, c := range k.Template.Components() {
+			switch {
+			case containsField(fields, c):
+				touched = true
+			case !m.InPrimaryKey(c):
+				missing = append(missing, c.GoName)
+			}
+		}
+		if !touched {
+			continue
+		}
+		if k.PK || k.SK {
+			return nil, primaryComponentError(m, op, k)
+		}
+		if len(missing) > 0 {
+			return nil, fmt.Errorf("%w: %w: %s %s: the update changes a component of %s (%s) but not %s; include %s in the update so the key can be recomputed",
+				errs.ErrIncompleteKey, errs.ErrValidation, op, m.Name(), k.Attr, k.Template, strings.Join(missing, ", "), strings.Join(missing, ", "))
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func primaryComponentError(m *model.Model, op string, k *model.Field) error {
+	return fmt.Errorf("%w: %s %s: the update changes a component of the primary key %s (%s), which would move the item to another key; use dynamorm.MoveItem (a delete and a create in one transaction)",
+		errs.ErrValidation, op, m.Name(), k.Attr, k.Template)
+}
+
+func containsField(fs []*model.Field, f *model.Field) bool {
+	for _, x := range fs {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// isEntity is the condition that the stored item is of t's entity, ""
+// for a model that owns its table.
+func isEntity(b *expr.Builder, m *model.Model) string {
+	if m.Entity == nil {
+		return ""
+	}
+	return b.Name(m.Entity.TypeAttr) + " = " + b.Value(entityValue(m))
+}
+
+// absentOrEntity is the condition that no item is stored under the key or
+// that it is of t's entity: what overwriting and deleting an entity need,
+// so that no write of one entity replaces an item of another.
+func absentOrEntity(b *expr.Builder, m *model.Model) string {
+	if m.Entity == nil {
+		return ""
+	}
+	return notExists(b, m) + " OR " + isEntity(b, m)
+}
+
+// EntityKey is the primary key of an entity and the values of its
+// components, from the components' values given by value (the model value,
+// or the Where equalities naming the item). A component without a value
+// is an error naming it.
+func EntityKey(m *model.Model, op string, value func(*model.Field) (types.AttributeValue, bool, error)) (map[string]types.AttributeValue, map[*model.Field]types.AttributeValue, error) {
+	comps := make(map[*model.Field]types.AttributeValue, 2)
+	for _, c := range m.KeyFields() {
+		v, ok, err := value(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			comps[c] = v
+		}
+	}
+	key := make(map[string]types.AttributeValue, 2)
+	for _, k := range []*model.Field{m.PK, m.SK} {
+		if k == nil {
+			continue
+		}
+		av, missing, err := Compose(k, func(c *model.Field) (types.AttributeValue, error) { return comps[c], nil })
+		if err != nil {
+			return nil, nil, err
+		}
+		if missing != nil {
+			return nil, nil, fmt.Errorf("%w: %s %s: no value for %s, of which the key %s (%s) is composed; give it on the model value or with Where(%q, \"=\", v)", errs.ErrValidation, op, m.Name(), missing.GoName, k.Attr, k.Template, missing.GoName)
+		}
+		if err := CheckKeyValue(m, k, av, op); err != nil {
+			return nil, nil, err
+		}
+		key[k.Attr] = av
+	}
+	return key, comps, nil
+}
+
+// ItemKey is EntityKey from t's Go value.
+func ItemKey(t *Target, op string) (map[string]types.AttributeValue, map[*model.Field]types.AttributeValue, error) {
+	return EntityKey(t.Model, op, func(c *model.Field) (types.AttributeValue, bool, error) {
+		av, err := t.Codec.EncodeAttr(t.Item, c.Attr)
+		return av, av != nil, err
+	})
+}
