@@ -32,6 +32,9 @@ func decodeOne(item map[string]types.AttributeValue, dest any) error {
 func decodeAll(items []map[string]types.AttributeValue, dest any) error {
 	sv := reflect.ValueOf(dest).Elem()
 	et := sv.Type().Elem()
+	if et.Kind() == reflect.Map {
+		return decodeMaps(items, sv)
+	}
 	ptr := et.Kind() == reflect.Pointer
 	st := et
 	if ptr {
@@ -52,6 +55,25 @@ func decodeAll(items []map[string]types.AttributeValue, dest any) error {
 			elem = elem.Elem()
 		}
 		if err := codec.Decode(item, elem); err != nil {
+			return fmt.Errorf("item %d: %w", i, err)
+		}
+	}
+	sv.Set(out)
+	return nil
+}
+
+// decodeMaps fills sv, a slice of maps, with the items: as they are for
+// []map[string]types.AttributeValue, decoded for any other map type
+// ([]map[string]any, ...).
+func decodeMaps(items []map[string]types.AttributeValue, sv reflect.Value) error {
+	out := reflect.MakeSlice(sv.Type(), len(items), len(items))
+	raw := sv.Type() == rawItemsType
+	for i, item := range items {
+		if raw {
+			out.Index(i).Set(reflect.ValueOf(item))
+			continue
+		}
+		if err := marshal.Unmarshal(item, out.Index(i).Addr().Interface()); err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
 	}

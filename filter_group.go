@@ -3,6 +3,7 @@ package dynamorm
 import (
 	"context"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/dynamorm/dynamorm/pkg/core"
@@ -124,6 +125,17 @@ func (g *group) ScanAllSegments(any, int32) error { return g.misuse("ScanAllSegm
 
 // Explain is an error in a group.
 func (g *group) Explain() (*core.Explanation, error) { return nil, g.misuse("Explain") }
+
+// Collection is an error in a group.
+func (g *group) Collection(any) error { return g.misuse("Collection") }
+
+// CollectionItems yields an error in a group.
+func (g *group) CollectionItems(...any) iter.Seq2[any, error] {
+	return func(yield func(any, error) bool) { yield(nil, g.misuse("CollectionItems")) }
+}
+
+// SkipUnknownEntities is an error in a group.
+func (g *group) SkipUnknownEntities() core.Query { return g.misused("SkipUnknownEntities") }
 
 // Create is an error in a group.
 func (g *group) Create() error { return g.misuse("Create") }

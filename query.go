@@ -52,6 +52,9 @@ type query struct {
 	// collect makes builder methods modify the receiver instead of copying
 	// it: FilterGroup hands such a query to its function.
 	inGroup bool
+	// anyEntity reads an entity's item collection (Collection);
+	// skipUnknown skips items of entities a collection has no type for.
+	anyEntity, skipUnknown bool
 	// capacity totals what this query's terminals consumed; created by the
 	// first terminal, never shared with copies.
 	capacity *usage

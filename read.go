@@ -60,6 +60,7 @@ func (q *query) planRead(kind readKind) (*plan.Read, error) {
 		Total:      q.total,
 		Count:      kind == readCount,
 		Paginated:  kind == readPage,
+		AnyEntity:  q.anyEntity,
 	})
 	if err == nil && q.db.shared.noScans && r.Operation == plan.Scan && kind != readScan && kind != readExplain && q.segment == nil {
 		return nil, q.implicitScan(r, where)

@@ -24,8 +24,16 @@ type Item interface {
 //
 //	var order Order
 //	if err := dynamorm.UnmarshalItem(record.Change.NewImage, &order); err != nil { ... }
+//
+// When dest is an entity (see Entity) and the item holds another entity,
+// it is an error wrapping ErrUnknownEntity; EntityOf decodes an item of any
+// of several entities.
 func UnmarshalItem[T Item](item T, dest any) error {
-	return marshal.Unmarshal(sdkItem(item), dest)
+	it := sdkItem(item)
+	if err := checkEntity(it, dest); err != nil {
+		return err
+	}
+	return marshal.Unmarshal(it, dest)
 }
 
 // UnmarshalItems decodes items into dest, a pointer to a slice of structs or
@@ -46,7 +54,7 @@ func UnmarshalItems[T Item](items []T, dest any) error {
 		} else {
 			target = target.Addr()
 		}
-		if err := marshal.Unmarshal(sdkItem(item), target.Interface()); err != nil {
+		if err := UnmarshalItem(item, target.Interface()); err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
 	}

@@ -195,7 +195,7 @@ func (r *Read) KeyTypes(m *model.Model) []string {
 // planGet makes r a GetItem when in gives the full primary key by equality
 // and nothing else.
 func planGet(in ReadInput, r *Read) bool {
-	if in.ForceScan || in.Index != "" || in.Count || len(in.Filter.Children) > 0 || in.Filter.Cond != nil {
+	if in.ForceScan || in.AnyEntity || in.Index != "" || in.Count || len(in.Filter.Children) > 0 || in.Filter.Cond != nil {
 		return false
 	}
 	key, ok := fullKey(in.Model, in.Where)
@@ -208,12 +208,12 @@ func planGet(in ReadInput, r *Read) bool {
 	var b expr.Builder
 	if len(in.Projection) > 0 {
 		keep := r.KeyAttrs
-		if e := in.Model.Entity; e != nil {
+		if e := in.Model.Entity; e != nil && !in.AnyEntity {
 			r.entity = e
 			keep = append(slices.Clip(keep), e.TypeAttr)
 		}
 		r.Projection = b.Projection(WithKeys(in.Projection, keep))
-	} else {
+	} else if !in.AnyEntity {
 		r.entity = in.Model.Entity
 	}
 	r.Names = b.Names()
@@ -295,8 +295,10 @@ func best(in ReadInput, cands []candidate) (*candidate, keyConds) {
 		score := 1
 		if c.sk != nil {
 			kc.sk = sortCond(in, c.sk, kc.pk.used)
-			if in.AnyEntity && kc.sk.prefixOnly {
-				kc.sk = keyCond{} // a collection reads the whole partition
+			if in.AnyEntity && (kc.sk.prefixOnly || len(kc.sk.used) == 0) {
+				// A collection reads the whole partition, unless the
+				// caller's conditions narrow the sort key.
+				kc.sk = keyCond{}
 			}
 			switch {
 			case kc.sk.ok && !kc.sk.prefixOnly:

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"iter"
 	"time"
 )
 
@@ -88,6 +89,20 @@ type Query interface {
 	ScanAllSegments(dest any, totalSegments int32) error
 	// Explain returns the request the query would send, without sending it.
 	Explain() (*Explanation, error)
+
+	// Collection reads the item collection of a single-table entity's
+	// partition (every item under the partition key the Where conditions
+	// give, of any entity) into dest: a pointer to a struct with a field per
+	// entity (a slice, a pointer or a struct of it), or to a slice of maps
+	// for the raw items. An item of an entity dest has no field for is an
+	// error wrapping ErrUnknownEntity unless SkipUnknownEntities was called.
+	Collection(dest any) error
+	// CollectionItems is Collection as an iterator yielding a pointer to a
+	// new value of the entity (among entities) each item holds.
+	CollectionItems(entities ...any) iter.Seq2[any, error]
+	// SkipUnknownEntities makes Collection and CollectionItems skip items
+	// of entities they have no type for.
+	SkipUnknownEntities() Query
 
 	// Create writes the model; it fails with ErrConditionFailed when an
 	// item with the same key exists.

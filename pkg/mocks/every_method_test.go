@@ -3,6 +3,7 @@ package mocks_test
 import (
 	"context"
 	"fmt"
+	"iter"
 	"reflect"
 	"testing"
 
@@ -258,6 +259,12 @@ func TestUnprogrammedResults(t *testing.T) {
 						if rt.Kind() == reflect.Interface && rt != errorType && reflect.TypeOf(impl).Implements(rt) {
 							assert.Truef(t, v.Interface() == impl, "result %d: got %#v, want the mock itself", k, v.Interface())
 							continue
+						}
+						if seq, ok := v.Interface().(iter.Seq2[any, error]); ok {
+							for range seq {
+								t.Errorf("result %d: an unprogrammed iterator yielded a value", k)
+							}
+							continue // an empty iterator, safe to range over
 						}
 						assert.Truef(t, v.IsZero(), "result %d: got %#v, want the zero %s", k, v.Interface(), rt)
 					}

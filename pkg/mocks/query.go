@@ -2,6 +2,7 @@ package mocks
 
 import (
 	"context"
+	"iter"
 	"time"
 
 	"github.com/stretchr/testify/mock"
@@ -275,6 +276,30 @@ func (m *MockQuery) AllPaginated(dest any) (*core.PaginatedResult, error) {
 func (m *MockQuery) Count() (int64, error) {
 	args := m.Called()
 	return intResult("MockQuery.Count", args, 0), errorResult("MockQuery.Count", args, 1)
+}
+
+// Collection records the call and returns the programmed error (nil when
+// none was programmed).
+func (m *MockQuery) Collection(dest any) error {
+	args := m.Called(dest)
+	return errorResult("MockQuery.Collection", args, 0)
+}
+
+// CollectionItems records the call (the entities as one slice) and returns
+// the programmed iterator, or an empty one when none was programmed.
+func (m *MockQuery) CollectionItems(entities ...any) iter.Seq2[any, error] {
+	args := m.Called(callArgs(entities)...)
+	if seq := result[iter.Seq2[any, error]]("MockQuery.CollectionItems", args, 0); seq != nil {
+		return seq
+	}
+	return func(func(any, error) bool) {}
+}
+
+// SkipUnknownEntities records the call and returns the programmed
+// core.Query, or the mock itself when none was programmed.
+func (m *MockQuery) SkipUnknownEntities() core.Query {
+	args := m.Called()
+	return chain[core.Query]("MockQuery.SkipUnknownEntities", args, m)
 }
 
 // Explain records the call and returns the programmed *core.Explanation (nil
