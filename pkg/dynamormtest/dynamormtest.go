@@ -86,6 +86,11 @@ func NewWithConfig(t testing.TB, cfg session.Config, models ...any) *dynamorm.DB
 // made from models.
 func createTables(t testing.TB, db *dynamorm.DB, models []any) {
 	t.Helper()
+	// Registered first: entities sharing a table create it once, with the
+	// union of their indexes.
+	if err := db.Register(models...); err != nil {
+		t.Fatalf("dynamormtest: %v", err)
+	}
 	for _, m := range models {
 		// AutoMigrate, not CreateTable: models sharing a table create it
 		// once, each adding its indexes, and must agree on its keys.

@@ -152,3 +152,38 @@ func TestUnreachableEndpointFailsTheTest(t *testing.T) {
 		t.Fatalf("failure: %q", ft.failed)
 	}
 }
+
+type shopCustomer struct {
+	dynamorm.Entity `dynamorm:"table:shop,entity:customer,pk:C#{ID},sk:PROFILE"`
+	ID              string
+	Name            string
+}
+
+type shopOrder struct {
+	dynamorm.Entity `dynamorm:"table:shop,entity:order,pk:C#{CustomerID},sk:O#{ID},gsi1pk:STATUS#{Status},gsi1sk:O#{ID}"`
+	CustomerID      string
+	ID              string
+	Status          string
+}
+
+func TestEntitiesOfOneTable(t *testing.T) {
+	t.Parallel()
+	db := dynamormtest.New(t, &shopCustomer{}, &shopOrder{})
+	if err := db.Model(&shopCustomer{ID: "c1", Name: "Ada"}).Create(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Model(&shopOrder{CustomerID: "c1", ID: "o1", Status: "open"}).Create(); err != nil {
+		t.Fatal(err)
+	}
+	var open []shopOrder
+	if err := db.Model(&shopOrder{}).Where("Status", "=", "open").All(&open); err != nil || len(open) != 1 {
+		t.Fatalf("gsi1, created with the table: %v, %v", open, err)
+	}
+	var c struct {
+		Customer shopCustomer
+		Orders   []shopOrder
+	}
+	if err := db.Model(&shopCustomer{ID: "c1"}).Collection(&c); err != nil || c.Customer.Name != "Ada" || len(c.Orders) != 1 {
+		t.Fatalf("collection: %+v, %v", c, err)
+	}
+}
