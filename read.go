@@ -90,8 +90,10 @@ func (q *query) readConditions() ([]plan.Condition, error) {
 	if !q.item.IsValid() {
 		return q.where, nil
 	}
-	var where []plan.Condition
-	for _, f := range q.model.KeyFields() {
+	keyFields := q.model.KeyFields()
+	where := make([]plan.Condition, 0, len(keyFields)+len(q.where))
+	vals := make([]types.AttributeValue, len(keyFields))
+	for i, f := range keyFields {
 		if !q.exactKey && plan.IsZeroField(q.item, f) {
 			continue
 		}
@@ -104,7 +106,8 @@ func (q *query) readConditions() ([]plan.Condition, error) {
 				return nil, err
 			}
 		}
-		where = append(where, plan.Condition{Field: f, Path: []string{f.Attr}, Op: expr.Eq, Values: []types.AttributeValue{av}})
+		vals[i] = av
+		where = append(where, plan.Condition{Field: f, Path: f.AttrPath(), Op: expr.Eq, Values: vals[i : i+1 : i+1]})
 	}
 	if len(where) == 0 {
 		return q.where, nil

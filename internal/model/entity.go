@@ -31,7 +31,8 @@ const DefaultTypeAttr = "_type"
 // Template is how a derived key is composed: segments joined by '#', each a
 // literal or the encoding of one field's value (see package keyenc).
 type Template struct {
-	Segments []Segment
+	Segments   []Segment
+	components []*Field
 }
 
 // Segment is one part of a Template: a literal, or a field (Field != nil).
@@ -40,16 +41,9 @@ type Segment struct {
 	Field   *Field
 }
 
-// Components are the fields the template is composed of, in order.
-func (t *Template) Components() []*Field {
-	var out []*Field
-	for _, s := range t.Segments {
-		if s.Field != nil {
-			out = append(out, s.Field)
-		}
-	}
-	return out
-}
+// Components are the fields the template is composed of, in order. The
+// slice is shared: callers must not modify it.
+func (t *Template) Components() []*Field { return t.components }
 
 // Uses reports whether f is one of the template's components.
 func (t *Template) Uses(f *Field) bool {
@@ -147,6 +141,7 @@ func (m *Model) parseTemplate(s string) (*Template, error) {
 				return nil, fmt.Errorf("template %q: %s is %s; a key component must be a string, number, []byte or time.Time", s, f.GoName, f.Type)
 			}
 			t.Segments = append(t.Segments, Segment{Field: f})
+			t.components = append(t.components, f)
 			continue
 		}
 		if seg == "" || strings.ContainsFunc(seg, keyenc.Reserved) {

@@ -25,7 +25,7 @@ func (m *Model) buildEntity(mt markerTag) error {
 		if err != nil {
 			return fmt.Errorf("%s: %v", d.attr, err)
 		}
-		f := &Field{GoName: d.attr, Attr: d.attr, Type: stringType, Template: tpl}
+		f := &Field{GoName: d.attr, Attr: d.attr, Type: stringType, Template: tpl, attrPath: []string{d.attr}}
 		switch {
 		case d.index == "" && !d.sk:
 			f.PK, m.PK = true, f
@@ -142,7 +142,9 @@ func (m *Model) InPrimaryKey(f *Field) bool {
 // KeyFields are the struct fields that give an item's primary key: the
 // table's key fields, or for an entity the components of its derived
 // primary key, in template order.
-func (m *Model) KeyFields() []*Field {
+func (m *Model) KeyFields() []*Field { return m.keyFields }
+
+func (m *Model) computeKeyFields() []*Field {
 	if m.Entity == nil {
 		if m.SK == nil {
 			return []*Field{m.PK}

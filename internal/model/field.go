@@ -35,9 +35,20 @@ type Field struct {
 	// from the template's component fields. Index is nil for them.
 	Template *Template
 
+	attrPath []string // []string{Attr}, shared
+
 	// ThroughPointer is true when Index passes through an embedded pointer,
 	// so reading the field may meet a nil pointer.
 	ThroughPointer bool
+}
+
+// AttrPath is the field's attribute as a document path of one part. The
+// slice is shared: callers must not modify it.
+func (f *Field) AttrPath() []string {
+	if f.attrPath == nil {
+		return []string{f.Attr}
+	}
+	return f.attrPath
 }
 
 // KeyType is the DynamoDB scalar type ("S", "N" or "B") values of the field
@@ -209,6 +220,7 @@ func fieldAt(t reflect.Type, lv level, i int) (*Field, *level, error) {
 		Indexes:        tg.indexes,
 		ThroughPointer: lv.viaPtr,
 	}
+	f.attrPath = []string{f.Attr}
 	if err := checkFieldOptions(t, f); err != nil {
 		return nil, nil, err
 	}

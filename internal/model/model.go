@@ -29,6 +29,7 @@ type Model struct {
 	Entity *Entity
 
 	defaultTable string
+	keyFields    []*Field // KeyFields
 	tabler       bool
 	byGoName     map[string]*Field
 	byAttr       map[string]*Field
@@ -186,6 +187,7 @@ func build(t reflect.Type) (*Model, error) {
 		m.Indexes = append(m.Indexes, idx)
 	}
 	sort.Slice(m.Indexes, func(i, j int) bool { return m.Indexes[i].Name < m.Indexes[j].Name })
+	m.keyFields = m.computeKeyFields()
 	return m, nil
 }
 

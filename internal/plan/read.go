@@ -537,22 +537,29 @@ func keyInTree(n expr.Node, c *candidate) string {
 // fullEntityKey is fullKey for an entity: every Where condition is an
 // equality on a component, and together they give the whole primary key.
 func fullEntityKey(m *model.Model, conds []Condition) (map[string]types.AttributeValue, bool) {
-	in := ReadInput{Model: m, Where: conds}
-	kc := keyConds{pk: partitionCond(in, m.PK)}
-	if !kc.pk.ok {
+	if len(conds) > 64 {
 		return nil, false
 	}
-	key := map[string]types.AttributeValue{m.PK.Attr: kc.pk.cond.Values[0]}
-	if m.SK != nil {
-		if kc.sk = sortCond(in, m.SK, kc.pk.used); !kc.sk.exact {
+	var used uint64
+	value := func(c *model.Field) (types.AttributeValue, error) {
+		for i, w := range conds {
+			if w.Field == c && w.Op == expr.Eq && len(w.Path) == 1 {
+				used |= 1 << i
+				return w.Values[0], nil
+			}
+		}
+		return nil, nil
+	}
+	key := make(map[string]types.AttributeValue, 2)
+	for _, k := range []*model.Field{m.PK, m.SK} {
+		if k == nil {
+			continue
+		}
+		av, missing, err := Compose(k, value)
+		if err != nil || missing != nil {
 			return nil, false
 		}
-		key[m.SK.Attr] = kc.sk.cond.Values[0]
+		key[k.Attr] = av
 	}
-	for i := range conds {
-		if !kc.used(i) {
-			return nil, false
-		}
-	}
-	return key, true
+	return key, used == 1<<len(conds)-1
 }
