@@ -87,6 +87,7 @@ func (q *query) batchGet(keys []any, dest any, opts *core.BatchGetOptions) error
 	}
 
 	items, err := q.readKeys(unique, proj, o)
+	items = ofEntity(q.model, items)
 	if derr := decodeAll(items, dest); derr != nil {
 		return derr
 	}
@@ -228,8 +229,11 @@ func (q *query) batchProjection(fields []string) (getProjection, error) {
 	if err != nil {
 		return getProjection{}, fmt.Errorf("BatchGet projection: %w", err)
 	}
-	// The keys first, then the other paths.
+	// The keys (and an entity's type) first, then the other paths.
 	all := plan.WithKeys(nil, plan.KeyAttrs(q.model))
+	if e := q.model.Entity; e != nil {
+		all = append(all, []string{e.TypeAttr})
+	}
 	for _, p := range paths {
 		if len(p) != 1 || !slices.Contains(plan.KeyAttrs(q.model), p[0]) {
 			all = append(all, p)

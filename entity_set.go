@@ -164,3 +164,19 @@ func checkEntity(item map[string]types.AttributeValue, dest any) error {
 	}
 	return fmt.Errorf("%w: the item holds %s, not %s (entity %q); use dynamorm.EntityOf to decode items of several entities", core.ErrUnknownEntity, got, md.Name(), md.Entity.Name)
 }
+
+// ofEntity drops the items of another entity than m's (a key of one entity
+// may hold an item of another): a read of an entity returns that entity
+// only. Items of models that own their table are returned as they are.
+func ofEntity(m *model.Model, items []map[string]types.AttributeValue) []map[string]types.AttributeValue {
+	if m.Entity == nil {
+		return items
+	}
+	kept := items[:0:0]
+	for _, item := range items {
+		if s, ok := item[m.Entity.TypeAttr].(*types.AttributeValueMemberS); ok && s.Value == m.Entity.Name {
+			kept = append(kept, item)
+		}
+	}
+	return kept
+}

@@ -74,7 +74,7 @@ func (q *query) firstWithoutKey() error {
 	m := q.model
 	return fmt.Errorf("%w: First on %s: no key field is set on the model value and no Where or Filter is given, so it would scan and return an arbitrary item; "+
 		"read one item by its key with dynamorm.Get(db, %s{%s: ...}) (numeric zero is a key there) or Model(&%s{%s: ...}), select with Where, or list items with All, Scan or Count",
-		core.ErrValidation, m.Name(), m.Name(), m.PK.GoName, m.Name(), m.PK.GoName)
+		core.ErrValidation, m.Name(), m.Name(), m.PK.KeyName(), m.Name(), m.PK.KeyName())
 }
 
 // readConditions returns the conditions of a read: the key fields set on

@@ -23,7 +23,7 @@ func (q *query) scanRemedy(where []plan.Condition) string {
 	m := q.model
 	if q.index != "" {
 		if idx, ok := m.Index(q.index); ok {
-			return fmt.Sprintf("index %q would serve it with Where(%q, \"=\", ...) on its partition key", idx.Name, idx.PK.GoName)
+			return fmt.Sprintf("index %q would serve it with Where(%q, \"=\", ...) on its partition key", idx.Name, idx.PK.KeyName())
 		}
 	}
 	for _, c := range where {
@@ -38,5 +38,5 @@ func (q *query) scanRemedy(where []plan.Condition) string {
 		return fmt.Sprintf("a global secondary index with partition key %s would serve it: tag the field `dynamorm:\"index:by-%s,pk\"` and create the index",
 			c.Field.GoName, strings.ToLower(c.Field.Attr))
 	}
-	return fmt.Sprintf("no condition is an equality that an index could serve; give Where(%q, \"=\", ...) to query the table", m.PK.GoName)
+	return fmt.Sprintf("no condition is an equality that an index could serve; give Where(%q, \"=\", ...) to query the table", m.PK.KeyName())
 }

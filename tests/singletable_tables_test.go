@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dynamorm/dynamorm"
+	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
 // TestEntitiesCreateOneTableWithTheirIndexes: the shop table holds the
@@ -146,4 +148,51 @@ func TestEntityPaginationAndUpsert(t *testing.T) {
 	var byStatus []stOrder
 	require.NoError(t, e.db.Model(&stOrder{}).Where("Region", "=", "ap").Where("Status", "=", "new").All(&byStatus))
 	require.Len(t, byStatus, 1)
+}
+
+type stNote struct {
+	dynamorm.Entity `dynamorm:"table:notes,entity:note"`
+	Owner           string    `dynamorm:"pk"`
+	N               int       `dynamorm:"sk"`
+	Text            string    `dynamorm:"index:gsi1,pk"`
+	CreatedAt       time.Time `dynamorm:"created_at"`
+}
+
+// TestEntityUpsertKeepsComponentsAndCreation: CreateOrUpdate of an entity
+// with a created_at field (an UpdateItem) stores the components' own
+// attributes and the derived index key, and keeps the creation time.
+func TestEntityUpsertKeepsComponentsAndCreation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	require.NoError(t, e.db.CreateTable(&stNote{}))
+	t.Cleanup(func() { _ = e.db.DeleteTable(&stNote{}) })
+	n := &stNote{Owner: "ann", N: 1, Text: "hello"}
+	require.NoError(t, e.db.Model(n).CreateOrUpdate())
+	created := n.CreatedAt
+	e.clock.Advance(time.Hour)
+	n2 := &stNote{Owner: "ann", N: 1, Text: "bye"}
+	require.NoError(t, e.db.Model(n2).CreateOrUpdate())
+	var got []stNote
+	require.NoError(t, e.db.Model(&stNote{}).Where("Text", "=", "bye").All(&got))
+	require.Len(t, got, 1)
+	require.Equal(t, "ann", got[0].Owner)
+	require.Equal(t, 1, got[0].N)
+	require.True(t, created.Equal(got[0].CreatedAt), "created_at kept: %v vs %v", created, got[0].CreatedAt)
+	require.NoError(t, e.db.Model(&stNote{}).Where("Text", "=", "hello").All(&got))
+	require.Empty(t, got, "the old index key was replaced")
+}
+
+// TestEntityBatchGetSkipsOtherEntities: a key that holds another entity's
+// item holds none of this one, in a batch too.
+func TestEntityBatchGetSkipsOtherEntities(t *testing.T) {
+	t.Parallel()
+	e := shopEnv(t)
+	require.NoError(t, e.db.Model(&stCustomer{ID: "c1", Email: "a@x", Name: "Ada"}).Create())
+	var imps []stImpostor
+	require.NoError(t, e.db.Model(&stImpostor{}).BatchGet([]any{&stImpostor{ID: "c1"}}, &imps))
+	require.Empty(t, imps)
+	var cs []stCustomer
+	require.NoError(t, e.db.Model(&stCustomer{}).BatchGetWithOptions([]any{&stCustomer{ID: "c1"}}, &cs, &core.BatchGetOptions{ProjectionFields: []string{"Name"}}))
+	require.Len(t, cs, 1)
+	require.Equal(t, "Ada", cs[0].Name)
 }

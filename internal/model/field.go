@@ -42,6 +42,19 @@ type Field struct {
 	ThroughPointer bool
 }
 
+// KeyName names the field in messages that tell the caller which field to
+// give: its Go name, or for a derived key the components it is composed of.
+func (f *Field) KeyName() string {
+	if f.Template == nil {
+		return f.GoName
+	}
+	names := make([]string, 0, len(f.Template.Components()))
+	for _, c := range f.Template.Components() {
+		names = append(names, c.GoName)
+	}
+	return strings.Join(names, ", ")
+}
+
 // AttrPath is the field's attribute as a document path of one part. The
 // slice is shared: callers must not modify it.
 func (f *Field) AttrPath() []string {

@@ -263,7 +263,7 @@ func choose(in ReadInput, cands []candidate) (*candidate, keyConds, error) {
 		}
 		if g, _ := best(in, cands); g != nil {
 			return nil, keyConds{}, fmt.Errorf("%w: ConsistentRead: %s's conditions are served by global secondary index %q, which does not support consistent reads, and not by the table or a local index; "+
-				"drop ConsistentRead (reads from %q are eventually consistent) or give Where(%q, \"=\", ...) so the table is queried", errs.ErrValidation, in.Model.Name(), g.name(), g.name(), in.Model.KeyFields()[0].GoName)
+				"drop ConsistentRead (reads from %q are eventually consistent) or give Where(%q, \"=\", ...) so the table is queried", errs.ErrValidation, in.Model.Name(), g.name(), g.name(), in.Model.PK.KeyName())
 		}
 		return nil, keyConds{}, nil
 	}

@@ -65,8 +65,8 @@ func upsertKeepingCreated(t *Target, b *expr.Builder, ch *Changes) (*Write, erro
 	created, codec, dest := t.Model.CreatedAt, t.Codec, t.Item
 	var u expr.Update
 	for _, f := range upsertedFields(t.Model) {
-		if t.Model.InPrimaryKey(f) || f.PK || f.SK {
-			continue
+		if f == t.Model.PK || f == t.Model.SK {
+			continue // in the request's Key
 		}
 		name := b.Name(f.Attr)
 		av, ok := item[f.Attr]
