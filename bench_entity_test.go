@@ -39,6 +39,22 @@ type benchEntityOrder struct {
 	UpdatedAt       time.Time         `dynamorm:"updated_at" json:"updated_at" dynamodbav:"updated_at"`
 }
 
+// benchEntityOrderS is benchEntityOrder with a sort key of two string
+// components (no time to format).
+type benchEntityOrderS struct {
+	dynamorm.Entity `dynamorm:"table:bench_shop,entity:orders,pk:CUSTOMER#{CustomerID},sk:ORDER#{Status}#{OrderID}"`
+	CustomerID      string            `json:"customer_id"`
+	OrderID         string            `json:"order_id"`
+	Status          string            `json:"status"`
+	Total           int64             `json:"total"`
+	Quantity        int               `json:"quantity"`
+	Tags            []string          `dynamorm:"set" json:"tags"`
+	Meta            map[string]string `json:"meta"`
+	PlacedAt        time.Time         `json:"placed_at"`
+	Version         int64             `dynamorm:"version" json:"version"`
+	UpdatedAt       time.Time         `dynamorm:"updated_at" json:"updated_at"`
+}
+
 type benchCustomer struct {
 	dynamorm.Entity `dynamorm:"table:bench_shop,entity:customer,pk:CUSTOMER#{ID},sk:PROFILE"`
 	ID              string `json:"id" dynamodbav:"id"`
@@ -91,6 +107,15 @@ func BenchmarkEntityCreate(b *testing.B) {
 			}
 		}
 	})
+	b.Run("impl=entity-strings", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			o := benchEntityOrderS(entityOrder(1))
+			if err := db.Model(&o).Create(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("impl=plain", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -117,11 +142,25 @@ func BenchmarkEntityFirst(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	os := benchEntityOrderS(o)
+	stringsDB, err := dynamorm.New(session.Config{Client: newStubClient(entityItem(b, &os), nil)})
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Run("impl=entity", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var got benchEntityOrder
 			if err := entityDB.Model(&benchEntityOrder{CustomerID: o.CustomerID, OrderID: o.OrderID, PlacedAt: o.PlacedAt}).First(&got); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=entity-strings", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var got benchEntityOrderS
+			if err := stringsDB.Model(&benchEntityOrderS{CustomerID: os.CustomerID, Status: os.Status, OrderID: os.OrderID}).First(&got); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -59,15 +59,14 @@ func Append(dst []byte, av types.AttributeValue) ([]byte, error) {
 
 // AppendString appends the escaped form of s.
 func AppendString(dst []byte, s string) []byte {
+	start := 0 // s[start:i] is copied as it is
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= escape {
-			dst = append(dst, escape, c+0x40)
-			continue
+		if c := s[i]; c <= escape {
+			dst = append(append(dst, s[start:i]...), escape, c+0x40)
+			start = i + 1
 		}
-		dst = append(dst, c)
 	}
-	return dst
+	return append(dst, s[start:]...)
 }
 
 // ParseString reverses AppendString.
