@@ -1,7 +1,11 @@
 package dynamorm
 
 import (
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/plan"
+	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
 
 // Entity is embedded in a struct to make it a single-table entity: one of
@@ -56,4 +60,21 @@ func (db *DB) MoveItem(from, to any) error {
 		}
 		return tx.Model(to).Create()
 	})
+}
+
+// MarshalItem encodes v (a model struct or a pointer to one) as dynamorm
+// stores it: every field by the codec and, for an entity, its derived keys
+// and entity type. Lifecycle fields are encoded as they are (nothing is
+// stamped: MarshalItem writes nothing). It is the inverse of UnmarshalItem,
+// for building test items and stream images.
+func MarshalItem(v any) (map[string]types.AttributeValue, error) {
+	md, err := model.OfValue(v)
+	if err != nil {
+		return nil, err
+	}
+	item, err := marshal.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Stored(md, item)
 }

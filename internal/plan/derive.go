@@ -222,3 +222,12 @@ func ItemKey(t *Target, op string) (map[string]types.AttributeValue, map[*model.
 		return av, av != nil, err
 	})
 }
+
+// Stored is item (the codec's encoding of a value of m) as dynamorm
+// stores it: for an entity, with its derived keys and entity type added.
+func Stored(m *model.Model, item map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
+	if err := deriveItem(m, item, "MarshalItem"); err != nil {
+		return nil, err
+	}
+	return item, nil
+}

@@ -187,3 +187,21 @@ func TestEntitiesOfOneTable(t *testing.T) {
 		t.Fatalf("collection: %+v, %v", c, err)
 	}
 }
+
+func TestStreamEventOfEntities(t *testing.T) {
+	ev := dynamormtest.StreamEvent(t, dynamormtest.Insert(&shopOrder{CustomerID: "c1", ID: "o1", Status: "open"}), dynamormtest.Insert(&shopCustomer{ID: "c1", Name: "Ada"}))
+	if len(ev.Records) != 2 {
+		t.Fatalf("records: %d", len(ev.Records))
+	}
+	img := ev.Records[0].Change.NewImage
+	if img["pk"].String() != "C#c1" || img["sk"].String() != "O#o1" || img["_type"].String() != "order" || img["gsi1pk"].String() != "STATUS#open" {
+		t.Fatalf("image without the derived keys and entity type: %v", img)
+	}
+	if keys := ev.Records[0].Change.Keys; keys["pk"].String() != "C#c1" || keys["sk"].String() != "O#o1" {
+		t.Fatalf("keys: %v", keys)
+	}
+	v, err := dynamorm.EntityOf(ev.Records[1].Change.NewImage, shopCustomer{}, shopOrder{})
+	if c, ok := v.(*shopCustomer); err != nil || !ok || c.Name != "Ada" {
+		t.Fatalf("EntityOf: %#v, %v", v, err)
+	}
+}

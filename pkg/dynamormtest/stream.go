@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
@@ -182,7 +183,7 @@ func (s Stream) encode(v any) (map[string]types.AttributeValue, string, []string
 	if err != nil {
 		return nil, "", nil, err
 	}
-	item, err := marshal.Marshal(v)
+	item, err := dynamorm.MarshalItem(v) // an entity's derived keys and type included
 	if err != nil {
 		return nil, "", nil, err
 	}
