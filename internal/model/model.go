@@ -122,49 +122,9 @@ func build(t reflect.Type) (*Model, error) {
 			m.defaultTable = marker.table
 		}
 	}
-	one := func(slot **Field, f *Field, what string) error {
-		if *slot != nil {
-			return fmt.Errorf("%s: both %s and %s are tagged %s; a model has at most one", name, (*slot).GoName, f.GoName, what)
-		}
-		*slot = f
-		return nil
-	}
 	for _, f := range fields {
-		m.byAttr[f.Attr] = f
-		if _, dup := m.byGoName[f.GoName]; !dup {
-			m.byGoName[f.GoName] = f
-		}
-		checks := []struct {
-			on   bool
-			slot **Field
-			what string
-		}{
-			{f.PK && m.Entity == nil, &m.PK, "pk"}, {f.SK && m.Entity == nil, &m.SK, "sk"}, {f.Version, &m.Version, "version"},
-			{f.TTL, &m.TTL, "ttl"}, {f.CreatedAt, &m.CreatedAt, "created_at"}, {f.UpdatedAt, &m.UpdatedAt, "updated_at"},
-		}
-		for _, c := range checks {
-			if c.on {
-				if err := one(c.slot, f, c.what); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if f.ULID {
-			m.ULIDs = append(m.ULIDs, f)
-		}
-		if (f.PK || f.SK || len(f.Indexes) > 0) && f.KeyType() == "" {
-			return nil, fmt.Errorf("%s.%s: a key must be a string, number or []byte (or time.Time), not %s; change the field type or drop the key option", name, f.GoName, f.Type)
-		}
-		if (f.PK || f.SK || len(f.Indexes) > 0) && f.OmitEmpty {
-			return nil, fmt.Errorf("%s.%s: a key attribute cannot be omitempty; drop omitempty", name, f.GoName)
-		}
-		if m.Entity != nil {
-			continue // key roles are components of derived keys (buildEntity)
-		}
-		for _, role := range f.Indexes {
-			if err := m.addIndexKey(f, role); err != nil {
-				return nil, err
-			}
+		if err := m.addField(f); err != nil {
+			return nil, err
 		}
 	}
 	if m.Entity != nil {
@@ -189,6 +149,51 @@ func build(t reflect.Type) (*Model, error) {
 	sort.Slice(m.Indexes, func(i, j int) bool { return m.Indexes[i].Name < m.Indexes[j].Name })
 	m.keyFields = m.computeKeyFields()
 	return m, nil
+}
+
+// addField records f: by name, in the lifecycle slot it is tagged for, and
+// (for a model that owns its table) in the keys and indexes it is a key of.
+func (m *Model) addField(f *Field) error {
+	name := m.Type.Name()
+	m.byAttr[f.Attr] = f
+	if _, dup := m.byGoName[f.GoName]; !dup {
+		m.byGoName[f.GoName] = f
+	}
+	checks := []struct {
+		on   bool
+		slot **Field
+		what string
+	}{
+		{f.PK && m.Entity == nil, &m.PK, "pk"}, {f.SK && m.Entity == nil, &m.SK, "sk"}, {f.Version, &m.Version, "version"},
+		{f.TTL, &m.TTL, "ttl"}, {f.CreatedAt, &m.CreatedAt, "created_at"}, {f.UpdatedAt, &m.UpdatedAt, "updated_at"},
+	}
+	for _, c := range checks {
+		if !c.on {
+			continue
+		}
+		if *c.slot != nil {
+			return fmt.Errorf("%s: both %s and %s are tagged %s; a model has at most one", name, (*c.slot).GoName, f.GoName, c.what)
+		}
+		*c.slot = f
+	}
+	if f.ULID {
+		m.ULIDs = append(m.ULIDs, f)
+	}
+	if (f.PK || f.SK || len(f.Indexes) > 0) && f.KeyType() == "" {
+		return fmt.Errorf("%s.%s: a key must be a string, number or []byte (or time.Time), not %s; change the field type or drop the key option", name, f.GoName, f.Type)
+	}
+	if (f.PK || f.SK || len(f.Indexes) > 0) && f.OmitEmpty {
+		return fmt.Errorf("%s.%s: a key attribute cannot be omitempty; drop omitempty", name, f.GoName)
+	}
+	if m.Entity != nil {
+		return nil // key roles are components of derived keys (buildEntity)
+	}
+	for _, role := range f.Indexes {
+		if err := m.addIndexKey(f, role); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (m *Model) addIndexKey(f *Field, role IndexRole) error {
