@@ -78,7 +78,7 @@ func (q *query) batchGet(keys []any, dest any, opts *core.BatchGetOptions) error
 		return err
 	}
 	if len(reqs) == 0 {
-		return decodeAll(nil, dest)
+		return q.db.decodeAll(nil, dest)
 	}
 	unique := distinctKeys(reqs)
 	proj, err := q.batchProjection(o.ProjectionFields)
@@ -88,7 +88,7 @@ func (q *query) batchGet(keys []any, dest any, opts *core.BatchGetOptions) error
 
 	items, err := q.readKeys(unique, proj, o)
 	items = ofEntity(q.model, items)
-	if derr := decodeAll(items, dest); derr != nil {
+	if derr := q.db.decodeAll(items, dest); derr != nil {
 		return derr
 	}
 	return err
@@ -325,7 +325,7 @@ func (q *query) encodeKeyPart(key map[string]types.AttributeValue, op string, pa
 	if err := plan.CheckKeyValue(q.model, f, av, op); err != nil {
 		return err
 	}
-	if err := checkOperand(fieldTarget(q.model, f), expr.Eq, av); err != nil {
+	if err := checkOperand(q.fieldTarget(f), expr.Eq, av); err != nil {
 		return fmt.Errorf("%s %s: key %w", op, q.model.Name(), err)
 	}
 	switch av.(type) {

@@ -10,6 +10,7 @@ import (
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
 
 var rawItemsType = reflect.TypeOf([]map[string]types.AttributeValue(nil))
@@ -48,12 +49,12 @@ func (q *query) Collection(dest any) error {
 		if err != nil {
 			return err
 		}
-		return decodeAll(items, dest)
+		return q.db.decodeAll(items, dest)
 	}
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("%w: Collection needs a pointer to a struct with a field per entity, or to a slice of maps, got %T", core.ErrValidation, dest)
 	}
-	es, err := collectionSlots(rv.Elem().Type())
+	es, err := collectionSlots(q.db.shared.codecs, rv.Elem().Type())
 	if err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ func (q *query) CollectionItems(entities ...any) iter.Seq2[any, error] {
 			yield(nil, err)
 			return
 		}
-		es, err := newEntitySet(ts, nil)
+		es, err := newEntitySet(q.db.shared.codecs, ts, nil)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -138,7 +139,7 @@ func (q *query) collection() ([]map[string]types.AttributeValue, error) {
 
 // collectionSlots maps the entities of a Collection struct's fields to
 // the fields.
-func collectionSlots(st reflect.Type) (*entitySet, error) {
+func collectionSlots(codecs *marshal.Codecs, st reflect.Type) (*entitySet, error) {
 	var ts []reflect.Type
 	var slots []int
 	for i := 0; i < st.NumField(); i++ {
@@ -159,7 +160,7 @@ func collectionSlots(st reflect.Type) (*entitySet, error) {
 		}
 		ts, slots = append(ts, t), append(slots, i)
 	}
-	return newEntitySet(ts, slots)
+	return newEntitySet(codecs, ts, slots)
 }
 
 // fill decodes item into field f of a Collection struct: appended to a

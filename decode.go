@@ -9,17 +9,16 @@ import (
 
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/pkg/core"
-	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
 
 // decodeOne decodes item into dest, a pointer to a struct. The struct is
 // reset first, so fields absent from the item end up zero.
-func decodeOne(item map[string]types.AttributeValue, dest any) error {
+func (db *DB) decodeOne(item map[string]types.AttributeValue, dest any) error {
 	v := reflect.ValueOf(dest)
 	if !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("%w: destination must be a non-nil pointer to a struct, got %T", core.ErrValidation, dest)
 	}
-	codec, err := marshal.StructCodecOf(v.Elem().Type())
+	codec, err := db.shared.codecs.StructCodecOf(v.Elem().Type())
 	if err != nil {
 		return err
 	}
@@ -29,11 +28,11 @@ func decodeOne(item map[string]types.AttributeValue, dest any) error {
 
 // decodeAll replaces the slice dest points to with the decoded items. The
 // element type may be a struct or a pointer to one.
-func decodeAll(items []map[string]types.AttributeValue, dest any) error {
+func (db *DB) decodeAll(items []map[string]types.AttributeValue, dest any) error {
 	sv := reflect.ValueOf(dest).Elem()
 	et := sv.Type().Elem()
 	if et.Kind() == reflect.Map {
-		return decodeMaps(items, sv)
+		return db.decodeMaps(items, sv)
 	}
 	ptr := et.Kind() == reflect.Pointer
 	st := et
@@ -43,7 +42,7 @@ func decodeAll(items []map[string]types.AttributeValue, dest any) error {
 	if st.Kind() != reflect.Struct {
 		return fmt.Errorf("%w: destination elements must be structs or pointers to structs, got %s", core.ErrValidation, et)
 	}
-	codec, err := marshal.StructCodecOf(st)
+	codec, err := db.shared.codecs.StructCodecOf(st)
 	if err != nil {
 		return err
 	}
@@ -65,7 +64,7 @@ func decodeAll(items []map[string]types.AttributeValue, dest any) error {
 // decodeMaps fills sv, a slice of maps, with the items: as they are for
 // []map[string]types.AttributeValue, decoded for any other map type
 // ([]map[string]any, ...).
-func decodeMaps(items []map[string]types.AttributeValue, sv reflect.Value) error {
+func (db *DB) decodeMaps(items []map[string]types.AttributeValue, sv reflect.Value) error {
 	out := reflect.MakeSlice(sv.Type(), len(items), len(items))
 	raw := sv.Type() == rawItemsType
 	for i, item := range items {
@@ -73,7 +72,7 @@ func decodeMaps(items []map[string]types.AttributeValue, sv reflect.Value) error
 			out.Index(i).Set(reflect.ValueOf(item))
 			continue
 		}
-		if err := marshal.Unmarshal(item, out.Index(i).Addr().Interface()); err != nil {
+		if err := db.shared.codecs.Unmarshal(item, out.Index(i).Addr().Interface()); err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
 	}

@@ -41,6 +41,7 @@ import (
 
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/pkg/marshal"
 	"github.com/dynamorm/dynamorm/pkg/session"
 )
 
@@ -64,6 +65,8 @@ type shared struct {
 	retry     *core.RetryPolicy // default batch retry policy, nil for core.DefaultRetryPolicy
 	closed    atomic.Bool
 
+	codecs *marshal.Codecs // the process-wide converters and the DB's own
+
 	mu       sync.Mutex
 	registry []reflect.Type // models registered for Migrate
 }
@@ -78,7 +81,7 @@ func New(cfg session.Config) (*DB, error) {
 		return nil, err
 	}
 	return &DB{
-		shared:   &shared{client: client, clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry},
+		shared:   &shared{client: client, codecs: marshal.NewCodecs(), clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry},
 		ctx:      context.Background(),
 		observer: cfg.Observer,
 	}, nil
@@ -122,7 +125,7 @@ func (db *DB) Register(models ...any) error {
 		if err != nil {
 			return err
 		}
-		if _, err := codecOf(md.Type); err != nil {
+		if _, err := db.codecOf(md.Type); err != nil {
 			return err
 		}
 		db.shared.mu.Lock()

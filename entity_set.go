@@ -28,7 +28,7 @@ type entityType struct {
 
 // newEntitySet builds the set of the entity types ts; slots are their
 // destination fields (nil for none).
-func newEntitySet(ts []reflect.Type, slots []int) (*entitySet, error) {
+func newEntitySet(codecs *marshal.Codecs, ts []reflect.Type, slots []int) (*entitySet, error) {
 	es := &entitySet{byName: map[string]entityType{}}
 	for i, t := range ts {
 		md, err := model.Of(t)
@@ -41,7 +41,7 @@ func newEntitySet(ts []reflect.Type, slots []int) (*entitySet, error) {
 		if prev, dup := es.byName[md.Entity.Name]; dup && prev.model != md {
 			return nil, fmt.Errorf("%w: %s and %s are both entity %q", core.ErrValidation, prev.model.Name(), md.Name(), md.Entity.Name)
 		}
-		codec, err := codecOf(md.Type)
+		codec, err := codecs.StructCodecOf(md.Type)
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +131,7 @@ func EntityOf[T Item](item T, entities ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	es, err := newEntitySet(ts, nil)
+	es, err := newEntitySet(nil, ts, nil) // the process-wide converters, as UnmarshalItem
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/pkg/core"
-	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
 
 // Operands of conditions are encoded by the codec of the field they compare
@@ -20,12 +19,12 @@ import (
 // sending: DynamoDB would compare it with nothing and match nothing, or
 // reject a key of the wrong type.
 
-// encodeAt encodes x as a value of the attribute t ends at.
-func encodeAt(t target, x any) (types.AttributeValue, error) {
+// encode encodes x as a value of the attribute t ends at.
+func (t target) encode(x any) (types.AttributeValue, error) {
 	if t.leaf == nil {
-		return marshal.MarshalValue(x)
+		return t.codecs.MarshalValue(x)
 	}
-	codec, err := marshal.StructCodecOf(t.owner)
+	codec, err := t.codecs.StructCodecOf(t.owner)
 	if err != nil {
 		return nil, err
 	}
@@ -51,6 +50,9 @@ func storedType(t target) string {
 	}
 	if typ == reflect.TypeOf(time.Time{}) {
 		return "S"
+	}
+	if model.IsConverted(typ) {
+		return model.ScalarType(typ) // "" for a converter that stores no scalar
 	}
 	if customCodec(typ) {
 		return ""
@@ -140,6 +142,6 @@ func goTypeHint(t target, want string) string {
 }
 
 // fieldTarget is the target of a whole model field.
-func fieldTarget(m *model.Model, f *model.Field) target {
-	return target{field: f, path: []string{f.Attr}, owner: m.Type, leaf: f, typ: f.Type}
+func (q *query) fieldTarget(f *model.Field) target {
+	return target{field: f, path: []string{f.Attr}, owner: q.model.Type, leaf: f, typ: f.Type, codecs: q.db.shared.codecs}
 }

@@ -34,6 +34,8 @@ type target struct {
 	// typ is the Go type at the end of the path; nil when it is not known
 	// (an interface, a map key of an interface map, a custom codec).
 	typ reflect.Type
+	// codecs encode values at the path: the DB's.
+	codecs *marshal.Codecs
 }
 
 // resolve finds the field or document path a caller named; see target.
@@ -46,7 +48,7 @@ func (q *query) resolve(name string) (*model.Field, []string, error) {
 // by .child and [N] parts, into the attribute path it is stored under.
 func (q *query) resolveTarget(name string) (target, error) {
 	if f, ok := q.model.Field(name); ok {
-		return fieldTarget(q.model, f), nil
+		return q.fieldTarget(f), nil
 	}
 	segs, err := splitPath(name)
 	if err != nil {
@@ -56,7 +58,7 @@ func (q *query) resolveTarget(name string) (target, error) {
 	if err != nil {
 		return target{}, err
 	}
-	t := target{path: []string{f.Attr}, owner: q.model.Type, leaf: f, typ: f.Type}
+	t := target{path: []string{f.Attr}, owner: q.model.Type, leaf: f, typ: f.Type, codecs: q.db.shared.codecs}
 	where := f.GoName
 	for _, seg := range segs[1:] {
 		if err := t.step(seg, where); err != nil {
@@ -146,6 +148,9 @@ var (
 // customCodec reports whether values of t encode themselves, so that their
 // stored form is not known from the type.
 func customCodec(t reflect.Type) bool {
+	if model.IsConverted(t) {
+		return true
+	}
 	p := reflect.PointerTo(t)
 	for _, i := range []reflect.Type{marshalerType, sdkMarshalerType, textMarshalerType} {
 		if t.Implements(i) || p.Implements(i) {

@@ -77,7 +77,7 @@ func newQuery(db *DB, m any) *query {
 		q.err = err
 		return q
 	}
-	codec, err := codecOf(md.Type)
+	codec, err := db.codecOf(md.Type)
 	if err != nil {
 		q.err = err
 		return q
@@ -92,8 +92,8 @@ func newQuery(db *DB, m any) *query {
 	return q
 }
 
-func codecOf(t reflect.Type) (*marshal.StructCodec, error) {
-	c, err := marshal.StructCodecOf(t)
+func (db *DB) codecOf(t reflect.Type) (*marshal.StructCodec, error) {
+	c, err := db.shared.codecs.StructCodecOf(t)
 	if err != nil {
 		return nil, errs.Marked(core.ErrInvalidModel, err)
 	}
@@ -149,7 +149,7 @@ func (q *query) condition(field, op string, value any) (plan.Condition, error) {
 // encodeOperands encodes the operands of op on t (see operand.go).
 func encodeOperands(t target, op expr.Op, value any) ([]types.AttributeValue, error) {
 	one := func(v any) (types.AttributeValue, error) {
-		av, err := encodeAt(t, v)
+		av, err := t.encode(v)
 		if err == nil {
 			err = checkOperand(t, op, av)
 		}
@@ -186,7 +186,7 @@ func encodeOperands(t target, op expr.Op, value any) ([]types.AttributeValue, er
 		}
 		return []types.AttributeValue{&types.AttributeValueMemberS{Value: strings.ToUpper(s)}}, nil
 	case expr.SizeEq, expr.SizeNe, expr.SizeLt, expr.SizeLe, expr.SizeGt, expr.SizeGe:
-		av, err := marshal.MarshalValue(value)
+		av, err := t.codecs.MarshalValue(value)
 		if err == nil {
 			if _, isN := av.(*types.AttributeValueMemberN); !isN {
 				err = fmt.Errorf("%w: SIZE comparisons take a number, got %T", core.ErrValidation, value)
@@ -194,7 +194,7 @@ func encodeOperands(t target, op expr.Op, value any) ([]types.AttributeValue, er
 		}
 		return []types.AttributeValue{av}, err
 	case expr.Contains, expr.NotContains:
-		av, err := marshal.MarshalValue(value)
+		av, err := t.codecs.MarshalValue(value)
 		if err == nil {
 			err = checkOperand(t, op, av)
 		}

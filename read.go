@@ -212,7 +212,7 @@ func (q *query) first(dest any) error {
 	if len(res.items) == 0 {
 		return fmt.Errorf("%w: %s in table %s (%s)", core.ErrItemNotFound, q.model.Name(), r.Table, r.Operation)
 	}
-	return decodeOne(res.items[0], dest)
+	return q.db.decodeOne(res.items[0], dest)
 }
 
 // All reads every matching item into dest.
@@ -230,7 +230,7 @@ func (q *query) all(dest any) error {
 	if err != nil {
 		return err
 	}
-	return decodeAll(res.items, dest)
+	return q.db.decodeAll(res.items, dest)
 }
 
 // Scan reads every item passing the conditions with a Scan.
@@ -248,7 +248,7 @@ func (q *query) scan(dest any) error {
 	if err != nil {
 		return err
 	}
-	return decodeAll(res.items, dest)
+	return q.db.decodeAll(res.items, dest)
 }
 
 // AllPaginated reads one page of at most Limit matching items.
@@ -267,7 +267,7 @@ func (q *query) allPaginated(dest any) (*core.PaginatedResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := decodeAll(res.items, dest); err != nil {
+	if err := q.db.decodeAll(res.items, dest); err != nil {
 		return nil, err
 	}
 	out := &core.PaginatedResult{
@@ -395,7 +395,7 @@ func (q *query) scanAllSegments(dest any, totalSegments int32) error {
 	if q.offset > 0 || q.limit > 0 {
 		all = window(all, q.offset, q.limit)
 	}
-	return decodeAll(all, dest)
+	return q.db.decodeAll(all, dest)
 }
 
 func (q *query) checkDest(dest any) error {

@@ -19,8 +19,10 @@ type Item interface {
 }
 
 // UnmarshalItem decodes item into dest, a pointer to a model struct (or to
-// a map), with the same codec and rules as every read. It is meant for
-// DynamoDB Streams records in Lambda handlers:
+// a map), with the same codec and rules as every read, and the
+// process-wide converters (marshal.RegisterConverter); db.UnmarshalItem
+// uses a DB's own converters as well. It is meant for DynamoDB Streams
+// records in Lambda handlers:
 //
 //	var order Order
 //	if err := dynamorm.UnmarshalItem(record.Change.NewImage, &order); err != nil { ... }
@@ -29,32 +31,77 @@ type Item interface {
 // it is an error wrapping ErrUnknownEntity; EntityOf decodes an item of any
 // of several entities.
 func UnmarshalItem[T Item](item T, dest any) error {
-	it := sdkItem(item)
-	if err := checkEntity(it, dest); err != nil {
-		return err
-	}
-	return marshal.Unmarshal(it, dest)
+	return unmarshalOne(nil, sdkItem(item), dest)
 }
 
 // UnmarshalItems decodes items into dest, a pointer to a slice of structs or
 // of pointers to structs; the slice is replaced by one element per item.
-// An error names the index of the item that failed.
+// An error names the index of the item that failed. Like UnmarshalItem, it
+// uses the process-wide converters.
 func UnmarshalItems[T Item](items []T, dest any) error {
+	return unmarshalItems(nil, len(items), func(i int) map[string]types.AttributeValue { return sdkItem(items[i]) }, dest)
+}
+
+// UnmarshalItem is dynamorm.UnmarshalItem with db's converters (registered
+// on db, then process-wide): item is a map[string]types.AttributeValue or a
+// stream image (map[string]events.DynamoDBAttributeValue).
+func (db *DB) UnmarshalItem(item any, dest any) error {
+	m, err := anyItem(item)
+	if err != nil {
+		return err
+	}
+	return unmarshalOne(db.shared.codecs, m, dest)
+}
+
+// unmarshalOne decodes item into dest with codecs (nil: the process-wide
+// converters), after checking an entity's type.
+func unmarshalOne(codecs *marshal.Codecs, item map[string]types.AttributeValue, dest any) error {
+	if err := checkEntity(item, dest); err != nil {
+		return err
+	}
+	return codecs.Unmarshal(item, dest)
+}
+
+// UnmarshalItems is dynamorm.UnmarshalItems with db's converters: items is
+// a slice of SDK items or of stream images.
+func (db *DB) UnmarshalItems(items any, dest any) error {
+	switch l := items.(type) {
+	case []map[string]types.AttributeValue:
+		return unmarshalItems(db.shared.codecs, len(l), func(i int) map[string]types.AttributeValue { return l[i] }, dest)
+	case []map[string]events.DynamoDBAttributeValue:
+		return unmarshalItems(db.shared.codecs, len(l), func(i int) map[string]types.AttributeValue { return marshal.FromStreamImage(l[i]) }, dest)
+	}
+	return fmt.Errorf("%w: UnmarshalItems takes []map[string]types.AttributeValue or stream images ([]map[string]events.DynamoDBAttributeValue), got %T", core.ErrValidation, items)
+}
+
+// anyItem is item in the SDK's form, for the DB's UnmarshalItem.
+func anyItem(item any) (map[string]types.AttributeValue, error) {
+	switch m := item.(type) {
+	case map[string]types.AttributeValue:
+		return m, nil
+	case map[string]events.DynamoDBAttributeValue:
+		return marshal.FromStreamImage(m), nil
+	}
+	return nil, fmt.Errorf("%w: UnmarshalItem takes a map[string]types.AttributeValue or a stream image (map[string]events.DynamoDBAttributeValue), got %T", core.ErrValidation, item)
+}
+
+// unmarshalItems decodes the n items item(i) into the slice dest points to.
+func unmarshalItems(codecs *marshal.Codecs, n int, item func(i int) map[string]types.AttributeValue, dest any) error {
 	rv := reflect.ValueOf(dest)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Slice {
 		return fmt.Errorf("%w: UnmarshalItems needs a pointer to a slice, got %T", core.ErrValidation, dest)
 	}
 	slice := rv.Elem()
 	et := slice.Type().Elem()
-	out := reflect.MakeSlice(slice.Type(), len(items), len(items))
-	for i, item := range items {
+	out := reflect.MakeSlice(slice.Type(), n, n)
+	for i := range n {
 		target := out.Index(i)
 		if et.Kind() == reflect.Pointer {
 			target.Set(reflect.New(et.Elem()))
 		} else {
 			target = target.Addr()
 		}
-		if err := UnmarshalItem(item, target.Interface()); err != nil {
+		if err := unmarshalOne(codecs, item(i), target.Interface()); err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
 	}

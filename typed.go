@@ -111,7 +111,7 @@ func Items[T any](q core.Query) iter.Seq2[T, error] {
 			return
 		}
 		dq, c := dq.begin("Items")
-		dec, err := decoderOf[T]()
+		dec, err := decoderOf[T](dq.db.shared.codecs)
 		if err == nil {
 			n := 0 // items decoded, for error messages
 			err = dq.lazily(func(items []map[string]types.AttributeValue) (bool, error) {
@@ -149,7 +149,7 @@ func Pages[T any](q core.Query) iter.Seq2[[]T, error] {
 			return
 		}
 		dq, c := dq.begin("Pages")
-		dec, err := decoderOf[T]()
+		dec, err := decoderOf[T](dq.db.shared.codecs)
 		if err == nil {
 			n := 0 // items decoded before this page, for error messages
 			err = dq.lazily(func(items []map[string]types.AttributeValue) (bool, error) {
@@ -236,7 +236,7 @@ type decoder[T any] struct {
 	ptr   bool // T is a pointer to the struct
 }
 
-func decoderOf[T any]() (*decoder[T], error) {
+func decoderOf[T any](codecs *marshal.Codecs) (*decoder[T], error) {
 	t := reflect.TypeFor[T]()
 	st := t
 	if t.Kind() == reflect.Pointer {
@@ -245,7 +245,7 @@ func decoderOf[T any]() (*decoder[T], error) {
 	if st.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("%w: items decode into structs or pointers to structs, got %s", core.ErrValidation, t)
 	}
-	codec, err := marshal.StructCodecOf(st)
+	codec, err := codecs.StructCodecOf(st)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
-	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
 
 // updateBuilder is dynamorm's core.UpdateBuilder. Its methods record
@@ -69,14 +68,14 @@ func (u *updateBuilder) add(kind plan.ActionKind, field string, value any, hasVa
 		var av types.AttributeValue
 		switch {
 		case kind == plan.ActAppend || kind == plan.ActPrepend:
-			av, err = marshal.MarshalValue(value)
+			av, err = u.q.db.shared.codecs.MarshalValue(value)
 			if err == nil {
 				if _, isList := av.(*types.AttributeValueMemberL); !isList {
 					err = fmt.Errorf("%w: list operations on %s take a slice, got %T", core.ErrValidation, field, value)
 				}
 			}
 		default:
-			av, err = encodeAt(t, value) // by the codec of the (nested) field
+			av, err = t.encode(value) // by the codec of the (nested) field
 		}
 		if err == nil && (kind == plan.ActSet || kind == plan.ActSetIfNotExists) {
 			err = checkOperand(t, expr.Eq, av)
@@ -157,7 +156,7 @@ func (u *updateBuilder) SetListElement(field string, index int, value any) core.
 	if u.err != nil {
 		return u
 	}
-	av, err := marshal.MarshalValue(value)
+	av, err := u.q.db.shared.codecs.MarshalValue(value)
 	if err != nil {
 		return u.setErr(err)
 	}
@@ -324,7 +323,7 @@ func (u *updateBuilder) executeWithResult(dest any) error {
 		return err
 	}
 	w.OnResult = func(attrs map[string]types.AttributeValue) error {
-		return marshal.Unmarshal(attrs, dest)
+		return u.q.db.shared.codecs.Unmarshal(attrs, dest)
 	}
 	return u.send(w)
 }

@@ -56,7 +56,7 @@ func (q *query) WithConditionExpression(exp string, values map[string]any) core.
 	if q.err != nil {
 		return q.clone()
 	}
-	wc, err := rawCondition(exp, values)
+	wc, err := rawCondition(q.db.shared.codecs, exp, values)
 	if err != nil {
 		return q.fail(err)
 	}
@@ -65,7 +65,7 @@ func (q *query) WithConditionExpression(exp string, values map[string]any) core.
 	return n
 }
 
-func rawCondition(exp string, values map[string]any) (plan.Cond, error) {
+func rawCondition(codecs *marshal.Codecs, exp string, values map[string]any) (plan.Cond, error) {
 	if exp == "" {
 		return plan.Cond{}, fmt.Errorf("%w: empty condition expression", core.ErrValidation)
 	}
@@ -78,7 +78,7 @@ func rawCondition(exp string, values map[string]any) (plan.Cond, error) {
 				return plan.Cond{}, fmt.Errorf("%w: condition values %q and %q both name :%s; give one of them", core.ErrValidation, name, k, name)
 			}
 		}
-		av, err := marshal.MarshalValue(v)
+		av, err := codecs.MarshalValue(v)
 		if err != nil {
 			return plan.Cond{}, fmt.Errorf("condition value %s: %w", k, err)
 		}

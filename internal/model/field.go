@@ -84,6 +84,9 @@ func scalarType(t reflect.Type, unixTime bool) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if kinds, ok := convertedKinds(t); ok {
+		return convertedScalar(kinds)
+	}
 	if t == timeType {
 		if unixTime {
 			return "N"
@@ -113,18 +116,21 @@ var fieldCache sync.Map // reflect.Type -> fieldsResult
 type fieldsResult struct {
 	fields []*Field
 	err    error
+	gen    uint64 // converted types' generation it was built under
 }
 
 // Fields returns the stored fields of struct type t, in declaration order,
 // with the fields of embedded structs promoted as in Go. The result is
 // computed once per type and shared: callers must not modify it.
 func Fields(t reflect.Type) ([]*Field, error) {
+	gen := generation()
 	if cached, ok := fieldCache.Load(t); ok {
-		r := cached.(fieldsResult)
-		return r.fields, r.err
+		if r := cached.(fieldsResult); r.gen == gen {
+			return r.fields, r.err
+		}
 	}
 	fields, err := walkFields(t)
-	fieldCache.Store(t, fieldsResult{fields, err})
+	fieldCache.Store(t, fieldsResult{fields, err, gen})
 	return fields, err
 }
 
@@ -205,7 +211,7 @@ func fieldAt(t reflect.Type, lv level, i int) (*Field, *level, error) {
 		if et.Kind() == reflect.Pointer {
 			et, ptr = et.Elem(), true
 		}
-		if et.Kind() == reflect.Struct && et != timeType && !isTextCodec(et) {
+		if et.Kind() == reflect.Struct && et != timeType && !isTextCodec(et) && !IsConverted(et) {
 			if ptr && !sf.IsExported() {
 				return nil, nil, fmt.Errorf("%s.%s: embedded pointer to unexported struct %s cannot be filled when decoding; embed it by value or export the type", t.Name(), sf.Name, et)
 			}

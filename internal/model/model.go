@@ -56,6 +56,7 @@ var (
 type modelResult struct {
 	model *Model
 	err   error
+	gen   uint64 // converted types' generation it was built under
 }
 
 // Of returns the metadata of the model whose struct type is t (pointers are
@@ -68,17 +69,29 @@ func Of(t reflect.Type) (*Model, error) {
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("%w: a model must be a struct or a pointer to one, got %v", errs.ErrInvalidModel, t)
 	}
-	if cached, ok := modelCache.Load(t); ok {
-		r := cached.(modelResult)
-		return r.model, r.err
+	// Concurrent first users get the same *Model: the first result stored
+	// wins. A result built before a converter was registered is rebuilt.
+	gen := generation()
+	for {
+		cached, ok := modelCache.Load(t)
+		if ok {
+			if r := cached.(modelResult); r.gen == gen {
+				return r.model, r.err
+			}
+		}
+		r := modelResult{gen: gen}
+		r.model, r.err = build(t)
+		if r.err != nil {
+			r.err = fmt.Errorf("%w: %v", errs.ErrInvalidModel, r.err)
+		}
+		if !ok {
+			if _, loaded := modelCache.LoadOrStore(t, r); !loaded {
+				return r.model, r.err
+			}
+		} else if modelCache.CompareAndSwap(t, cached, r) {
+			return r.model, r.err
+		}
 	}
-	m, err := build(t)
-	if err != nil {
-		err = fmt.Errorf("%w: %v", errs.ErrInvalidModel, err)
-	}
-	actual, _ := modelCache.LoadOrStore(t, modelResult{m, err})
-	r := actual.(modelResult)
-	return r.model, r.err
 }
 
 // OfValue returns the metadata of the model v, which may be a struct, a
@@ -180,7 +193,7 @@ func (m *Model) addField(f *Field) error {
 		m.ULIDs = append(m.ULIDs, f)
 	}
 	if (f.PK || f.SK || len(f.Indexes) > 0) && f.KeyType() == "" {
-		return fmt.Errorf("%s.%s: a key must be a string, number or []byte (or time.Time), not %s; change the field type or drop the key option", name, f.GoName, f.Type)
+		return fmt.Errorf("%s.%s: a key must be a string, number or []byte (or time.Time, or a type whose converter stores S, N or B), not %s; change the field type or drop the key option%s", name, f.GoName, f.Type, keyTypeProblem(f.Type))
 	}
 	if (f.PK || f.SK || len(f.Indexes) > 0) && f.OmitEmpty {
 		return fmt.Errorf("%s.%s: a key attribute cannot be omitempty; drop omitempty", name, f.GoName)

@@ -3,7 +3,6 @@ package marshal
 import (
 	"encoding"
 	"reflect"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -43,47 +42,45 @@ type codec struct {
 	// customEnc and customDec are set when a custom interface replaces the
 	// kind rules in that direction (st is then not the whole story).
 	customEnc, customDec bool
-	elem                 *codec // for pointers: the pointee
+	elem                 *codec     // for pointers: the pointee
+	conv                 *converter // a registered converter of typ, if any
 }
 
-var (
-	codecs    sync.Map   // reflect.Type -> *codec, each filled or marked failed
-	compileMu sync.Mutex // one compilation at a time; lookups never lock
-)
-
-// codecFor returns the codec of t, compiling it (and every type it reaches)
-// on first use.
-func codecFor(t reflect.Type) (*codec, error) {
-	if c, ok := codecs.Load(t); ok {
+// codecFor returns the codec of t in set s, compiling it (and every type it
+// reaches) on first use.
+func (s *codecSet) codecFor(t reflect.Type) (*codec, error) {
+	if c, ok := s.codecs.Load(t); ok {
 		c := c.(*codec)
 		return c, c.err
 	}
-	compileMu.Lock()
-	defer compileMu.Unlock()
-	if c, ok := codecs.Load(t); ok {
+	s.compileMu.Lock()
+	defer s.compileMu.Unlock()
+	if c, ok := s.codecs.Load(t); ok {
 		c := c.(*codec)
 		return c, c.err
 	}
-	cp := compiler{building: map[reflect.Type]*codec{}}
+	cp := compiler{set: s, building: map[reflect.Type]*codec{}}
 	c, err := cp.compile(t)
 	// Every codec started is complete now: filled, or marked failed with
 	// functions that return its error.
 	for bt, bc := range cp.building {
-		codecs.Store(bt, bc)
+		s.codecs.Store(bt, bc)
 	}
 	return c, err
 }
 
-// compiler builds the codecs of one type graph. building holds the codecs
-// started in this compilation, finished or not: a type met again while its
-// codec is being filled (a recursive type) gets the unfinished codec, whose
-// functions are in place by the time anything calls them.
+// compiler builds the codecs of one type graph in one set. building holds
+// the codecs started in this compilation, finished or not: a type met
+// again while its codec is being filled (a recursive type) gets the
+// unfinished codec, whose functions are in place by the time anything
+// calls them.
 type compiler struct {
+	set      *codecSet
 	building map[reflect.Type]*codec
 }
 
 func (cp *compiler) compile(t reflect.Type) (*codec, error) {
-	if c, ok := codecs.Load(t); ok {
+	if c, ok := cp.set.codecs.Load(t); ok {
 		c := c.(*codec)
 		return c, c.err
 	}
@@ -113,11 +110,16 @@ var (
 	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
 )
 
-// fill compiles the functions of c for its type. Custom codecs come first
-// (ours, the SDK's, then encoding.TextMarshaler), each direction on its own,
-// then the rules for the kind of the type.
+// fill compiles the functions of c for its type. A registered converter
+// comes first, then custom codecs (ours, the SDK's, then
+// encoding.TextMarshaler), each direction on its own, then the rules for
+// the kind of the type.
 func (cp *compiler) fill(c *codec) error {
 	t := c.typ
+	if cv := cp.set.convs[t]; cv != nil {
+		fillConverter(c, cv)
+		return nil
+	}
 	switch t {
 	case timeType:
 		fillTime(c)
@@ -166,13 +168,13 @@ func (cp *compiler) fillKind(c *codec) error {
 	case reflect.Float32, reflect.Float64:
 		fillFloat(c)
 	case reflect.Slice:
-		if isBytes(t) {
+		if cp.isBytes(t) {
 			fillByteSlice(c)
 			return nil
 		}
 		return cp.fillSlice(c)
 	case reflect.Array:
-		if isBytes(t) {
+		if cp.isBytes(t) {
 			fillByteArray(c)
 			return nil
 		}
@@ -184,7 +186,7 @@ func (cp *compiler) fillKind(c *codec) error {
 	case reflect.Pointer:
 		return cp.fillPointer(c)
 	case reflect.Interface:
-		fillInterface(c)
+		fillInterface(c, cp.set)
 	default: // chan, func, complex, unsafe.Pointer
 		return unsupported(t, "")
 	}
@@ -202,8 +204,8 @@ func failed(c *codec, err error) {
 
 // isBytes reports whether t is a slice or array of a byte kind whose
 // elements have no codec of their own, stored as B.
-func isBytes(t reflect.Type) bool {
-	return t.Elem().Kind() == reflect.Uint8 && !hasCustomCodec(t.Elem())
+func (cp *compiler) isBytes(t reflect.Type) bool {
+	return t.Elem().Kind() == reflect.Uint8 && !cp.hasCustomCodec(t.Elem())
 }
 
 // emptyFunc returns the omitempty test of t: length zero for strings,

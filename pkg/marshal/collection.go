@@ -215,13 +215,13 @@ func pointee(v reflect.Value) reflect.Value {
 // interface that holds a non-nil pointer decodes into what it points to;
 // otherwise an empty interface receives the natural Go form of the value
 // (see decodeAny) and other interfaces are an error.
-func fillInterface(c *codec) {
+func fillInterface(c *codec, set *codecSet) {
 	c.enc = func(e *encState, v reflect.Value) (types.AttributeValue, error) {
 		if v.IsNil() {
 			return e.nullValue(), nil
 		}
 		d := v.Elem()
-		dc, err := codecFor(d.Type())
+		dc, err := set.codecFor(d.Type())
 		if err != nil {
 			return nil, err
 		}
@@ -243,7 +243,7 @@ func fillInterface(c *codec) {
 		}
 		if !v.IsNil() {
 			if d := v.Elem(); d.Kind() == reflect.Pointer && !d.IsNil() {
-				dc, err := codecFor(d.Type().Elem())
+				dc, err := set.codecFor(d.Type().Elem())
 				if err != nil {
 					return err
 				}

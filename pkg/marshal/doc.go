@@ -37,6 +37,17 @@
 // in that order, on the value or its pointer. time.Time follows the rule
 // above rather than its TextMarshaler.
 //
+// # Converters
+//
+// A registered Converter gives a type that cannot be changed a stored form
+// and takes precedence over all of the above, for the type and for
+// pointers, slices, arrays, maps and sets of it. RegisterConverter and
+// Register apply to the whole process (the package functions and every
+// Codecs); Codecs.RegisterConverter to one Codecs (a DB's), where it takes
+// precedence over a process-wide converter of the same type. Codecs are
+// cached per set of converters: a registration starts a new set, so a codec
+// compiled before it is never used after it.
+//
 // Channels, functions, complex numbers and unsafe pointers cannot be stored:
 // struct fields of those types fail when the struct's codec is compiled,
 // dynamic values when they are met. Such errors wrap core.ErrUnsupportedType.

@@ -15,9 +15,12 @@ type mapKey struct {
 	dec func(s string, k reflect.Value) error // k is settable
 }
 
-// keyCodec supports keys that are encoding.TextMarshaler and
-// TextUnmarshaler, strings, and integers.
-func keyCodec(t reflect.Type) (mapKey, error) {
+// keyCodec supports keys with a converter that stores S or N, keys that
+// are encoding.TextMarshaler and TextUnmarshaler, strings, and integers.
+func (cp *compiler) keyCodec(t reflect.Type) (mapKey, error) {
+	if cv := cp.set.convs[t]; cv != nil {
+		return convertedMapKey(cv)
+	}
 	p := reflect.PointerTo(t)
 	if (t.Implements(textMarshalerType) || p.Implements(textMarshalerType)) && p.Implements(textUnmarshalerType) {
 		byValue := t.Implements(textMarshalerType)
@@ -77,7 +80,7 @@ var (
 // empty structs (map[T]struct{}, a set) also decodes from SS, NS, BS and L.
 func (cp *compiler) fillMap(c *codec) error {
 	t := c.typ
-	key, err := keyCodec(t.Key())
+	key, err := cp.keyCodec(t.Key())
 	if err != nil {
 		return err
 	}
@@ -85,7 +88,7 @@ func (cp *compiler) fillMap(c *codec) error {
 	if err != nil {
 		return err
 	}
-	plainKey := t.Key().Kind() == reflect.String && !hasCustomCodec(t.Key())
+	plainKey := t.Key().Kind() == reflect.String && !cp.hasCustomCodec(t.Key())
 	switch {
 	case plainKey && t.Elem() == stringType:
 		fillStringMap(c) // map[string]string, common enough for a fast path
@@ -191,9 +194,45 @@ func decodeMapSet(elem *codec, t reflect.Type, av types.AttributeValue, v reflec
 	return nil
 }
 
-// hasCustomCodec reports whether t or *t implements any custom codec
-// interface.
-func hasCustomCodec(t reflect.Type) bool {
+// convertedMapKey stores map keys of a converted type as the text of the S or
+// N value the converter gives them.
+func convertedMapKey(cv *converter) (mapKey, error) {
+	if cv.kind != "S" && cv.kind != "N" {
+		return mapKey{}, unsupported(cv.typ, "a map key needs a converter that stores S or N, and its converter stores "+cv.kind)
+	}
+	return mapKey{
+		enc: func(k reflect.Value) (string, error) {
+			av, err := cv.enc(k)
+			if err != nil {
+				return "", fmt.Errorf("the converter of %s: ToAttributeValue: %w", cv.typ, err)
+			}
+			switch a := av.(type) {
+			case *types.AttributeValueMemberS:
+				return a.Value, checkUTF8(a.Value)
+			case *types.AttributeValueMemberN:
+				return a.Value, nil
+			}
+			return "", fmt.Errorf("the converter of %s returned %s for a map key", cv.typ, avType(av))
+		},
+		dec: func(s string, k reflect.Value) error {
+			var av types.AttributeValue = &types.AttributeValueMemberS{Value: s}
+			if cv.kind == "N" {
+				av = &types.AttributeValueMemberN{Value: s}
+			}
+			if err := cv.dec(av, k); err != nil {
+				return fmt.Errorf("the converter of %s: FromAttributeValue(%s): %w", cv.typ, cv.kind, err)
+			}
+			return nil
+		},
+	}, nil
+}
+
+// hasCustomCodec reports whether t has a converter, or t or *t implements
+// any custom codec interface.
+func (cp *compiler) hasCustomCodec(t reflect.Type) bool {
+	if cp.set.convs[t] != nil {
+		return true
+	}
 	p := reflect.PointerTo(t)
 	return t.Implements(textMarshalerType) || p.Implements(textMarshalerType) ||
 		p.Implements(textUnmarshalerType) || t.Implements(marshalerType) || p.Implements(marshalerType) ||

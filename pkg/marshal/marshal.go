@@ -11,7 +11,12 @@ import (
 
 // Marshal encodes v, a struct, a pointer to a struct, or a map with string
 // (or integer, or TextMarshaler) keys, as a DynamoDB item.
-func Marshal(v any) (map[string]types.AttributeValue, error) {
+func Marshal(v any) (map[string]types.AttributeValue, error) { return global.Load().marshal(v) }
+
+// Marshal is the package's Marshal with cs's converters.
+func (cs *Codecs) Marshal(v any) (map[string]types.AttributeValue, error) { return cs.set().marshal(v) }
+
+func (s *codecSet) marshal(v any) (map[string]types.AttributeValue, error) {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		rv = rv.Elem()
@@ -19,7 +24,7 @@ func Marshal(v any) (map[string]types.AttributeValue, error) {
 	if !rv.IsValid() || rv.Kind() == reflect.Pointer {
 		return nil, fmt.Errorf("%w: Marshal needs a struct or a map, got %T(nil)", core.ErrValidation, v)
 	}
-	c, err := codecFor(rv.Type())
+	c, err := s.codecFor(rv.Type())
 	if err != nil {
 		return nil, located(err, "encode", rv.Type())
 	}
@@ -43,11 +48,20 @@ func Marshal(v any) (map[string]types.AttributeValue, error) {
 // interface. Attributes absent from the item leave struct fields untouched;
 // attributes without a field are ignored.
 func Unmarshal(item map[string]types.AttributeValue, v any) error {
+	return global.Load().unmarshal(item, v)
+}
+
+// Unmarshal is the package's Unmarshal with cs's converters.
+func (cs *Codecs) Unmarshal(item map[string]types.AttributeValue, v any) error {
+	return cs.set().unmarshal(item, v)
+}
+
+func (s *codecSet) unmarshal(item map[string]types.AttributeValue, v any) error {
 	rv, err := target(v, "Unmarshal")
 	if err != nil {
 		return err
 	}
-	c, err := codecFor(rv.Type())
+	c, err := s.codecFor(rv.Type())
 	if err != nil {
 		return located(err, "decode", rv.Type())
 	}
@@ -59,12 +73,17 @@ func Unmarshal(item map[string]types.AttributeValue, v any) error {
 
 // MarshalValue encodes any supported Go value as one attribute value. nil,
 // nil pointers, nil slices and nil maps are NULL.
-func MarshalValue(v any) (types.AttributeValue, error) {
+func MarshalValue(v any) (types.AttributeValue, error) { return global.Load().marshalValue(v) }
+
+// MarshalValue is the package's MarshalValue with cs's converters.
+func (cs *Codecs) MarshalValue(v any) (types.AttributeValue, error) { return cs.set().marshalValue(v) }
+
+func (s *codecSet) marshalValue(v any) (types.AttributeValue, error) {
 	if v == nil {
 		return &types.AttributeValueMemberNULL{Value: true}, nil
 	}
 	rv := reflect.ValueOf(v)
-	c, err := codecFor(rv.Type())
+	c, err := s.codecFor(rv.Type())
 	if err != nil {
 		return nil, located(err, "encode", rv.Type())
 	}
@@ -79,11 +98,20 @@ func MarshalValue(v any) (types.AttributeValue, error) {
 
 // UnmarshalValue decodes av into what the non-nil pointer v points to.
 func UnmarshalValue(av types.AttributeValue, v any) error {
+	return global.Load().unmarshalValue(av, v)
+}
+
+// UnmarshalValue is the package's UnmarshalValue with cs's converters.
+func (cs *Codecs) UnmarshalValue(av types.AttributeValue, v any) error {
+	return cs.set().unmarshalValue(av, v)
+}
+
+func (s *codecSet) unmarshalValue(av types.AttributeValue, v any) error {
 	rv, err := target(v, "UnmarshalValue")
 	if err != nil {
 		return err
 	}
-	c, err := codecFor(rv.Type())
+	c, err := s.codecFor(rv.Type())
 	if err != nil {
 		return located(err, "decode", rv.Type())
 	}

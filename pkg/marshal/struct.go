@@ -17,6 +17,7 @@ import (
 // A StructCodec always works field by field: custom marshalers on the
 // struct type itself are for Marshal and MarshalValue, not for items.
 type StructCodec struct {
+	set    *codecSet // the converters it was compiled under
 	typ    reflect.Type
 	fields []field
 	byAttr map[string]int
@@ -32,20 +33,30 @@ type field struct {
 	// keyLimit is the size limit of the field's values as a table or index
 	// key (the smallest of its roles), 0 for other fields.
 	keyLimit int
+	// keyKind is the key type of a key field whose type has a converter,
+	// whose results are checked against it; "" otherwise.
+	keyKind string
 }
 
 // StructCodecOf returns the codec of struct type t (a pointer to a struct
 // is dereferenced). It is compiled on first use and cached; errors name the
 // struct and field and wrap core.ErrUnsupportedType for types that cannot be
 // stored, or core.ErrInvalidModel for invalid tags.
-func StructCodecOf(t reflect.Type) (*StructCodec, error) {
+func StructCodecOf(t reflect.Type) (*StructCodec, error) { return global.Load().structCodecOf(t) }
+
+// StructCodecOf is the package's StructCodecOf with cs's converters.
+func (cs *Codecs) StructCodecOf(t reflect.Type) (*StructCodec, error) {
+	return cs.set().structCodecOf(t)
+}
+
+func (s *codecSet) structCodecOf(t reflect.Type) (*StructCodec, error) {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("%w: a struct codec needs a struct type, got %v", core.ErrUnsupportedType, t)
 	}
-	c, err := codecFor(t)
+	c, err := s.codecFor(t)
 	if err != nil {
 		return nil, located(err, "", t)
 	}
@@ -64,9 +75,12 @@ func (cp *compiler) fillStruct(c *codec) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", core.ErrInvalidModel, err)
 	}
-	sc := &StructCodec{typ: t, fields: make([]field, 0, len(mf)), byAttr: make(map[string]int, len(mf))}
+	sc := &StructCodec{set: cp.set, typ: t, fields: make([]field, 0, len(mf)), byAttr: make(map[string]int, len(mf))}
 	for _, f := range mf {
 		fc, err := cp.fieldCodec(f.Type, f)
+		if err == nil && keyLimit(f) > 0 {
+			err = cp.convertedKey(f)
+		}
 		if err != nil {
 			return withPath(err, fieldStep(f.GoName))
 		}
@@ -78,6 +92,7 @@ func (cp *compiler) fillStruct(c *codec) error {
 			c:        fc,
 			omit:     omitFunc(f, fc),
 			keyLimit: keyLimit(f),
+			keyKind:  convertedKeyKind(f),
 		})
 	}
 	c.st = sc
@@ -205,7 +220,7 @@ func (sc *StructCodec) encode(e *encState, v reflect.Value) (map[string]types.At
 		}
 		av, err := f.c.enc(e, fv)
 		if err == nil && f.keyLimit > 0 {
-			err = checkKeySize(av, f.keyLimit)
+			err = f.checkKey(av)
 		}
 		if err != nil {
 			return nil, withPath(err, fieldStep(f.goName))
@@ -222,7 +237,7 @@ func (sc *StructCodec) encode(e *encState, v reflect.Value) (map[string]types.At
 func (f *field) encode(e *encState, fv reflect.Value) (types.AttributeValue, error) {
 	av, err := f.c.enc(e, fv)
 	if err == nil && f.keyLimit > 0 {
-		err = checkKeySize(av, f.keyLimit)
+		err = f.checkKey(av)
 	}
 	if err != nil {
 		return nil, withPath(err, fieldStep(f.goName))
@@ -343,7 +358,7 @@ func (sc *StructCodec) EncodeAttrValue(attr string, x any) (types.AttributeValue
 	case f.c.elem != nil && xv.Type() == f.c.elem.typ:
 		c = f.c.elem
 	default:
-		return MarshalValue(x)
+		return sc.set.marshalValue(x)
 	}
 	e := getEncState()
 	av, err := c.enc(e, xv)
