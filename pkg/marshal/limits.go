@@ -314,7 +314,7 @@ func checkNumber(s string) error {
 func significand(s string) (int, int) {
 	s = strings.TrimLeft(s, "+-")
 	mant, exp := s, 0
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
+	if i := exponentAt(s); i >= 0 {
 		mant = s[:i]
 		e, ok := smallInt(s[i+1:])
 		if !ok {
@@ -347,6 +347,17 @@ func significand(s string) (int, int) {
 		end--
 	}
 	return end - first, exp + n - end
+}
+
+// exponentAt is the index of the exponent mark of number text s, or -1.
+// (A loop: strings.IndexAny costs more than the scan on text this short.)
+func exponentAt(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 'e' || s[i] == 'E' {
+			return i
+		}
+	}
+	return -1
 }
 
 // smallInt parses a signed decimal exponent that fits in a few digits.
