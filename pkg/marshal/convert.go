@@ -36,6 +36,7 @@ type funcConverter[T any] struct {
 	from func(types.AttributeValue) (T, error)
 }
 
+// ToAttributeValue encodes value, which must be a T.
 func (f *funcConverter[T]) ToAttributeValue(value any) (types.AttributeValue, error) {
 	x, ok := value.(T)
 	if !ok {
@@ -44,6 +45,7 @@ func (f *funcConverter[T]) ToAttributeValue(value any) (types.AttributeValue, er
 	return f.to(x)
 }
 
+// FromAttributeValue decodes av into target, which must be a non-nil *T.
 func (f *funcConverter[T]) FromAttributeValue(av types.AttributeValue, target any) error {
 	p, ok := target.(*T)
 	if !ok || p == nil {
