@@ -56,12 +56,21 @@ type call struct {
 	e   Event           // the start event: the call's identity
 }
 
-// begin starts library call op on db with ctx. Without an observer, or
+// begin starts library call op on db with ctx (beginObserved names the
+// model and table of query calls). Without an observer, or
 // inside another call (a call made by a call joins it), it returns db
 // itself and no call, and costs nothing more. Otherwise it reports the
 // start and returns a handle carrying the call and the observer's context.
-func (db *DB) begin(ctx context.Context, op, model, table string) (*DB, *call) {
-	if db.observer == nil || db.call != nil {
+func (db *DB) begin(ctx context.Context, op string) (*DB, *call) {
+	if db.observer == nil {
+		return db, nil // inlined: this is all an unobserved call costs
+	}
+	return db.beginObserved(ctx, op, "", "")
+}
+
+// beginObserved is begin with an observer.
+func (db *DB) beginObserved(ctx context.Context, op, model, table string) (*DB, *call) {
+	if db.call != nil {
 		return db, nil
 	}
 	c := &call{obs: db.observer, e: Event{Kind: EventCallStart, Call: callIDs.Add(1), Op: op, Model: model, Table: table, Start: time.Now()}}
@@ -77,8 +86,13 @@ func (db *DB) begin(ctx context.Context, op, model, table string) (*DB, *call) {
 // returns err.
 func (c *call) end(err error) error {
 	if c == nil {
-		return err
+		return err // inlined: this is all an unobserved call costs
 	}
+	return c.finish(err)
+}
+
+// finish reports the end of the call and returns err.
+func (c *call) finish(err error) error {
 	e := c.e
 	e.Kind, e.Latency, e.Err = EventCallEnd, time.Since(e.Start), err
 	c.obs.Observe(c.ctx, e)
@@ -98,14 +112,22 @@ func (c *call) endOnPanic() {
 // context, sharing q's capacity total, or q itself when nothing observes
 // it. Writes collected by a transaction belong to the transaction's call.
 func (q *query) begin(op string) (*query, *call) {
-	if q.db.observer == nil || q.db.call != nil || q.tx != nil {
+	if q.db.observer == nil {
+		return q, nil // inlined: this is all an unobserved call costs
+	}
+	return q.beginObserved(op)
+}
+
+// beginObserved is begin with an observer.
+func (q *query) beginObserved(op string) (*query, *call) {
+	if q.db.call != nil || q.tx != nil {
 		return q, nil
 	}
 	var model, table string
 	if q.model != nil {
 		model, table = q.model.Name(), q.table()
 	}
-	db, c := q.db.begin(q.ctx, op, model, table)
+	db, c := q.db.beginObserved(q.ctx, op, model, table)
 	q.initCapacity() // the copy shares the total
 	n := q.snapshot()
 	n.db, n.ctx = db, db.ctx

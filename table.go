@@ -25,7 +25,7 @@ const maxTableWait = 10 * time.Minute
 // ttl field, and streams when WithStream is given. It waits until the
 // table and its indexes are ACTIVE.
 func (db *DB) CreateTable(m any, opts ...core.TableOption) error {
-	db, c := db.begin(db.ctx, "CreateTable", "", "")
+	db, c := db.begin(db.ctx, "CreateTable")
 	return c.end(db.createTable(m, opts...))
 }
 
@@ -263,7 +263,7 @@ func (db *DB) waitContext() (context.Context, context.CancelFunc) {
 // DescribeTable returns DynamoDB's description of the model's table; a
 // missing table is ErrTableNotFound.
 func (db *DB) DescribeTable(m any) (*types.TableDescription, error) {
-	db, c := db.begin(db.ctx, "DescribeTable", "", "")
+	db, c := db.begin(db.ctx, "DescribeTable")
 	d, err := db.describeTable(m)
 	return d, c.end(err)
 }
@@ -287,7 +287,7 @@ func (db *DB) describeTable(m any) (*types.TableDescription, error) {
 // the model declares, which must exist. Otherwise the error (wrapping
 // ErrValidation) lists every mismatch.
 func (db *DB) EnsureTable(m any) error {
-	db, c := db.begin(db.ctx, "EnsureTable", "", "")
+	db, c := db.begin(db.ctx, "EnsureTable")
 	return c.end(db.ensureTable(m))
 }
 
@@ -326,7 +326,7 @@ func (db *DB) activeTable(m any, md *model.Model, table string) (*types.TableDes
 
 // DeleteTable deletes the model's table and waits until it is gone.
 func (db *DB) DeleteTable(m any) error {
-	db, c := db.begin(db.ctx, "DeleteTable", "", "")
+	db, c := db.begin(db.ctx, "DeleteTable")
 	return c.end(db.deleteTable(m))
 }
 
@@ -360,7 +360,7 @@ func (db *DB) deleteTable(m any) error {
 // or types) is an error listing every mismatch, and nothing is changed.
 // The models are registered for Migrate.
 func (db *DB) AutoMigrate(models ...any) error {
-	db, c := db.begin(db.ctx, "AutoMigrate", "", "")
+	db, c := db.begin(db.ctx, "AutoMigrate")
 	return c.end(db.autoMigrate(models...))
 }
 
@@ -380,7 +380,7 @@ func (db *DB) autoMigrate(models ...any) error {
 // AutoMigrateWithOptions is AutoMigrate for one model; opts apply when the
 // table is created and to the indexes added.
 func (db *DB) AutoMigrateWithOptions(m any, opts ...core.TableOption) error {
-	db, c := db.begin(db.ctx, "AutoMigrateWithOptions", "", "")
+	db, c := db.begin(db.ctx, "AutoMigrateWithOptions")
 	return c.end(db.autoMigrateWithOptions(m, opts...))
 }
 
@@ -452,7 +452,7 @@ func (db *DB) autoMigrateWithOptions(m any, opts ...core.TableOption) error {
 // Migrate runs AutoMigrate for every registered model (see Register and
 // AutoMigrate).
 func (db *DB) Migrate() error {
-	db, c := db.begin(db.ctx, "Migrate", "", "")
+	db, c := db.begin(db.ctx, "Migrate")
 	return c.end(db.migrate())
 }
 

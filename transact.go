@@ -192,7 +192,7 @@ func (t *transaction) execute(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	db, c := t.db.withContext(ctx).begin(ctx, "Transaction", "", "")
+	db, c := t.db.withContext(ctx).begin(ctx, "Transaction")
 	if err := db.checkOpen(); err != nil {
 		t.restore()
 		return c.end(err)
@@ -244,7 +244,7 @@ func (db *DB) TransactGet(ctx context.Context, dests ...any) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	d, c := db.withContext(ctx).begin(ctx, "TransactGet", "", "")
+	d, c := db.withContext(ctx).begin(ctx, "TransactGet")
 	return c.end(d.transactGetInto(dests))
 }
 

@@ -96,7 +96,7 @@ func (q *query) withTransactConds(conds []core.TransactCondition) (*query, error
 // or panics, nothing is written and the Go values are left as they were
 // (the panic is re-raised). Reads are not part of the transaction.
 func (db *DB) Transaction(fn func(tx *Tx) error) error {
-	db, c := db.begin(db.ctx, "Transaction", "", "")
+	db, c := db.begin(db.ctx, "Transaction")
 	if c != nil {
 		defer c.endOnPanic()
 	}
