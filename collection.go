@@ -43,6 +43,12 @@ func (q *query) SkipUnknownEntities() core.Query {
 // field for is an error wrapping ErrUnknownEntity, unless
 // SkipUnknownEntities was called.
 func (q *query) Collection(dest any) error {
+	q, c := q.begin("Collection")
+	return c.end(q.collectionInto(dest))
+}
+
+// collectionInto is Collection without the call's observation.
+func (q *query) collectionInto(dest any) error {
 	rv := reflect.ValueOf(dest)
 	if rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Slice {
 		items, err := q.collection()
@@ -86,35 +92,43 @@ func (q *query) Collection(dest any) error {
 // iteration, unless SkipUnknownEntities was called.
 func (q *query) CollectionItems(entities ...any) iter.Seq2[any, error] {
 	return func(yield func(any, error) bool) {
-		ts, err := entityTypes(entities)
-		if err != nil {
-			yield(nil, err)
-			return
+		q, c := q.begin("CollectionItems")
+		c.end(q.collectionItems(entities, yield))
+	}
+}
+
+// collectionItems is CollectionItems' iteration without the call's
+// observation; it returns the error it yielded, if any.
+func (q *query) collectionItems(entities []any, yield func(any, error) bool) error {
+	ts, err := entityTypes(entities)
+	if err != nil {
+		yield(nil, err)
+		return err
+	}
+	es, err := newEntitySet(q.db.shared.codecs, ts, nil)
+	if err != nil {
+		yield(nil, err)
+		return err
+	}
+	items, err := q.collection()
+	if err != nil {
+		yield(nil, err)
+		return err
+	}
+	for _, item := range items {
+		et, err := es.of(item)
+		if err != nil && q.skipUnknown {
+			continue
 		}
-		es, err := newEntitySet(q.db.shared.codecs, ts, nil)
-		if err != nil {
-			yield(nil, err)
-			return
+		var v any
+		if err == nil {
+			v, err = et.decodeNew(item)
 		}
-		items, err := q.collection()
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		for _, item := range items {
-			et, err := es.of(item)
-			if err != nil && q.skipUnknown {
-				continue
-			}
-			var v any
-			if err == nil {
-				v, err = et.decodeNew(item)
-			}
-			if !yield(v, err) || err != nil {
-				return
-			}
+		if !yield(v, err) || err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 // collection reads the raw items of the query's item collection.

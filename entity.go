@@ -54,12 +54,13 @@ type Entity = model.Marker
 // both keys or neither. The primary key of an entity is derived from its
 // fields, so changing one of those fields moves the item.
 func (db *DB) MoveItem(from, to any) error {
-	return db.Transaction(func(tx *Tx) error {
+	db, c := db.begin(db.ctx, "MoveItem") // the transaction joins this call
+	return c.end(db.Transaction(func(tx *Tx) error {
 		if err := tx.Model(from).IfExists().Delete(); err != nil {
 			return err
 		}
 		return tx.Model(to).Create()
-	})
+	}))
 }
 
 // MarshalItem encodes v (a model struct or a pointer to one) as dynamorm

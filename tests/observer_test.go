@@ -298,3 +298,49 @@ func TestObserverSeesAPanickingTransactionEnd(t *testing.T) {
 	assert.ErrorContains(t, end.Err, "panic in Transaction: boom")
 	assert.Empty(t, storedRows(t, e))
 }
+
+// TestObserverSeesSingleTableCalls: Collection, CollectionItems and
+// MoveItem are calls of their own, with their requests inside.
+func TestObserverSeesSingleTableCalls(t *testing.T) {
+	e := shopEnv(t)
+	seedCollection(t, e)
+	rec := &recorder{}
+	db := e.db.WithObserver(rec)
+	var c struct {
+		Customer *stCustomer
+		Orders   []stOrder
+		Lines    []*stLine
+	}
+	require.NoError(t, db.Model(&stCustomer{ID: "c1"}).Collection(&c))
+	events := rec.all()
+	checkOneCall(t, events, "Collection")
+	req := of(events, dynamorm.EventRequest)
+	require.Len(t, req, 1)
+	assert.Equal(t, "Query", req[0].Operation)
+	assert.Equal(t, 9, req[0].Items, "the customer, two orders and six lines")
+
+	rec.mu.Lock()
+	rec.events = nil
+	rec.mu.Unlock()
+	n := 0
+	for _, err := range db.Model(&stCustomer{ID: "c1"}).CollectionItems(stCustomer{}, stOrder{}, stLine{}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 9, n)
+	checkOneCall(t, rec.all(), "CollectionItems")
+
+	rec.mu.Lock()
+	rec.events = nil
+	rec.mu.Unlock()
+	var cur stCustomer
+	require.NoError(t, e.db.Model(&stCustomer{ID: "c2"}).First(&cur))
+	moved := cur
+	moved.ID = "c3"
+	require.NoError(t, db.MoveItem(&cur, &moved))
+	events = rec.all()
+	checkOneCall(t, events, "MoveItem")
+	req = of(events, dynamorm.EventRequest)
+	require.NotEmpty(t, req)
+	assert.Equal(t, "TransactWriteItems", req[len(req)-1].Operation)
+}
