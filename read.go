@@ -91,11 +91,15 @@ func (q *query) readConditions() ([]plan.Condition, error) {
 		return q.where, nil
 	}
 	keyFields := q.model.KeyFields()
-	where := make([]plan.Condition, 0, len(keyFields)+len(q.where))
-	vals := make([]types.AttributeValue, len(keyFields))
+	var where []plan.Condition
+	var vals []types.AttributeValue // one backing array for the conditions' values
 	for i, f := range keyFields {
 		if !q.exactKey && plan.IsZeroField(q.item, f) {
 			continue
+		}
+		if where == nil {
+			where = make([]plan.Condition, 0, len(keyFields)+len(q.where))
+			vals = make([]types.AttributeValue, len(keyFields))
 		}
 		av, err := q.codec.EncodeAttr(q.item, f.Attr)
 		if err != nil {
