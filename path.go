@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -147,18 +148,29 @@ var (
 
 // customCodec reports whether values of t encode themselves, so that their
 // stored form is not known from the type.
+// Whether a type implements the marshaler interfaces is cached per type
+// (the types of a program are finite): the six Implements checks cost more
+// than a Where.
 func customCodec(t reflect.Type) bool {
-	if model.IsConverted(t) {
+	if model.IsConverted(t) { // registered converters can come later: not cached
 		return true
 	}
+	if known, ok := customCodecs.Load(t); ok {
+		return known.(bool)
+	}
 	p := reflect.PointerTo(t)
+	custom := false
 	for _, i := range []reflect.Type{marshalerType, sdkMarshalerType, textMarshalerType} {
 		if t.Implements(i) || p.Implements(i) {
-			return true
+			custom = true
+			break
 		}
 	}
-	return false
+	customCodecs.Store(t, custom)
+	return custom
 }
+
+var customCodecs sync.Map // reflect.Type -> bool
 
 // splitPath splits "a.b[0][1].c" into "a", "b", "[0]", "[1]", "c".
 func splitPath(s string) ([]string, error) {
