@@ -301,3 +301,24 @@ func TestRegistrationConcurrentWithUse(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &types.AttributeValueMemberS{Value: "v49:5"}, item["M"])
 }
+
+// NewConverter's result is a Converter of the DynamORM shape too, and
+// refuses values of other types.
+func TestNewConverterAsAConverter(t *testing.T) {
+	conv := NewConverter(moneyAsN, moneyFromN)
+	av, err := conv.ToAttributeValue(convMoney{205})
+	require.NoError(t, err)
+	assert.Equal(t, &types.AttributeValueMemberN{Value: "2.05"}, av)
+	var m convMoney
+	require.NoError(t, conv.FromAttributeValue(&types.AttributeValueMemberN{Value: "1.10"}, &m))
+	assert.Equal(t, convMoney{110}, m)
+
+	_, err = conv.ToAttributeValue("2.05")
+	require.ErrorIs(t, err, core.ErrValidation)
+	assert.Contains(t, err.Error(), "the converter of marshal.convMoney cannot encode string")
+	err = conv.FromAttributeValue(av, m)
+	require.ErrorIs(t, err, core.ErrValidation)
+	assert.Contains(t, err.Error(), "decodes into a non-nil *marshal.convMoney, not marshal.convMoney")
+	err = conv.FromAttributeValue(av, (*convMoney)(nil))
+	require.ErrorIs(t, err, core.ErrValidation)
+}

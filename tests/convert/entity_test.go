@@ -56,3 +56,25 @@ func TestEntityCollectionDecodesWithTheDBsConverters(t *testing.T) {
 		}
 	}
 }
+
+// A decimal as a component of a derived sort key: the converter's N is
+// encoded so that the keys sort as the numbers do.
+type Charge struct {
+	dynamorm.Entity `dynamorm:"table:charges,entity:charge,pk:CARD#{Card},sk:AMOUNT#{Amount}"`
+	Card            string
+	Amount          decimal.Decimal
+}
+
+func TestDecimalKeyComponentSortsNumerically(t *testing.T) {
+	e := newEnv(t, &Charge{})
+	for _, i := range []int{4, 0, 9, 2, 7, 1, 10, 3, 8, 5, 6} {
+		require.NoError(t, e.db.Model(&Charge{Card: "c", Amount: dec(sortedAmounts[i])}).Create())
+	}
+	var got []Charge
+	require.NoError(t, e.db.Model(&Charge{}).Where("Card", "=", "c").All(&got))
+	amounts := make([]string, len(got))
+	for i, c := range got {
+		amounts[i] = c.Amount.String()
+	}
+	assert.Equal(t, sortedAmounts, amounts)
+}
