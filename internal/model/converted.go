@@ -63,7 +63,11 @@ func convertedKinds(t reflect.Type) (string, bool) {
 // IsConverted reports whether t (through pointers) has a registered
 // converter on some DB or process-wide.
 func IsConverted(t reflect.Type) bool {
-	_, ok := convertedKinds(derefType(t))
+	m := converted.kinds.Load()
+	if m == nil {
+		return false // no converter anywhere: the common case, kept cheap
+	}
+	_, ok := (*m)[derefType(t)]
 	return ok
 }
 
