@@ -70,6 +70,11 @@ var quirks = []quirk{
 			return (strings.HasPrefix(step, "UpdateItem ") || strings.HasPrefix(step, "TransactWriteItems ")) && local.Error == nil &&
 				strings.Contains(canon(memdb.Error), "Type mismatch for Index Key")
 		}},
+	{reason: "DynamoDB Local lets a TransactWriteItems member store an index key of the wrong type (reason None) when another member cancels the " +
+		"transaction; DynamoDB (and memdb) give that member a ValidationError reason. Nothing is written on either",
+		match: func(step string, local, memdb conformance.Result) bool {
+			return strings.HasPrefix(step, "TransactWriteItems ") && onlyIndexKeyReasonsDiffer(local, memdb)
+		}},
 	{reason: "DynamoDB Local names the wrong second path when update paths overlap (\"path one: [b], path two: [g1]\" for SET b, g1 DELETE b.x), " +
 		"and checks clashing pairs (overlap or conflict) in its own order: both refuse the expression", match: func(step string, local, memdb conformance.Result) bool {
 		l, m := errMessage(local), errMessage(memdb)
@@ -124,12 +129,49 @@ func updateError(msg string) bool {
 	for _, m := range []string{"The provided expression refers to an attribute that does not exist in the item",
 		"An operand in the update expression has an incorrect data type",
 		"The document path provided in the update expression is invalid for update",
+		// An arithmetic result over 38 digits, when the update also has an
+		// invalid path: DynamoDB Local checks every path first.
+		"Attempting to store more than 38 significant digits in a Number",
 		"Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "} {
 		if strings.HasPrefix(msg, m) {
 			return true
 		}
 	}
 	return false
+}
+
+// onlyIndexKeyReasonsDiffer reports whether two cancelled transactions have
+// the same reasons but where memdb refuses an index key of the wrong type
+// (ValidationError) and DynamoDB Local accepts it (None).
+func onlyIndexKeyReasonsDiffer(local, memdb conformance.Result) bool {
+	lr, mr := cancellationReasons(local), cancellationReasons(memdb)
+	if lr == nil || len(lr) != len(mr) {
+		return false
+	}
+	differs := false
+	for i := range lr {
+		if canon(lr[i]) == canon(mr[i]) {
+			continue
+		}
+		l, _ := lr[i].(map[string]any)
+		m, _ := mr[i].(map[string]any)
+		msg, _ := m["Message"].(string)
+		if l["Code"] != "None" || m["Code"] != "ValidationError" || !strings.Contains(msg, "Type mismatch for Index Key") {
+			return false
+		}
+		differs = true
+	}
+	return differs
+}
+
+// cancellationReasons are the reasons of a TransactionCanceledException, or nil.
+func cancellationReasons(r conformance.Result) []any {
+	m, _ := r.Error.(map[string]any)
+	if m["type"] != "TransactionCanceledException" {
+		return nil
+	}
+	reasons, _ := m["reasons"].([]any)
+	return reasons
 }
 
 // canonNumbers returns r with every number in canonical decimal form.
