@@ -50,7 +50,7 @@ import (
 // is never torn, and responses are encoded after every lock is released.
 
 // partStripes is the number of partition locks of a table.
-const partStripes = 128
+const partStripes = 1024
 
 // partShard is one partition lock and the items whose partitions hash to it.
 type partShard struct {
