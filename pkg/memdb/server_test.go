@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
@@ -222,4 +225,31 @@ func TestRequestBodiesOver16MiBAreRefused(t *testing.T) {
 	if resp.StatusCode != 413 {
 		t.Fatalf("HTTP 17 MiB request: status %d, want 413", resp.StatusCode)
 	}
+}
+
+// countingHTTP counts the requests a client sends, retries included.
+type countingHTTP struct {
+	next dynamodb.HTTPClient
+	n    *atomic.Int64
+}
+
+func (c countingHTTP) Do(req *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.Do(req)
+}
+
+// A request after Close fails at once with ErrClosed, sent once: a 500
+// would be retried by the SDK with seconds of backoff.
+func TestRequestsAfterCloseFailWithoutRetries(t *testing.T) {
+	srv := New()
+	var sent atomic.Int64
+	c := srv.Client(func(o *dynamodb.Options) { o.HTTPClient = countingHTTP{o.HTTPClient, &sent} })
+	newTable(t, c, "closing")
+	srv.Close()
+	sent.Store(0)
+	_, err := c.DescribeTable(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String("closing")})
+	require.ErrorIs(t, err, ErrClosed)
+	var nf *types.ResourceNotFoundException
+	assert.False(t, errors.As(err, &nf), "a closed server is not a missing table")
+	assert.Equal(t, int64(1), sent.Load(), "sent once, not retried")
 }
