@@ -143,7 +143,7 @@ func faultBatchGet(t *testing.T, db *dynamorm.DB, c *tally, rows []*faultRow, st
 	}
 	var got []faultRow
 	ctx, cancel := opCtx()
-	err := db.Model(&faultRow{}).WithContext(ctx).BatchGetWithOptions(keys, &got, &core.BatchGetOptions{Parallel: true, RetryPolicy: faultRetry})
+	err := db.Model(&faultRow{}).WithContext(ctx).BatchGetWithOptions(keys, &got, &core.BatchGetOptions{Parallel: true, RetryPolicy: faultRetry(t)})
 	cancel()
 	var unread map[int]bool
 	if errors.Is(err, context.Canceled) && !errors.As(err, new(*dynamorm.BatchError)) {
@@ -185,7 +185,7 @@ func faultBatchGet(t *testing.T, db *dynamorm.DB, c *tally, rows []*faultRow, st
 // item is listed as not written (none is stored).
 func TestFaultsBatchOutageIsBounded(t *testing.T) {
 	e := newEnv(t, &faultRow{})
-	c, inj := faults.Client(e.raw, faults.Config{Seed: 1904, Rate: 1, Kinds: []faults.Kind{faults.Throttle}})
+	c, inj := faultClient(t, e.raw, faults.Config{Seed: 1904, Rate: 1, Kinds: []faults.Kind{faults.Throttle}})
 	sc := sessionFor(c, e)
 	sc.BatchRetry = &core.RetryPolicy{MaxRetries: 3, InitialDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, BackoffFactor: 2}
 	db, err := dynamorm.New(sc)

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dynamorm/dynamorm"
@@ -83,17 +85,49 @@ func (c *tally) report(t *testing.T, what string, inj *faults.Injector) {
 }
 
 // faultRetry is the batch and transaction retry policy of the fault tests:
-// dynamorm's default, with short delays.
-var faultRetry = &core.RetryPolicy{MaxRetries: 6, InitialDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, BackoffFactor: 2}
+// dynamorm's default, with short delays (shorter on memdb, see faultClient).
+func faultRetry(t *testing.T) *core.RetryPolicy {
+	p := &core.RetryPolicy{MaxRetries: 6, InitialDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, BackoffFactor: 2}
+	if testenv.Backend(t) == testenv.BackendMemDB {
+		p.MaxDelay = memdbMaxBackoff
+	}
+	return p
+}
+
+// memdbMaxBackoff and memdbStall are the longest retry backoff and the
+// injected stall of the fault tests on memdb (20 ms and 50 ms on DynamoDB
+// Local). memdb answers in microseconds: there those waits only stood for a
+// real server's latency, and with them the fault tests spent most of their
+// time asleep. The tests send the same requests through the same faults and
+// check every outcome as on DynamoDB Local (more of them: see scale).
+const (
+	memdbMaxBackoff = 2 * time.Millisecond
+	memdbStall      = 5 * time.Millisecond
+)
+
+// faultClient is faults.Client, with memdb's shorter stalls and backoffs
+// on memdb.
+func faultClient(t *testing.T, raw *dynamodb.Client, cfg faults.Config) (*dynamodb.Client, *faults.Injector) {
+	if testenv.Backend(t) != testenv.BackendMemDB {
+		return faults.Client(raw, cfg)
+	}
+	if cfg.Stall == 0 {
+		cfg.Stall = memdbStall
+	}
+	c, inj := faults.Client(raw, cfg)
+	return dynamodb.New(c.Options(), func(o *dynamodb.Options) {
+		o.Retryer = retry.AddWithMaxBackoffDelay(o.Retryer, memdbMaxBackoff)
+	}), inj
+}
 
 // faultEnv is a test's tables, reachable without faults (e.db) and through
 // an injector (db).
 func faultEnv(t *testing.T, cfg faults.Config, models ...any) (*env, *dynamorm.DB, *faults.Injector) {
 	t.Helper()
 	e := newEnv(t, models...)
-	c, inj := faults.Client(e.raw, cfg)
+	c, inj := faultClient(t, e.raw, cfg)
 	sc := sessionFor(c, e)
-	sc.BatchRetry = faultRetry
+	sc.BatchRetry = faultRetry(t)
 	db, err := dynamorm.New(sc)
 	require.NoError(t, err)
 	return e, db, inj
