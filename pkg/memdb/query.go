@@ -104,7 +104,7 @@ func (t *table) search(in *searchInput, isQuery bool) (any, *apiError) {
 	} else {
 		more = st.walkScan(start, segment, total, locks, p.visit)
 	}
-	return p.response(in, more, kr), nil
+	return p.response(in, more, kr, forward), nil
 }
 
 // checkLegacy refuses the legacy (non-expression) parameters of a Query
@@ -285,7 +285,7 @@ func (p *searchPage) visit(r *row) bool {
 
 // response is the Query or Scan response of the page: counts, items, the
 // last key read when the walk stopped early (more) and consumed capacity.
-func (p *searchPage) response(in *searchInput, more bool, kr *keyRange) map[string]any {
+func (p *searchPage) response(in *searchInput, more bool, kr *keyRange, forward bool) map[string]any {
 	t, ix := p.t, p.ix
 	out := map[string]any{"Count": p.matched, "ScannedCount": p.scanned}
 	if !p.count {
@@ -296,10 +296,10 @@ func (p *searchPage) response(in *searchInput, more bool, kr *keyRange) map[stri
 		out["Items"] = items
 		out[itemRowsKey] = p.rows
 	}
-	// A Query of the table that names at most one item (a hash-only table, or
-	// a BETWEEN of one sort key value) has nothing left once it read it.
-	single := p.isQuery && ix == nil && (t.ks.rng == "" || kr.pinned())
-	if more && p.last != nil && !single {
+	// A Query of the table on a hash-only table, or that stopped at the end
+	// of its sort-key range, has nothing left.
+	done := p.isQuery && ix == nil && p.last != nil && (t.ks.rng == "" || kr.endsAt(p.last.rv, forward))
+	if more && p.last != nil && !done {
 		out["LastEvaluatedKey"] = t.keyOf(p.last.item, ix)
 	}
 	c := &consumed{table: t.name}

@@ -264,8 +264,21 @@ func (kr *keyRange) inRange(rv *value) bool {
 	return false
 }
 
-// pinned reports whether the key condition is a BETWEEN of one sort key
-// value (DynamoDB Local still returns a LastEvaluatedKey after sk = :v).
-func (kr *keyRange) pinned() bool {
-	return kr.op == "BETWEEN" && compareScalar(kr.lo, kr.hi) == 0
+// endsAt reports whether rv is the inclusive end of the sort-key range in
+// the walk's direction: the upper bound of BETWEEN or <= going forward, the
+// lower bound of BETWEEN or >= going backward. A Query of the table that
+// stops there has nothing left: DynamoDB Local then returns no
+// LastEvaluatedKey (it still returns one after sk = :v, and after
+// begins_with; scenario "query_end_bound").
+func (kr *keyRange) endsAt(rv *value, forward bool) bool {
+	var end *value
+	switch {
+	case kr.op == "BETWEEN" && forward:
+		end = kr.hi
+	case kr.op == "BETWEEN", kr.op == "<=" && forward, kr.op == ">=" && !forward:
+		end = kr.lo
+	default:
+		return false
+	}
+	return rv != nil && compareScalar(rv, end) == 0
 }

@@ -12,7 +12,7 @@ import (
 
 func divergenceScenarios() []Scenario {
 	return []Scenario{notEqualMissingScenario(), lsiFetchScenario(), invalidPathScenario(), lsiSizeScenario(),
-		operandTypeScenario(), keyConditionScenario(), messageScenario(), nestingScenario(), sizeScenario(), filterKeyScenario()}
+		operandTypeScenario(), keyConditionScenario(), messageScenario(), nestingScenario(), sizeScenario(), filterKeyScenario(), endBoundScenario()}
 }
 
 // notEqualMissingScenario: "a <> b" with both operands missing is true.
@@ -360,4 +360,37 @@ func filterKeyScenario() Scenario {
 		filter("index sort key before partition key", "attribute_exists(#b) OR attribute_exists(#a)", "g_h"),
 		filter("index sort key only", "#b = :p", "g_h"),
 	}}
+}
+
+// endBoundScenario: a Query of the table that stops at its Limit on the
+// item at the inclusive end of its sort-key range (the upper bound going
+// forward, the lower going backward) returns no LastEvaluatedKey: no other
+// item of the partition can lie in the range.
+func endBoundScenario() Scenario {
+	const t = "conf_end_bound"
+	steps := []Step{create(table(t, "S", "S"))}
+	for _, sk := range []string{"a", "b", "c"} {
+		steps = append(steps, put("put "+sk, t, I("pk", S("x"), "sk", S(sk))))
+	}
+	bound := func(name, kc string, vals Item, limit int32, forward bool) Step {
+		vals[":p"] = S("x")
+		return q(name, t, "pk = :p AND "+kc, vals, func(in *dynamodb.QueryInput) {
+			in.Limit = &limit
+			in.ScanIndexForward = &forward
+		})
+	}
+	steps = append(steps,
+		bound("between ends at upper bound", "sk BETWEEN :lo AND :hi", I(":lo", S("a"), ":hi", S("b")), 2, true),
+		bound("between upper bound not reached", "sk BETWEEN :lo AND :hi", I(":lo", S("a"), ":hi", S("bz")), 2, true),
+		bound("between backward ends at lower bound", "sk BETWEEN :lo AND :hi", I(":lo", S("b"), ":hi", S("c")), 2, false),
+		bound("between backward stops above lower bound", "sk BETWEEN :lo AND :hi", I(":lo", S("ba"), ":hi", S("c")), 1, false),
+		bound("at most ends at bound", "sk <= :hi", I(":hi", S("b")), 2, true),
+		bound("less than", "sk < :hi", I(":hi", S("c")), 2, true),
+		bound("at least backward ends at bound", "sk >= :lo", I(":lo", S("b")), 2, false),
+		bound("at least forward", "sk >= :lo", I(":lo", S("b")), 2, true),
+		bound("at most backward", "sk <= :hi", I(":hi", S("b")), 1, false),
+		bound("equal", "sk = :v", I(":v", S("b")), 1, true),
+		bound("equal backward", "sk = :v", I(":v", S("b")), 1, false),
+	)
+	return Scenario{Name: "query_end_bound", Tables: []string{t}, Steps: steps}
 }
