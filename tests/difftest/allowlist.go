@@ -132,6 +132,7 @@ func updateError(msg string) bool {
 		// An arithmetic result over 38 digits, when the update also has an
 		// invalid path: DynamoDB Local checks every path first.
 		"Attempting to store more than 38 significant digits in a Number",
+		"DynamoDB only supports precision up to 38 digits", // DynamoDB Local's words for it
 		"Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "} {
 		if strings.HasPrefix(msg, m) {
 			return true
