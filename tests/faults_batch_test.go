@@ -143,7 +143,7 @@ func faultBatchGet(t *testing.T, db *dynamorm.DB, c *tally, rows []*faultRow, st
 	}
 	var got []faultRow
 	ctx, cancel := opCtx()
-	err := db.Model(&faultRow{}).WithContext(ctx).BatchGetWithOptions(keys, &got, &core.BatchGetOptions{Parallel: true, RetryPolicy: faultRetry(t)})
+	err := db.Model(&faultRow{}).WithContext(ctx).BatchGetWithOptions(keys, &got, &core.BatchGetOptions{Parallel: true, RetryPolicy: faultRetryFor(t)})
 	cancel()
 	var unread map[int]bool
 	if errors.Is(err, context.Canceled) && !errors.As(err, new(*dynamorm.BatchError)) {

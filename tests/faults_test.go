@@ -85,13 +85,18 @@ func (c *tally) report(t *testing.T, what string, inj *faults.Injector) {
 }
 
 // faultRetry is the batch and transaction retry policy of the fault tests:
-// dynamorm's default, with short delays (shorter on memdb, see faultClient).
-func faultRetry(t *testing.T) *core.RetryPolicy {
-	p := &core.RetryPolicy{MaxRetries: 6, InitialDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, BackoffFactor: 2}
-	if testenv.Backend(t) == testenv.BackendMemDB {
-		p.MaxDelay = memdbMaxBackoff
+// dynamorm's default, with short delays.
+var faultRetry = &core.RetryPolicy{MaxRetries: 6, InitialDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, BackoffFactor: 2}
+
+// faultRetryFor is faultRetry, with delays of at most memdbMaxBackoff on
+// memdb (see faultClient).
+func faultRetryFor(t *testing.T) *core.RetryPolicy {
+	if testenv.Backend(t) != testenv.BackendMemDB {
+		return faultRetry
 	}
-	return p
+	p := *faultRetry
+	p.MaxDelay = memdbMaxBackoff
+	return &p
 }
 
 // memdbMaxBackoff and memdbStall are the longest retry backoff and the
@@ -127,7 +132,7 @@ func faultEnv(t *testing.T, cfg faults.Config, models ...any) (*env, *dynamorm.D
 	e := newEnv(t, models...)
 	c, inj := faultClient(t, e.raw, cfg)
 	sc := sessionFor(c, e)
-	sc.BatchRetry = faultRetry(t)
+	sc.BatchRetry = faultRetryFor(t)
 	db, err := dynamorm.New(sc)
 	require.NoError(t, err)
 	return e, db, inj
