@@ -296,6 +296,11 @@ func (q *query) writeChunk(op string, entries []*batchEntry, r retrier) error {
 			if len(next) == 0 {
 				return nil
 			}
+			// What this answer left unprocessed, an earlier attempt of the
+			// same request whose response was lost may have written.
+			for _, e := range next {
+				e.lost = e.lost || a.lost
+			}
 		} else if lost := a.uncertain(err); lost || isThrottle(err) {
 			for _, e := range pending {
 				e.lost = e.lost || lost

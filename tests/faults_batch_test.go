@@ -210,3 +210,33 @@ func TestFaultsBatchOutageIsBounded(t *testing.T) {
 	assert.LessOrEqual(t, requests, 3*(chunks+3*4+4*3), "the retries are bounded by the batch's budget")
 	t.Logf("outage: %d items in %d chunks, %d BatchWriteItem requests (%s)", n, chunks, requests, inj.Summary())
 }
+
+// TestFaultsBatchUnprocessedAfterALostAttempt: the SDK's first attempt of a
+// BatchWriteItem is applied but its connection reset, the retry's answer
+// leaves items unprocessed, and the batch's retry budget ends before they
+// are sent again. The first attempt may have stored them, so they are of
+// unknown outcome, never listed as not written (read back without faults).
+func TestFaultsBatchUnprocessedAfterALostAttempt(t *testing.T) {
+	e := newEnv(t, &faultRow{})
+	c, inj := faultClient(t, e.raw, faults.Config{Seed: 7})
+	require.NoError(t, inj.Add(faults.Rule{Kind: faults.ResetLost, Op: "BatchWriteItem", Nth: 1},
+		faults.Rule{Kind: faults.Unprocessed, Op: "BatchWriteItem", Nth: 2}))
+	sc := sessionFor(c, e)
+	sc.BatchRetry = &core.RetryPolicy{MaxRetries: 0}
+	db, err := dynamorm.New(sc)
+	require.NoError(t, err)
+	rows := make([]faultRow, 10)
+	for i := range rows {
+		rows[i] = faultRow{ID: fmt.Sprintf("u%02d", i)}
+	}
+	err = db.Model(&faultRow{}).BatchCreate(rows)
+	failed, unknown := batchOutcomes(t, err, "put")
+	require.NotEmpty(t, unknown, "the retry left items unprocessed (%v)", err)
+	stored := storedRows(t, e)
+	for i, r := range rows {
+		_, ok := stored[r.ID]
+		assert.False(t, failed[i] && ok, "row %s listed as not written but stored", r.ID)
+	}
+	assert.Empty(t, failed, "every row was sent in the first attempt, which the server applied")
+	assert.Len(t, stored, len(rows))
+}
