@@ -167,3 +167,39 @@ func countNil(m map[string]map[string]types.AttributeValue) int {
 	}
 	return k
 }
+
+// An index's size and count go back to 0 when its items are deleted or
+// leave it (removing an entry subtracted the size of the key-only entry
+// looked up, 0, so IndexSizeBytes only grew).
+func TestIndexSizeFollowsRemovals(t *testing.T) {
+	srv := New()
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("sized"), BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: "S"}, {AttributeName: aws.String("g"), AttributeType: "S"}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: "HASH"}},
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{IndexName: aws.String("by_g"),
+			KeySchema: []types.KeySchemaElement{{AttributeName: aws.String("g"), KeyType: "HASH"}}, Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}}})
+	require.NoError(t, err)
+	index := func() (int64, int64) {
+		out, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("sized")})
+		require.NoError(t, err)
+		g := out.Table.GlobalSecondaryIndexes[0]
+		return aws.ToInt64(g.ItemCount), aws.ToInt64(g.IndexSizeBytes)
+	}
+	for _, pk := range []string{"a", "b"} {
+		_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("sized"), Item: map[string]types.AttributeValue{"pk": s(pk), "g": s("x"), "v": s("some value")}})
+		require.NoError(t, err)
+	}
+	n, size := index()
+	assert.Equal(t, int64(2), n)
+	assert.Positive(t, size)
+	_, err = c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("sized"), Key: map[string]types.AttributeValue{"pk": s("a")}})
+	require.NoError(t, err)
+	_, err = c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("sized"), Key: map[string]types.AttributeValue{"pk": s("b")}, UpdateExpression: aws.String("REMOVE g")})
+	require.NoError(t, err)
+	n, size = index()
+	assert.Equal(t, int64(0), n)
+	assert.Equal(t, int64(0), size, "IndexSizeBytes once the index is empty")
+}
