@@ -78,7 +78,7 @@ func (q *query) batchGet(keys []any, dest any, opts *core.BatchGetOptions) error
 		return err
 	}
 	if len(reqs) == 0 {
-		return q.db.decodeAll(nil, dest)
+		return q.db.decodeAll(nil, dest, nil)
 	}
 	unique := distinctKeys(reqs)
 	proj, err := q.batchProjection(o.ProjectionFields)
@@ -88,7 +88,7 @@ func (q *query) batchGet(keys []any, dest any, opts *core.BatchGetOptions) error
 
 	items, err := q.readKeys(unique, proj, o)
 	items = ofEntity(q.model, items)
-	if derr := q.db.decodeAll(items, dest); derr != nil {
+	if derr := q.db.decodeAll(items, dest, proj.read); derr != nil {
 		return derr
 	}
 	return err
@@ -219,6 +219,7 @@ func (q *query) retryPolicyOrDefault(op string, p *core.RetryPolicy) (*core.Retr
 type getProjection struct {
 	expr  string
 	names map[string]string
+	read  map[string]bool // the attributes read whole (readAttrs)
 }
 
 func (q *query) batchProjection(fields []string) (getProjection, error) {
@@ -240,7 +241,7 @@ func (q *query) batchProjection(fields []string) (getProjection, error) {
 		}
 	}
 	var b expr.Builder
-	return getProjection{expr: b.Projection(all), names: b.Names()}, nil
+	return getProjection{expr: b.Projection(all), names: b.Names(), read: readAttrs(all)}, nil
 }
 
 // batchKey is one key given to BatchGet or BatchDelete.

@@ -55,7 +55,7 @@ func (q *query) collectionInto(dest any) error {
 		if err != nil {
 			return err
 		}
-		return q.db.decodeAll(items, dest)
+		return q.db.decodeAll(items, dest, nil)
 	}
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("%w: Collection needs a pointer to a struct with a field per entity, or to a slice of maps, got %T", core.ErrValidation, dest)

@@ -8,12 +8,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
 // decodeOne decodes item into dest, a pointer to a struct. The struct is
-// reset first, so fields absent from the item end up zero.
-func (db *DB) decodeOne(item map[string]types.AttributeValue, dest any) error {
+// reset first, so fields absent from the item end up zero. A tracked value
+// remembers item; read lists the attributes a projection asked for (nil:
+// the whole item was read).
+func (db *DB) decodeOne(item map[string]types.AttributeValue, dest any, read map[string]bool) error {
 	v := reflect.ValueOf(dest)
 	if !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("%w: destination must be a non-nil pointer to a struct, got %T", core.ErrValidation, dest)
@@ -23,12 +26,51 @@ func (db *DB) decodeOne(item map[string]types.AttributeValue, dest any) error {
 		return err
 	}
 	v.Elem().SetZero()
-	return codec.Decode(item, v.Elem())
+	if err := codec.Decode(item, v.Elem()); err != nil {
+		return err
+	}
+	remember(trackedModel(v.Elem().Type()), v.Elem(), item, read)
+	return nil
+}
+
+// trackedModel is the model of struct type t when its values are tracked
+// (it embeds Entity or Tracked), nil otherwise.
+func trackedModel(t reflect.Type) *model.Model {
+	m, err := model.Of(t)
+	if err != nil || m.Track == nil {
+		return nil
+	}
+	return m
+}
+
+// remember makes v, a decoded value of m (nil: not tracked), remember
+// the item it was decoded from. Items are not modified once read, so the
+// snapshot shares item.
+func remember(m *model.Model, v reflect.Value, item map[string]types.AttributeValue, read map[string]bool) {
+	if m != nil && m.Track != nil {
+		m.Remember(v, &model.Snapshot{Item: item, Read: read})
+	}
+}
+
+// readAttrs are the attributes a read of q asks for when it has a
+// projection: the top-level attributes named whole (a nested path reads
+// part of an attribute, which does not count). Nil without a projection.
+func readAttrs(paths [][]string) map[string]bool {
+	if len(paths) == 0 {
+		return nil
+	}
+	read := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		if len(p) == 1 {
+			read[p[0]] = true
+		}
+	}
+	return read
 }
 
 // decodeAll replaces the slice dest points to with the decoded items. The
 // element type may be a struct or a pointer to one.
-func (db *DB) decodeAll(items []map[string]types.AttributeValue, dest any) error {
+func (db *DB) decodeAll(items []map[string]types.AttributeValue, dest any, read map[string]bool) error {
 	sv := reflect.ValueOf(dest).Elem()
 	et := sv.Type().Elem()
 	if et.Kind() == reflect.Map {
@@ -46,6 +88,7 @@ func (db *DB) decodeAll(items []map[string]types.AttributeValue, dest any) error
 	if err != nil {
 		return err
 	}
+	tracked := trackedModel(st)
 	out := reflect.MakeSlice(sv.Type(), len(items), len(items))
 	for i, item := range items {
 		elem := out.Index(i)
@@ -56,6 +99,7 @@ func (db *DB) decodeAll(items []map[string]types.AttributeValue, dest any) error
 		if err := codec.Decode(item, elem); err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
+		remember(tracked, elem, item, read)
 	}
 	sv.Set(out)
 	return nil

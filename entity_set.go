@@ -86,6 +86,7 @@ func (et entityType) decodeNew(item map[string]types.AttributeValue) (any, error
 	if err := et.codec.Decode(item, p.Elem()); err != nil {
 		return nil, err
 	}
+	remember(et.model, p.Elem(), item, nil)
 	return p.Interface(), nil
 }
 

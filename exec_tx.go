@@ -33,10 +33,18 @@ func (db *DB) commit(ops plan.Writes) error {
 		return err
 	}
 	q := &query{db: db, ctx: db.ctx}
-	if err = q.sendTransaction(items, ops); err != nil && !errors.Is(err, core.ErrOutcomeUnknown) {
-		ops.Undo()
+	if err = q.sendTransaction(items, ops); err != nil {
+		if !errors.Is(err, core.ErrOutcomeUnknown) {
+			ops.Undo()
+		}
+		return err
 	}
-	return err
+	for _, w := range ops {
+		if err := w.Done(nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sendTransaction sends one TransactWriteItems until its outcome is known,

@@ -32,12 +32,13 @@ func (q *query) send(w *plan.Write) error {
 		if !errors.Is(err, core.ErrOutcomeUnknown) {
 			w.Undo()
 		}
+		var ce *ConflictError
+		if errors.As(err, &ce) {
+			ce.db = q.db
+		}
 		return err
 	}
-	if w.OnResult != nil && attrs != nil {
-		return w.OnResult(attrs)
-	}
-	return nil
+	return w.Done(attrs)
 }
 
 // settle decides what the error of a write sent alone means. A failed
@@ -93,14 +94,18 @@ var writePlans = [...]string{plan.WritePut: "Put", plan.WriteUpdate: "Update", p
 
 // writeError classifies the error of a write sent alone: a failed
 // condition on an item that does not exist is ErrItemNotFound for writes
-// that require the item (Update), ErrConditionFailed otherwise.
+// that require the item (Update), ErrConditionFailed otherwise, as a
+// *ConflictError carrying the stored item when there is one.
 func writeError(w *plan.Write, err error) error {
 	var ccf *types.ConditionalCheckFailedException
-	if w.MissingIsNotFound && errors.As(err, &ccf) && ccf.Item == nil {
+	if !errors.As(err, &ccf) {
+		ccf = nil
+	}
+	if w.MissingIsNotFound && ccf != nil && ccf.Item == nil {
 		return &OpError{Op: w.Op, Model: w.Model.Name(), Table: w.Table, Sentinel: core.ErrItemNotFound,
 			Err: fmt.Errorf("%s does not exist: %w", w.Describe(), err)}
 	}
-	return wrapAWS(w.Op, w.Model.Name(), w.Table, err)
+	return conflict(w.Op, w.Model.Name(), w.Table, ccf, wrapAWS(w.Op, w.Model.Name(), w.Table, err))
 }
 
 // onConditionFailure is what a write asks DynamoDB to return when its

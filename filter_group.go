@@ -146,6 +146,9 @@ func (g *group) CreateOrUpdate() error { return g.misuse("CreateOrUpdate") }
 // Update is an error in a group.
 func (g *group) Update(...string) error { return g.misuse("Update") }
 
+// Save is an error in a group.
+func (g *group) Save() error { return g.misuse("Save") }
+
 // UpdateBuilder is an error in a group: the builder it returns fails.
 func (g *group) UpdateBuilder() core.UpdateBuilder {
 	g.misuse("UpdateBuilder")

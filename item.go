@@ -30,6 +30,19 @@ func (q *query) Update(fields ...string) error {
 	return c.end(q.write(q.planUpdate(fields)))
 }
 
+// Save writes what changed in the model value since dynamorm read it (or
+// last wrote it): one UpdateItem with SET and REMOVE of the changed
+// attributes, ADD of each counter's difference from the value read, ADD
+// and DELETE of set members added and removed, the derived keys the
+// changes touch, updated_at and the version check and bump. A value that
+// has not changed sends nothing; a value never read is created (as
+// Create). The model must be tracked: an entity, or a model embedding
+// Tracked.
+func (q *query) Save() error {
+	q, c := q.begin("Save")
+	return c.end(q.write(q.planWrite("Save", plan.WriteSpec{Op: plan.OpSave})))
+}
+
 // Delete removes the model's item. With a version field holding a non-zero
 // value, the stored version must match. Deleting a missing item succeeds,
 // as in DynamoDB; add IfExists() to make it an error.
@@ -40,8 +53,8 @@ func (q *query) Delete() error {
 
 // write sends w, or adds it to the transaction the query belongs to.
 func (q *query) write(w *plan.Write, err error) error {
-	if err != nil {
-		return err
+	if err != nil || w == nil {
+		return err // w is nil for a Save with nothing to save
 	}
 	if q.tx != nil {
 		return q.tx.add(w)

@@ -216,7 +216,7 @@ func (q *query) first(dest any) error {
 	if len(res.items) == 0 {
 		return fmt.Errorf("%w: %s in table %s (%s)", core.ErrItemNotFound, q.model.Name(), r.Table, r.Operation)
 	}
-	return q.db.decodeOne(res.items[0], dest)
+	return q.db.decodeOne(res.items[0], dest, readAttrs(q.fields))
 }
 
 // All reads every matching item into dest.
@@ -234,7 +234,7 @@ func (q *query) all(dest any) error {
 	if err != nil {
 		return err
 	}
-	return q.db.decodeAll(res.items, dest)
+	return q.db.decodeAll(res.items, dest, readAttrs(q.fields))
 }
 
 // Scan reads every item passing the conditions with a Scan.
@@ -252,7 +252,7 @@ func (q *query) scan(dest any) error {
 	if err != nil {
 		return err
 	}
-	return q.db.decodeAll(res.items, dest)
+	return q.db.decodeAll(res.items, dest, readAttrs(q.fields))
 }
 
 // AllPaginated reads one page of at most Limit matching items.
@@ -271,7 +271,7 @@ func (q *query) allPaginated(dest any) (*core.PaginatedResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := q.db.decodeAll(res.items, dest); err != nil {
+	if err := q.db.decodeAll(res.items, dest, readAttrs(q.fields)); err != nil {
 		return nil, err
 	}
 	out := &core.PaginatedResult{
@@ -399,7 +399,7 @@ func (q *query) scanAllSegments(dest any, totalSegments int32) error {
 	if q.offset > 0 || q.limit > 0 {
 		all = window(all, q.offset, q.limit)
 	}
-	return q.db.decodeAll(all, dest)
+	return q.db.decodeAll(all, dest, readAttrs(q.fields))
 }
 
 func (q *query) checkDest(dest any) error {

@@ -301,7 +301,7 @@ func (db *DB) transactGetInto(dests []any) error {
 			missing = append(missing, fmt.Sprintf("destination %d (%s in table %s)", i, ops[i].Describe(), ops[i].Table))
 			continue
 		}
-		if err := db.decodeOne(r.Item, dests[i]); err != nil {
+		if err := db.decodeOne(r.Item, dests[i], nil); err != nil {
 			return fmt.Errorf("TransactGet: destination %d: %w", i, err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 	"github.com/dynamorm/dynamorm/pkg/marshal"
@@ -111,7 +112,7 @@ func Items[T any](q core.Query) iter.Seq2[T, error] {
 			return
 		}
 		dq, c := dq.begin("Items")
-		dec, err := decoderOf[T](dq.db.shared.codecs)
+		dec, err := decoderOf[T](dq.db.shared.codecs, readAttrs(dq.fields))
 		if err == nil {
 			n := 0 // items decoded, for error messages
 			err = dq.lazily(func(items []map[string]types.AttributeValue) (bool, error) {
@@ -149,7 +150,7 @@ func Pages[T any](q core.Query) iter.Seq2[[]T, error] {
 			return
 		}
 		dq, c := dq.begin("Pages")
-		dec, err := decoderOf[T](dq.db.shared.codecs)
+		dec, err := decoderOf[T](dq.db.shared.codecs, readAttrs(dq.fields))
 		if err == nil {
 			n := 0 // items decoded before this page, for error messages
 			err = dq.lazily(func(items []map[string]types.AttributeValue) (bool, error) {
@@ -232,11 +233,15 @@ func newTarget[T any]() (*T, any) {
 // decoder decodes items into values of T, a struct or a pointer to one,
 // with the struct's codec looked up once.
 type decoder[T any] struct {
-	codec *marshal.StructCodec
-	ptr   bool // T is a pointer to the struct
+	codec   *marshal.StructCodec
+	ptr     bool         // T is a pointer to the struct
+	tracked *model.Model // the struct's model when its values are tracked
+	read    map[string]bool
 }
 
-func decoderOf[T any](codecs *marshal.Codecs) (*decoder[T], error) {
+// decoderOf returns the decoder of T's items, read through a projection
+// of the attributes read (nil: whole items).
+func decoderOf[T any](codecs *marshal.Codecs, read map[string]bool) (*decoder[T], error) {
 	t := reflect.TypeFor[T]()
 	st := t
 	if t.Kind() == reflect.Pointer {
@@ -249,7 +254,7 @@ func decoderOf[T any](codecs *marshal.Codecs) (*decoder[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	return &decoder[T]{codec: codec, ptr: st != t}, nil
+	return &decoder[T]{codec: codec, ptr: st != t, tracked: trackedModel(st), read: read}, nil
 }
 
 // decode decodes item into *dest, which holds the zero T.
@@ -259,5 +264,9 @@ func (d *decoder[T]) decode(item map[string]types.AttributeValue, dest *T) error
 		v.Set(reflect.New(d.codec.Type()))
 		v = v.Elem()
 	}
-	return d.codec.Decode(item, v)
+	if err := d.codec.Decode(item, v); err != nil {
+		return err
+	}
+	remember(d.tracked, v, item, d.read)
+	return nil
 }

@@ -10,8 +10,9 @@ import (
 
 // Marker is embedded in a struct to make it a single-table entity; its tag
 // names the table, the entity and the templates of its keys (the root
-// package exports it as dynamorm.Entity).
-type Marker struct{}
+// package exports it as dynamorm.Entity). It also holds what the last read
+// of the value returned (see Snapshot), so that Save sends only changes.
+type Marker struct{ snap *Snapshot }
 
 var markerType = reflect.TypeOf(Marker{})
 

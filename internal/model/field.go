@@ -27,6 +27,7 @@ type Field struct {
 	CreatedAt bool // set once, on create
 	UpdatedAt bool // set on every write
 	ULID      bool // filled with a new ULID on create when empty
+	Counter   bool // Save sends ADD of the difference from the value read
 
 	Indexes []IndexRole // secondary indexes this field is a key of
 
@@ -192,8 +193,8 @@ func walkFields(t reflect.Type) ([]*Field, error) {
 // embedded struct to walk next, or neither (skipped, unexported).
 func fieldAt(t reflect.Type, lv level, i int) (*Field, *level, error) {
 	sf := lv.t.Field(i)
-	if sf.Anonymous && sf.Type == markerType {
-		return nil, nil, nil // the entity marker: its tag is the model's (see findMarker)
+	if sf.Anonymous && (sf.Type == markerType || sf.Type == trackingType) {
+		return nil, nil, nil // the entity or tracking marker: its tag is the model's (see findMarker)
 	}
 	raw := sf.Tag.Get(TagKey)
 	tg, err := parseTag(raw)
@@ -236,6 +237,7 @@ func fieldAt(t reflect.Type, lv level, i int) (*Field, *level, error) {
 		CreatedAt:      tg.createdAt,
 		UpdatedAt:      tg.updatedAt,
 		ULID:           tg.ulid,
+		Counter:        tg.counter,
 		Indexes:        tg.indexes,
 		ThroughPointer: lv.viaPtr,
 	}
@@ -306,8 +308,22 @@ func checkFieldOptions(owner reflect.Type, f *Field) error {
 		return fmt.Errorf("%s: set applies to slices or map[T]struct{} of strings, numbers or []byte, not %s", where, f.Type)
 	case f.PK && f.SK:
 		return fmt.Errorf("%s: a field cannot be both pk and sk", where)
+	case f.Counter && !isNumber(base):
+		return fmt.Errorf("%s: a counter must be a number (an integer or a float), not %s", where, f.Type)
+	case f.Counter && (f.PK || f.SK || f.Version || len(f.Indexes) > 0 || f.Set):
+		return fmt.Errorf("%s: a counter cannot be a key, an index key, a set or the version; tag it counter alone", where)
 	}
 	return nil
+}
+
+func isNumber(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
 }
 
 func isSetType(t reflect.Type) bool {

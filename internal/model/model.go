@@ -27,6 +27,10 @@ type Model struct {
 	// nil for a model that owns its table. For an entity, PK, SK and the
 	// indexes' keys are the derived key attributes (Field.Template is set).
 	Entity *Entity
+	// Track is the index path of the embedded marker (Marker or Tracking)
+	// that holds what a read of the value returned; nil for a model
+	// without one, whose values are not tracked.
+	Track []int
 
 	defaultTable string
 	keyFields    []*Field // KeyFields
@@ -135,6 +139,7 @@ func build(t reflect.Type) (*Model, error) {
 			m.defaultTable = marker.table
 		}
 	}
+	m.Track = findTracker(t)
 	for _, f := range fields {
 		if err := m.addField(f); err != nil {
 			return nil, err

@@ -21,6 +21,7 @@ type tag struct {
 	updatedAt bool
 	unixTime  bool
 	ulid      bool
+	counter   bool
 	indexes   []IndexRole
 }
 
@@ -69,6 +70,8 @@ func parseTag(s string) (tag, error) {
 			t.unixTime = true
 		case "ulid":
 			t.ulid = true
+		case "counter":
+			t.counter = true
 		case "attr":
 			if arg == "" {
 				return t, fmt.Errorf(`option "attr" needs a name, as in attr:my_name`)
@@ -92,7 +95,7 @@ func parseTag(s string) (tag, error) {
 		case "":
 			return t, fmt.Errorf("empty option in tag %q", s)
 		default:
-			return t, fmt.Errorf("unknown option %q (known: pk, sk, index:NAME,pk|sk, lsi:NAME, attr:NAME, omitempty, set, version, ttl, created_at, updated_at, unixtime, ulid, -)", opt)
+			return t, fmt.Errorf("unknown option %q (known: pk, sk, index:NAME,pk|sk, lsi:NAME, attr:NAME, omitempty, set, version, ttl, created_at, updated_at, unixtime, ulid, counter, -)", opt)
 		}
 		if hasArg && name != "attr" && name != "index" && name != "lsi" {
 			return t, fmt.Errorf("option %q takes no argument", name)

@@ -53,5 +53,7 @@ func put(t *Target, op string, ch *Changes) (*Write, error) {
 	if err := checkSize(t.Model, op, item); err != nil {
 		return nil, err
 	}
-	return &Write{Kind: WritePut, Op: op, Model: t.Model, Table: t.Table, Item: item, Changes: ch, HasConditions: len(t.Conds) > 0}, nil
+	w := &Write{Kind: WritePut, Op: op, Model: t.Model, Table: t.Table, Item: item, Changes: ch, HasConditions: len(t.Conds) > 0}
+	w.remember(t, &model.Snapshot{Item: item})
+	return w, nil
 }

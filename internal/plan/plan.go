@@ -19,6 +19,7 @@ const (
 	OpUpsertBuild                // UpdateBuilder().Upsert(): creates the item when missing
 	OpDelete                     // Delete
 	OpCheck                      // a transaction's ConditionCheck
+	OpSave                       // Save: the changes since the value was read
 )
 
 // WriteSpec says what to write: the operation and the fields of an Update.
@@ -30,7 +31,8 @@ type WriteSpec struct {
 	Fields []string // OpUpdate: the fields to write (all when empty)
 }
 
-// PlanWrite plans one write of t. It is the one entry point of write
+// PlanWrite plans one write of t (for OpSave of a value that has not
+// changed, none: a nil Write and a nil error). It is the one entry point of write
 // planning: every write dynamorm sends — alone, in a batch or in a
 // transaction — is planned here, so a concern that applies to every write
 // (derived keys, an entity type, a tenant prefix, unique guards; see
@@ -52,6 +54,8 @@ func PlanWrite(t Target, s WriteSpec) (*Write, error) {
 		return updateActions(&t, *t.Actions, s.Op == OpUpsertBuild)
 	case OpDelete:
 		return planDelete(&t)
+	case OpSave:
+		return save(&t)
 	}
 	return check(&t)
 }

@@ -81,7 +81,7 @@ func upsertKeepingCreated(t *Target, b *expr.Builder, ch *Changes) (*Write, erro
 			u.Remove(name)
 		}
 	}
-	return &Write{Kind: WriteUpdate, Op: op, Model: t.Model, Table: t.Table, Key: key, Changes: ch,
+	w := &Write{Kind: WriteUpdate, Op: op, Model: t.Model, Table: t.Table, Key: key, Changes: ch,
 		Update: u.String(), ReturnValues: types.ReturnValueUpdatedNew, HasConditions: true,
 		OnResult: func(attrs map[string]types.AttributeValue) error {
 			stored, ok := attrs[created.Attr]
@@ -89,7 +89,9 @@ func upsertKeepingCreated(t *Target, b *expr.Builder, ch *Changes) (*Write, erro
 				return nil
 			}
 			return codec.Decode(map[string]types.AttributeValue{created.Attr: stored}, dest)
-		}}, nil
+		}}
+	w.remember(t, &model.Snapshot{Item: item})
+	return w, nil
 }
 
 // upsertedFields are the attributes an upsert writes: every field and, for

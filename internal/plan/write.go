@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"time"
 
@@ -51,6 +52,12 @@ type Write struct {
 	Changes *Changes
 	// OnResult, if set, receives the attributes UpdateItem returned.
 	OnResult func(map[string]types.AttributeValue) error
+
+	// tracked is the value of a tracked model, which remembers next once
+	// the write succeeded (Done).
+	tracked reflect.Value
+	next    *model.Snapshot
+	codec   *marshal.StructCodec
 }
 
 // Undo restores the Go value the write changed.
@@ -106,5 +113,39 @@ func checkSize(m *model.Model, op string, item map[string]types.AttributeValue) 
 	if n := attr.ItemSize(item); n > MaxItemSize {
 		return fmt.Errorf("%w: %s %s: the item is %d bytes; DynamoDB's limit is %d (400 KB)", errs.ErrValidation, op, m.Name(), n, MaxItemSize)
 	}
+	return nil
+}
+
+// remember makes the write, once it succeeded, leave next in t's value
+// for a tracked model (Save compares with it); nothing for other models.
+func (w *Write) remember(t *Target, next *model.Snapshot) {
+	if t.Model.Track != nil {
+		w.tracked, w.next, w.codec = t.Item, next, t.Codec
+	}
+}
+
+// Done is called once w succeeded, with the attributes DynamoDB returned
+// (nil when none, as in a transaction): it passes them to OnResult and
+// makes a tracked value remember the item as stored now (returned
+// attributes, such as a counter's total, are decoded into it too).
+func (w *Write) Done(returned map[string]types.AttributeValue) error {
+	if w.OnResult != nil && returned != nil {
+		if err := w.OnResult(returned); err != nil {
+			return err
+		}
+	}
+	if w.next == nil {
+		return nil
+	}
+	next := w.next
+	if len(returned) > 0 && w.Kind == WriteUpdate {
+		maps.Copy(next.Item, returned)
+		if w.OnResult == nil {
+			if err := w.codec.Decode(returned, w.tracked); err != nil {
+				return err
+			}
+		}
+	}
+	w.Model.Remember(w.tracked, next)
 	return nil
 }

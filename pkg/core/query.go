@@ -112,6 +112,12 @@ type Query interface {
 	// Update writes the named fields (all non-key fields when none are
 	// named) of an existing item; ErrItemNotFound when it does not exist.
 	Update(fields ...string) error
+	// Save writes only what changed since the value was read (a tracked
+	// model: an entity, or one embedding dynamorm.Tracked): SET/REMOVE of
+	// changed attributes, ADD of counter differences and set members,
+	// DELETE of set members; nothing when nothing changed; a create for a
+	// value never read.
+	Save() error
 	// UpdateBuilder starts an update expression on the model's item.
 	UpdateBuilder() UpdateBuilder
 	// Delete removes the model's item.

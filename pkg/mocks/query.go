@@ -196,6 +196,13 @@ func (m *MockQuery) CreateOrUpdate() error {
 	return errorResult("MockQuery.CreateOrUpdate", args, 0)
 }
 
+// Save records the call (saves what changed in the model value) and
+// returns the programmed error.
+func (m *MockQuery) Save() error {
+	args := m.Called()
+	return errorResult("MockQuery.Save", args, 0)
+}
+
 // Delete records the call (deletes the model's item) and returns the
 // programmed error.
 func (m *MockQuery) Delete() error {

@@ -1,0 +1,64 @@
+package model
+
+import (
+	"reflect"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Tracking is embedded in a model that owns its table to make its values
+// remember what was read (the root package exports it as
+// dynamorm.Tracked); an entity's Marker does the same.
+type Tracking struct{ snap *Snapshot }
+
+var trackingType = reflect.TypeOf(Tracking{})
+
+// Snapshot is what dynamorm last read or wrote of a tracked value: the
+// item as stored, and which of its attributes were read. It is never
+// modified once made (a value and its copies may share it); a new read or
+// write replaces it.
+type Snapshot struct {
+	Item map[string]types.AttributeValue
+	// Read lists the attributes a projected read asked for; nil when the
+	// whole item was read.
+	Read map[string]bool
+}
+
+// Has reports whether attribute a was read (whether or not the item had
+// it).
+func (s *Snapshot) Has(a string) bool { return s.Read == nil || s.Read[a] }
+
+// findTracker returns the index of t's embedded Marker or Tracking, nil
+// when it has neither.
+func findTracker(t reflect.Type) []int {
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if sf.Anonymous && (sf.Type == markerType || sf.Type == trackingType) {
+			return []int{i}
+		}
+	}
+	return nil
+}
+
+// slot is the snapshot pointer of v, a value of m that is tracked
+// (addressable). Marker and Tracking are both one *Snapshot.
+func (m *Model) slot(v reflect.Value) **Snapshot {
+	return (**Snapshot)(v.Field(m.Track[0]).Addr().UnsafePointer())
+}
+
+// SnapshotOf is what v (a value of m, addressable) remembers of the last
+// read or write; nil for a value never read or of a model not tracked.
+func (m *Model) SnapshotOf(v reflect.Value) *Snapshot {
+	if m.Track == nil {
+		return nil
+	}
+	return *m.slot(v)
+}
+
+// Remember makes v (a value of m, addressable) remember s; it does nothing
+// for a model that is not tracked.
+func (m *Model) Remember(v reflect.Value, s *Snapshot) {
+	if m.Track != nil {
+		*m.slot(v) = s
+	}
+}

@@ -1,0 +1,273 @@
+package plan
+
+import (
+	"fmt"
+	"maps"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/attr"
+	"github.com/dynamorm/dynamorm/internal/errs"
+	"github.com/dynamorm/dynamorm/internal/expr"
+	"github.com/dynamorm/dynamorm/internal/model"
+)
+
+// changeKind is how Save writes one changed attribute.
+type changeKind uint8
+
+const (
+	changeSet    changeKind = iota // SET to the value in hand
+	changeRemove                   // REMOVE (the value in hand is omitted)
+	changeAdd                      // ADD: a counter's difference, or set members added
+	changeDelete                   // DELETE set members removed
+)
+
+// change is one attribute Save writes: how, the value the expression
+// carries (nil for a removal) and the value in hand after the write (nil
+// when it is absent).
+type change struct {
+	field *model.Field
+	kind  changeKind
+	arg   types.AttributeValue
+	now   types.AttributeValue
+}
+
+// save plans Save of a tracked value. A value never read (or written) is
+// a create. Otherwise it is one UpdateItem of the attributes that differ
+// from what was read: SET or REMOVE, ADD of a counter's difference, ADD
+// and DELETE of set members, the derived keys those changes touch, then
+// updated_at and the version check and bump, on the condition that the
+// item (of this entity) exists. Nothing changed: a nil Write and no error.
+func save(t *Target) (*Write, error) {
+	m := t.Model
+	if m.Track == nil {
+		return nil, fmt.Errorf("%w: Save %s: the model does not remember what was read; embed dynamorm.Tracked in %s (an entity's dynamorm.Entity does it) or use Update(fields...)", errs.ErrValidation, m.Name(), m.Name())
+	}
+	snap := m.SnapshotOf(t.Item)
+	if snap == nil {
+		return create(t, "Save", true)
+	}
+	key, err := Key(t, "Save")
+	if err != nil {
+		return nil, err
+	}
+	if err := sameKey(t, snap); err != nil {
+		return nil, err
+	}
+	changes, err := diff(t, snap)
+	if err != nil || len(changes) == 0 {
+		return nil, err
+	}
+	if changes, err = derivedChanges(t, snap, changes); err != nil {
+		return nil, err
+	}
+	ch := &Changes{}
+	w, err := renderSave(t, snap, key, changes, ch)
+	if err != nil {
+		ch.Undo()
+		return nil, err
+	}
+	return w, nil
+}
+
+// sameKey refuses a value whose primary key changed since it was read:
+// Save would write another item.
+func sameKey(t *Target, snap *model.Snapshot) error {
+	for _, c := range t.Model.KeyFields() {
+		av, err := t.Codec.EncodeAttr(t.Item, c.Attr)
+		if err != nil {
+			return err
+		}
+		if old, ok := snap.Item[c.Attr]; ok && !attr.Equal(av, old) {
+			return fmt.Errorf("%w: Save %s: %s is part of the primary key and changed since the item was read; dynamorm.MoveItem moves an item to a new key", errs.ErrValidation, t.Model.Name(), c.GoName)
+		}
+	}
+	return nil
+}
+
+// diff compares every updatable field with what was read. A field that a
+// projected read did not read may not be saved unless it is still empty
+// (it is then left alone).
+func diff(t *Target, snap *model.Snapshot) ([]change, error) {
+	m := t.Model
+	var buf [maxShapeFields]*model.Field
+	fields, _ := updatedFields(m, nil, buf[:0])
+	var out []change
+	for _, f := range fields {
+		if !snap.Has(f.Attr) {
+			if !IsZeroField(t.Item, f) {
+				return nil, fmt.Errorf("%w: Save %s: %s was not read (the read's Select did not name it) and Save would overwrite what is stored; read it too, or write it with Update(%q)", errs.ErrValidation, m.Name(), f.GoName, f.GoName)
+			}
+			continue
+		}
+		av, err := t.fieldValue(f)
+		if err != nil {
+			return nil, errs.Within("Save "+m.Name(), err)
+		}
+		old := snap.Item[f.Attr]
+		if attr.Equal(av, old) {
+			continue
+		}
+		c, err := fieldChange(f, old, av)
+		if err != nil {
+			return nil, errs.Within("Save "+m.Name(), err)
+		}
+		out = append(out, c...)
+	}
+	return out, nil
+}
+
+// fieldChange is how field f goes from old to av (which differ).
+func fieldChange(f *model.Field, old, av types.AttributeValue) ([]change, error) {
+	switch {
+	case f.Counter:
+		d, err := numberDelta(old, av)
+		if err != nil {
+			return nil, fmt.Errorf("counter %s: %w", f.GoName, err)
+		}
+		if d == nil {
+			return nil, nil
+		}
+		return []change{{field: f, kind: changeAdd, arg: d, now: av}}, nil
+	case av == nil:
+		return []change{{field: f, kind: changeRemove}}, nil
+	case f.Set && old != nil:
+		added, removed, ok := setDelta(old, av)
+		switch {
+		case ok && removed == nil:
+			return []change{{field: f, kind: changeAdd, arg: added, now: av}}, nil
+		case ok && added == nil:
+			return []change{{field: f, kind: changeDelete, arg: removed, now: av}}, nil
+		}
+	}
+	// A set with members both added and removed is SET whole: DynamoDB
+	// refuses ADD and DELETE of one attribute in one update.
+	return []change{{field: f, kind: changeSet, arg: av, now: av}}, nil
+}
+
+// derivedChanges adds the derived index keys of an entity whose components
+// changed, recomputed from the full value in hand: every component must
+// have been read, otherwise ErrIncompleteKey.
+func derivedChanges(t *Target, snap *model.Snapshot, changes []change) ([]change, error) {
+	m := t.Model
+	if m.Entity == nil {
+		return changes, nil
+	}
+	fields := make([]*model.Field, len(changes))
+	for i, c := range changes {
+		fields[i] = c.field
+	}
+	for _, k := range m.Entity.Keys {
+		touched := false
+		for _, c := range k.Template.Components() {
+			touched = touched || containsField(fields, c)
+		}
+		if !touched {
+			continue
+		}
+		if k.PK || k.SK {
+			return nil, primaryComponentError(m, "Save", k)
+		}
+		for _, c := range k.Template.Components() {
+			if !snap.Has(c.Attr) {
+				return nil, fmt.Errorf("%w: %w: Save %s: the change of a component of %s (%s) needs %s, which the read's Select did not name; read it too",
+					errs.ErrIncompleteKey, errs.ErrValidation, m.Name(), k.Attr, k.Template, c.GoName)
+			}
+		}
+		av, err := t.fieldValue(k)
+		if err != nil {
+			return nil, err
+		}
+		if av == nil {
+			changes = append(changes, change{field: k, kind: changeRemove})
+		} else {
+			changes = append(changes, change{field: k, kind: changeSet, arg: av, now: av})
+		}
+	}
+	return changes, nil
+}
+
+// renderSave renders the UpdateItem of changes, with updated_at, the
+// version and the conditions.
+func renderSave(t *Target, snap *model.Snapshot, key map[string]types.AttributeValue, changes []change, ch *Changes) (*Write, error) {
+	m := t.Model
+	var b expr.Builder
+	var u expr.Update
+	extra := []string{isEntity(&b, m)}
+	if m.Entity == nil {
+		extra[0] = "attribute_exists(" + b.Name(m.PK.Attr) + ")"
+	}
+	t.stampUpdate(ch)
+	lifecycle := []*model.Field{m.UpdatedAt}
+	if f := m.Version; f != nil {
+		cur, err := t.bumpVersion(ch)
+		if err != nil {
+			return nil, err
+		}
+		ver, v := b.Name(f.Attr), b.Value(versionNumber(cur))
+		if cur == 0 {
+			extra = append(extra, "attribute_not_exists("+ver+") OR "+ver+" = "+v)
+		} else {
+			extra = append(extra, ver+" = "+v)
+		}
+		lifecycle = append(lifecycle, f)
+	}
+	for _, f := range lifecycle {
+		if f == nil {
+			continue
+		}
+		av, err := t.fieldValue(f)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, change{field: f, kind: changeSet, arg: av, now: av})
+	}
+	counters := renderChanges(&b, &u, changes)
+	cond, err := renderConds(t, &b, extra...)
+	if err != nil {
+		return nil, err
+	}
+	w := &Write{Kind: WriteUpdate, Op: "Save", Model: m, Table: t.Table, Key: key, Changes: ch,
+		Update: u.String(), Cond: cond, Names: b.Names(), Values: b.Values(),
+		MissingIsNotFound: true, HasConditions: true}
+	if counters {
+		// The counters' totals after the ADD, into the value in hand.
+		w.ReturnValues = types.ReturnValueUpdatedNew
+	}
+	w.remember(t, afterSave(snap, changes))
+	return w, nil
+}
+
+// renderChanges adds changes to u and reports whether a counter is among
+// them.
+func renderChanges(b *expr.Builder, u *expr.Update, changes []change) bool {
+	counters := false
+	for _, c := range changes {
+		name := b.Name(c.field.Attr)
+		switch c.kind {
+		case changeSet:
+			u.Set(name, b.Value(c.arg))
+		case changeRemove:
+			u.Remove(name)
+		case changeAdd:
+			u.Add(name, b.Value(c.arg))
+			counters = counters || c.field.Counter
+		case changeDelete:
+			u.Delete(name, b.Value(c.arg))
+		}
+	}
+	return counters
+}
+
+// afterSave is the snapshot of the item once changes are applied to snap.
+func afterSave(snap *model.Snapshot, changes []change) *model.Snapshot {
+	item := maps.Clone(snap.Item)
+	for _, c := range changes {
+		if c.now == nil {
+			delete(item, c.field.Attr)
+		} else {
+			item[c.field.Attr] = c.now
+		}
+	}
+	return &model.Snapshot{Item: item, Read: snap.Read}
+}
