@@ -41,6 +41,10 @@ type Field struct {
 	// ThroughPointer is true when Index passes through an embedded pointer,
 	// so reading the field may meet a nil pointer.
 	ThroughPointer bool
+	// Scalar is true for a string, bool or integer field the codec stores
+	// as is (no methods, no options that change its encoding): Save
+	// compares it with what was read without encoding it.
+	Scalar bool
 }
 
 // KeyName names the field in messages that tell the caller which field to
@@ -248,6 +252,7 @@ func fieldAt(t reflect.Type, lv level, i int) (*Field, *level, error) {
 	if f.TTL && derefType(ft) == timeType {
 		f.UnixTime = true // DynamoDB's TTL reads Unix seconds
 	}
+	f.Scalar = isPlainScalar(f)
 	return f, nil, nil
 }
 
@@ -314,6 +319,17 @@ func checkFieldOptions(owner reflect.Type, f *Field) error {
 		return fmt.Errorf("%s: a counter cannot be a key, an index key, a set or the version; tag it counter alone", where)
 	}
 	return nil
+}
+
+func isPlainScalar(f *Field) bool {
+	switch f.Type.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	default:
+		return false
+	}
+	return f.Type.NumMethod() == 0 && reflect.PointerTo(f.Type).NumMethod() == 0 &&
+		!f.Set && !f.TTL && !f.UnixTime && len(f.Indexes) == 0 && !f.ThroughPointer
 }
 
 func isNumber(t reflect.Type) bool {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"maps"
 	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -16,17 +17,68 @@ var trackingType = reflect.TypeOf(Tracking{})
 // Snapshot is what dynamorm last read or wrote of a tracked value: the
 // item as stored, and which of its attributes were read. It is never
 // modified once made (a value and its copies may share it); a new read or
-// write replaces it.
+// write replaces it. A Save's snapshot is a layer of the attributes it
+// wrote over the previous snapshot (Base), so that saving one attribute
+// does not copy the item; layers are merged every maxLayers saves.
 type Snapshot struct {
+	// Item holds the attributes of this layer; in a layer over Base, a
+	// nil value is an attribute removed.
 	Item map[string]types.AttributeValue
+	Base *Snapshot
 	// Read lists the attributes a projected read asked for; nil when the
 	// whole item was read.
-	Read map[string]bool
+	Read  map[string]bool
+	depth int
+}
+
+// maxLayers bounds the layers of a snapshot.
+const maxLayers = 8
+
+// Get returns attribute a of the item as remembered.
+func (s *Snapshot) Get(a string) (types.AttributeValue, bool) {
+	for l := s; l != nil; l = l.Base {
+		if v, ok := l.Item[a]; ok {
+			return v, v != nil
+		}
+	}
+	return nil, false
 }
 
 // Has reports whether attribute a was read (whether or not the item had
 // it).
-func (s *Snapshot) Has(a string) bool { return s.Read == nil || s.Read[a] }
+func (s *Snapshot) Has(a string) bool {
+	if s.Read == nil || s.Read[a] {
+		return true
+	}
+	_, ok := s.Get(a)
+	return ok
+}
+
+// Over returns the snapshot of s with the attributes of layer (nil values:
+// removed) written over it. s is not modified; layer is kept.
+func (s *Snapshot) Over(layer map[string]types.AttributeValue) *Snapshot {
+	next := &Snapshot{Item: layer, Base: s, Read: s.Read, depth: s.depth + 1}
+	if next.depth < maxLayers {
+		return next
+	}
+	return &Snapshot{Item: next.Flat(), Read: s.Read}
+}
+
+// Flat is the whole item as remembered, in one new map.
+func (s *Snapshot) Flat() map[string]types.AttributeValue {
+	if s.Base == nil {
+		return maps.Clone(s.Item)
+	}
+	item := s.Base.Flat()
+	for a, v := range s.Item {
+		if v == nil {
+			delete(item, a)
+		} else {
+			item[a] = v
+		}
+	}
+	return item
+}
 
 // findTracker returns the index of t's embedded Marker or Tracking, nil
 // when it has neither.

@@ -2,7 +2,8 @@ package plan
 
 import (
 	"fmt"
-	"maps"
+	"reflect"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -61,13 +62,110 @@ func save(t *Target) (*Write, error) {
 	if changes, err = derivedChanges(t, snap, changes); err != nil {
 		return nil, err
 	}
+	if err := checkChangesSize(m, changes); err != nil {
+		return nil, err
+	}
 	ch := &Changes{}
-	w, err := renderSave(t, snap, key, changes, ch)
+	w, err := planSave(t, key, changes, ch)
 	if err != nil {
 		ch.Undo()
 		return nil, err
 	}
 	return w, nil
+}
+
+// planSave renders the UpdateItem of changes and their lifecycle fields
+// (updated_at, the version), and makes the value remember the result.
+func planSave(t *Target, key map[string]types.AttributeValue, changes []change, ch *Changes) (*Write, error) {
+	snap := t.Model.SnapshotOf(t.Item)
+	changes, cur, err := saveLifecycle(t, changes, ch)
+	if err != nil {
+		return nil, err
+	}
+	w := &Write{Kind: WriteUpdate, Op: "Save", Model: t.Model, Table: t.Table, Key: key, Changes: ch,
+		MissingIsNotFound: true, HasConditions: true}
+	if onlySetAndRemove(changes) {
+		err = renderSaveShape(t, w, changes, cur)
+	} else {
+		err = renderSave(t, w, changes, cur)
+	}
+	if err != nil {
+		return nil, err
+	}
+	w.remember(t, afterSave(snap, changes))
+	return w, nil
+}
+
+// checkChangesSize refuses changes that alone exceed DynamoDB's item
+// size, before sending.
+func checkChangesSize(m *model.Model, changes []change) error {
+	size := 0
+	for _, c := range changes {
+		size += len(c.field.Attr) + attr.Size(c.arg)
+	}
+	if size > MaxItemSize {
+		return fmt.Errorf("%w: Save %s: the changed attributes alone are %d bytes; DynamoDB's item limit is %d", errs.ErrValidation, m.Name(), size, MaxItemSize)
+	}
+	return nil
+}
+
+// saveLifecycle stamps updated_at and bumps the version, appending them to
+// changes; cur is the version being replaced (-1 without a version).
+func saveLifecycle(t *Target, changes []change, ch *Changes) ([]change, int64, error) {
+	m := t.Model
+	t.stampUpdate(ch)
+	cur := int64(-1)
+	if m.Version != nil {
+		var err error
+		if cur, err = t.bumpVersion(ch); err != nil {
+			return nil, 0, err
+		}
+	}
+	for _, f := range [2]*model.Field{m.UpdatedAt, m.Version} {
+		if f == nil {
+			continue
+		}
+		av, err := t.fieldValue(f)
+		if err != nil {
+			return nil, 0, err
+		}
+		changes = append(changes, change{field: f, kind: changeSet, arg: av, now: av})
+	}
+	return changes, cur, nil
+}
+
+func onlySetAndRemove(changes []change) bool {
+	for _, c := range changes {
+		if c.kind != changeSet && c.kind != changeRemove {
+			return false
+		}
+	}
+	return true
+}
+
+// renderSaveShape renders changes of SET and REMOVE only as Update(fields)
+// renders its fields, through the same shape cache: the expressions of a
+// shape are rendered once.
+func renderSaveShape(t *Target, w *Write, changes []change, cur int64) error {
+	m := t.Model
+	var fieldsBuf [maxShapeFields]*model.Field
+	var removedBuf [maxShapeFields]bool
+	var valsBuf [maxShapeFields + 2]types.AttributeValue
+	fields, removed, vals := fieldsBuf[:0], removedBuf[:0], valsBuf[:0]
+	if m.Entity != nil {
+		vals = append(vals, entityValue(m))
+	}
+	if cur >= 0 {
+		vals = append(vals, versionNumber(cur))
+	}
+	for _, c := range changes {
+		fields = append(fields, c.field)
+		removed = append(removed, c.kind == changeRemove)
+		if c.kind == changeSet {
+			vals = append(vals, c.arg)
+		}
+	}
+	return renderShape(t, w, shape{fields: fields, removed: removed, zeroVersion: cur == 0}, vals)
 }
 
 // sameKey refuses a value whose primary key changed since it was read:
@@ -78,7 +176,7 @@ func sameKey(t *Target, snap *model.Snapshot) error {
 		if err != nil {
 			return err
 		}
-		if old, ok := snap.Item[c.Attr]; ok && !attr.Equal(av, old) {
+		if old, ok := snap.Get(c.Attr); ok && !attr.Equal(av, old) {
 			return fmt.Errorf("%w: Save %s: %s is part of the primary key and changed since the item was read; dynamorm.MoveItem moves an item to a new key", errs.ErrValidation, t.Model.Name(), c.GoName)
 		}
 	}
@@ -90,59 +188,63 @@ func sameKey(t *Target, snap *model.Snapshot) error {
 // (it is then left alone).
 func diff(t *Target, snap *model.Snapshot) ([]change, error) {
 	m := t.Model
-	var buf [maxShapeFields]*model.Field
-	fields, _ := updatedFields(m, nil, buf[:0])
-	var out []change
-	for _, f := range fields {
+	out := make([]change, 0, 4)
+	for _, f := range m.Fields {
+		if m.InPrimaryKey(f) || f == m.CreatedAt || f == m.Version || f == m.UpdatedAt {
+			continue // the key cannot change; Save maintains the others
+		}
 		if !snap.Has(f.Attr) {
 			if !IsZeroField(t.Item, f) {
 				return nil, fmt.Errorf("%w: Save %s: %s was not read (the read's Select did not name it) and Save would overwrite what is stored; read it too, or write it with Update(%q)", errs.ErrValidation, m.Name(), f.GoName, f.GoName)
 			}
 			continue
 		}
+		old, _ := snap.Get(f.Attr)
+		if f.Scalar && sameScalar(t.Item.FieldByIndex(f.Index), old) {
+			continue
+		}
 		av, err := t.fieldValue(f)
 		if err != nil {
 			return nil, errs.Within("Save "+m.Name(), err)
 		}
-		old := snap.Item[f.Attr]
 		if attr.Equal(av, old) {
 			continue
 		}
-		c, err := fieldChange(f, old, av)
+		c, changed, err := fieldChange(f, old, av)
 		if err != nil {
 			return nil, errs.Within("Save "+m.Name(), err)
 		}
-		out = append(out, c...)
+		if changed {
+			out = append(out, c)
+		}
 	}
 	return out, nil
 }
 
-// fieldChange is how field f goes from old to av (which differ).
-func fieldChange(f *model.Field, old, av types.AttributeValue) ([]change, error) {
+// fieldChange is how field f goes from old to av (which differ); false
+// when a counter's difference is 0 after all ("1.0" read, 1 in hand).
+func fieldChange(f *model.Field, old, av types.AttributeValue) (change, bool, error) {
 	switch {
 	case f.Counter:
 		d, err := numberDelta(old, av)
 		if err != nil {
-			return nil, fmt.Errorf("counter %s: %w", f.GoName, err)
+			return change{}, false, fmt.Errorf("counter %s: %w", f.GoName, err)
 		}
-		if d == nil {
-			return nil, nil
-		}
-		return []change{{field: f, kind: changeAdd, arg: d, now: av}}, nil
+		return change{field: f, kind: changeAdd, arg: d, now: av}, d != nil, nil
 	case av == nil:
-		return []change{{field: f, kind: changeRemove}}, nil
+		return change{field: f, kind: changeRemove}, true, nil
 	case f.Set && old != nil:
 		added, removed, ok := setDelta(old, av)
 		switch {
 		case ok && removed == nil:
-			return []change{{field: f, kind: changeAdd, arg: added, now: av}}, nil
+			return change{field: f, kind: changeAdd, arg: added, now: av}, true, nil
 		case ok && added == nil:
-			return []change{{field: f, kind: changeDelete, arg: removed, now: av}}, nil
+			return change{field: f, kind: changeDelete, arg: removed, now: av}, true, nil
 		}
 	}
 	// A set with members both added and removed is SET whole: DynamoDB
 	// refuses ADD and DELETE of one attribute in one update.
-	return []change{{field: f, kind: changeSet, arg: av, now: av}}, nil
+	return change{field: f, kind: changeSet, arg: av, now: av}, true, nil
 }
 
 // derivedChanges adds the derived index keys of an entity whose components
@@ -187,9 +289,10 @@ func derivedChanges(t *Target, snap *model.Snapshot, changes []change) ([]change
 	return changes, nil
 }
 
-// renderSave renders the UpdateItem of changes, with updated_at, the
-// version and the conditions.
-func renderSave(t *Target, snap *model.Snapshot, key map[string]types.AttributeValue, changes []change, ch *Changes) (*Write, error) {
+// renderSave renders changes that include ADD or DELETE (counters, set
+// members), on the conditions Update has: the item (of this entity)
+// exists and has version cur (none when cur is -1).
+func renderSave(t *Target, w *Write, changes []change, cur int64) error {
 	m := t.Model
 	var b expr.Builder
 	var u expr.Update
@@ -197,45 +300,25 @@ func renderSave(t *Target, snap *model.Snapshot, key map[string]types.AttributeV
 	if m.Entity == nil {
 		extra[0] = "attribute_exists(" + b.Name(m.PK.Attr) + ")"
 	}
-	t.stampUpdate(ch)
-	lifecycle := []*model.Field{m.UpdatedAt}
-	if f := m.Version; f != nil {
-		cur, err := t.bumpVersion(ch)
-		if err != nil {
-			return nil, err
-		}
-		ver, v := b.Name(f.Attr), b.Value(versionNumber(cur))
+	if cur >= 0 {
+		ver, v := b.Name(m.Version.Attr), b.Value(versionNumber(cur))
 		if cur == 0 {
 			extra = append(extra, "attribute_not_exists("+ver+") OR "+ver+" = "+v)
 		} else {
 			extra = append(extra, ver+" = "+v)
 		}
-		lifecycle = append(lifecycle, f)
-	}
-	for _, f := range lifecycle {
-		if f == nil {
-			continue
-		}
-		av, err := t.fieldValue(f)
-		if err != nil {
-			return nil, err
-		}
-		changes = append(changes, change{field: f, kind: changeSet, arg: av, now: av})
 	}
 	counters := renderChanges(&b, &u, changes)
 	cond, err := renderConds(t, &b, extra...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	w := &Write{Kind: WriteUpdate, Op: "Save", Model: m, Table: t.Table, Key: key, Changes: ch,
-		Update: u.String(), Cond: cond, Names: b.Names(), Values: b.Values(),
-		MissingIsNotFound: true, HasConditions: true}
+	w.Update, w.Cond, w.Names, w.Values = u.String(), cond, b.Names(), b.Values()
 	if counters {
 		// The counters' totals after the ADD, into the value in hand.
 		w.ReturnValues = types.ReturnValueUpdatedNew
 	}
-	w.remember(t, afterSave(snap, changes))
-	return w, nil
+	return nil
 }
 
 // renderChanges adds changes to u and reports whether a counter is among
@@ -261,13 +344,29 @@ func renderChanges(b *expr.Builder, u *expr.Update, changes []change) bool {
 
 // afterSave is the snapshot of the item once changes are applied to snap.
 func afterSave(snap *model.Snapshot, changes []change) *model.Snapshot {
-	item := maps.Clone(snap.Item)
+	layer := make(map[string]types.AttributeValue, len(changes))
 	for _, c := range changes {
-		if c.now == nil {
-			delete(item, c.field.Attr)
-		} else {
-			item[c.field.Attr] = c.now
+		layer[c.field.Attr] = c.now
+	}
+	return snap.Over(layer)
+}
+
+// sameScalar reports whether v, a Scalar field, holds what old (present)
+// stores. False means "not shown equal": the caller encodes v to know.
+func sameScalar(v reflect.Value, old types.AttributeValue) bool {
+	var buf [24]byte
+	switch o := old.(type) {
+	case *types.AttributeValueMemberS:
+		return v.Kind() == reflect.String && v.String() == o.Value
+	case *types.AttributeValueMemberBOOL:
+		return v.Kind() == reflect.Bool && v.Bool() == o.Value
+	case *types.AttributeValueMemberN:
+		switch {
+		case v.CanInt():
+			return string(strconv.AppendInt(buf[:0], v.Int(), 10)) == o.Value
+		case v.CanUint():
+			return string(strconv.AppendUint(buf[:0], v.Uint(), 10)) == o.Value
 		}
 	}
-	return &model.Snapshot{Item: item, Read: snap.Read}
+	return false
 }

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"maps"
 	"reflect"
 	"time"
 
@@ -139,7 +138,7 @@ func (w *Write) Done(returned map[string]types.AttributeValue) error {
 	}
 	next := w.next
 	if len(returned) > 0 && w.Kind == WriteUpdate {
-		maps.Copy(next.Item, returned)
+		next = next.Over(returned)
 		if w.OnResult == nil {
 			if err := w.codec.Decode(returned, w.tracked); err != nil {
 				return err
