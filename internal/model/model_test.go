@@ -3,10 +3,13 @@ package model
 import (
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/errs"
 )
@@ -206,5 +209,53 @@ func TestConcurrentParsing(t *testing.T) {
 		if m != results[0] || m == nil {
 			t.Fatal("concurrent Of calls returned different metadata")
 		}
+	}
+}
+
+func TestCounterTag(t *testing.T) {
+	type ok struct {
+		ID     string  `dynamorm:"pk"`
+		Visits int64   `dynamorm:"counter"`
+		Score  float64 `dynamorm:"counter"`
+	}
+	m, err := Of(reflect.TypeOf(ok{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := m.MustField("Visits"); !f.Counter {
+		t.Error("Visits is a counter")
+	}
+	type text struct {
+		ID   string `dynamorm:"pk"`
+		Name string `dynamorm:"counter"`
+	}
+	if _, err := Of(reflect.TypeOf(text{})); err == nil || !strings.Contains(err.Error(), "text.Name: a counter must be a number") {
+		t.Errorf("a string counter: %v", err)
+	}
+	type key struct {
+		ID int64 `dynamorm:"pk,counter"`
+	}
+	if _, err := Of(reflect.TypeOf(key{})); err == nil || !strings.Contains(err.Error(), "cannot be a key") {
+		t.Errorf("a key counter: %v", err)
+	}
+}
+
+func TestSnapshotLayers(t *testing.T) {
+	s := &Snapshot{Item: map[string]types.AttributeValue{"a": &types.AttributeValueMemberS{Value: "1"}, "b": &types.AttributeValueMemberS{Value: "2"}}}
+	cur := s
+	for i := 0; i < 20; i++ {
+		cur = cur.Over(map[string]types.AttributeValue{"a": &types.AttributeValueMemberS{Value: strconv.Itoa(i)}, "b": nil})
+		if cur.depth >= maxLayers {
+			t.Fatalf("depth %d after %d saves", cur.depth, i+1)
+		}
+	}
+	if v, ok := cur.Get("a"); !ok || v.(*types.AttributeValueMemberS).Value != "19" {
+		t.Errorf("a = %v", v)
+	}
+	if _, ok := cur.Get("b"); ok {
+		t.Error("b was removed")
+	}
+	if v, _ := s.Get("a"); v.(*types.AttributeValueMemberS).Value != "1" {
+		t.Error("the first snapshot is not modified")
 	}
 }
