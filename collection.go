@@ -122,7 +122,7 @@ func (q *query) collectionItems(entities []any, yield func(any, error) bool) err
 		}
 		var v any
 		if err == nil {
-			v, err = et.decodeNew(item)
+			v, err = et.decodeNew(item, true)
 		}
 		if !yield(v, err) || err != nil {
 			return err
@@ -180,7 +180,7 @@ func collectionSlots(codecs *marshal.Codecs, st reflect.Type) (*entitySet, error
 // fill decodes item into field f of a Collection struct: appended to a
 // slice, or into a pointer or struct that must not hold an item yet.
 func fill(f reflect.Value, et entityType, item map[string]types.AttributeValue) error {
-	v, err := et.decodeNew(item)
+	v, err := et.decodeNew(item, true)
 	if err != nil {
 		return err
 	}

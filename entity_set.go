@@ -80,13 +80,16 @@ func (es *entitySet) of(item map[string]types.AttributeValue) (entityType, error
 	return entityType{}, fmt.Errorf("%w: the item is entity %q; known entities: %s", core.ErrUnknownEntity, name, strings.Join(known, ", "))
 }
 
-// decodeNew decodes item into a new value of et and returns a pointer.
-func (et entityType) decodeNew(item map[string]types.AttributeValue) (any, error) {
+// decodeNew decodes item into a new value of et and returns a pointer; a
+// read (track) makes the value remember item, a stream image does not.
+func (et entityType) decodeNew(item map[string]types.AttributeValue, track bool) (any, error) {
 	p := reflect.New(et.model.Type)
 	if err := et.codec.Decode(item, p.Elem()); err != nil {
 		return nil, err
 	}
-	remember(et.model, p.Elem(), item, nil)
+	if track {
+		remember(et.model, p.Elem(), item, nil)
+	}
 	return p.Interface(), nil
 }
 
@@ -141,7 +144,7 @@ func EntityOf[T Item](item T, entities ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return et.decodeNew(it)
+	return et.decodeNew(it, false)
 }
 
 // checkEntity refuses to decode item into dest's type when dest is an
