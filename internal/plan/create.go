@@ -54,6 +54,8 @@ func put(t *Target, op string, ch *Changes) (*Write, error) {
 		return nil, err
 	}
 	w := &Write{Kind: WritePut, Op: op, Model: t.Model, Table: t.Table, Item: item, Changes: ch, HasConditions: len(t.Conds) > 0}
-	w.remember(t, &model.Snapshot{Item: item})
+	if t.Model.Track != nil {
+		w.remember(t, &model.Snapshot{Item: item})
+	}
 	return w, nil
 }

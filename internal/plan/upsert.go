@@ -90,7 +90,9 @@ func upsertKeepingCreated(t *Target, b *expr.Builder, ch *Changes) (*Write, erro
 			}
 			return codec.Decode(map[string]types.AttributeValue{created.Attr: stored}, dest)
 		}}
-	w.remember(t, &model.Snapshot{Item: item})
+	if t.Model.Track != nil {
+		w.remember(t, &model.Snapshot{Item: item})
+	}
 	return w, nil
 }
 

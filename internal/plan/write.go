@@ -52,11 +52,18 @@ type Write struct {
 	// OnResult, if set, receives the attributes UpdateItem returned.
 	OnResult func(map[string]types.AttributeValue) error
 
-	// tracked is the value of a tracked model, which remembers next once
-	// the write succeeded (Done).
-	tracked reflect.Value
-	next    *model.Snapshot
-	codec   *marshal.StructCodec
+	// track is set for a value of a tracked model, which remembers what
+	// the write left once it succeeded (Done).
+	track *tracking
+}
+
+// tracking is what a write of a tracked value remembers in it once it
+// succeeded: the snapshot next, and the value and its codec (to decode
+// returned attributes into it).
+type tracking struct {
+	value reflect.Value
+	next  *model.Snapshot
+	codec *marshal.StructCodec
 }
 
 // Undo restores the Go value the write changed.
@@ -116,11 +123,9 @@ func checkSize(m *model.Model, op string, item map[string]types.AttributeValue) 
 }
 
 // remember makes the write, once it succeeded, leave next in t's value
-// for a tracked model (Save compares with it); nothing for other models.
+// (Save compares with it); callers check t.Model.Track first.
 func (w *Write) remember(t *Target, next *model.Snapshot) {
-	if t.Model.Track != nil {
-		w.tracked, w.next, w.codec = t.Item, next, t.Codec
-	}
+	w.track = &tracking{value: t.Item, next: next, codec: t.Codec}
 }
 
 // Done is called once w succeeded, with the attributes DynamoDB returned
@@ -133,18 +138,19 @@ func (w *Write) Done(returned map[string]types.AttributeValue) error {
 			return err
 		}
 	}
-	if w.next == nil {
+	tr := w.track
+	if tr == nil {
 		return nil
 	}
-	next := w.next
+	next := tr.next
 	if len(returned) > 0 && w.Kind == WriteUpdate {
 		next = next.Over(returned)
 		if w.OnResult == nil {
-			if err := w.codec.Decode(returned, w.tracked); err != nil {
+			if err := tr.codec.Decode(returned, tr.value); err != nil {
 				return err
 			}
 		}
 	}
-	w.Model.Remember(w.tracked, next)
+	w.Model.Remember(tr.value, next)
 	return nil
 }
