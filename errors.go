@@ -149,6 +149,8 @@ func isValidationException(err error) bool {
 type TransactionError struct {
 	Failures []TransactionFailure
 	Err      error
+
+	db *DB // decodes a failure's Item (As *ConflictError)
 }
 
 // TransactionFailure is one failed operation of a transaction.
@@ -160,6 +162,9 @@ type TransactionFailure struct {
 	Key     string // the item, as Model{attr=value, ...}
 	Code    string // DynamoDB's reason code: ConditionalCheckFailed, TransactionConflict, ...
 	Message string
+	// Item is the item stored when the operation's condition failed on
+	// an item that exists (nil otherwise).
+	Item map[string]types.AttributeValue
 }
 
 func (e *TransactionError) Error() string {
@@ -195,6 +200,23 @@ func (e *TransactionError) Is(target error) bool {
 	return false
 }
 
+// As makes errors.As(err, &conflict) find a *ConflictError for the first
+// operation whose condition failed on a stored item: its Item, decoded by
+// Current, is that item, so RetryConflicts retries transactions too.
+func (e *TransactionError) As(target any) bool {
+	ce, ok := target.(**ConflictError)
+	if !ok {
+		return false
+	}
+	for _, f := range e.Failures {
+		if f.Code == "ConditionalCheckFailed" && f.Item != nil {
+			*ce = &ConflictError{Op: f.Op, Model: f.Model, Table: f.Table, Item: f.Item, Err: e, db: e.db}
+			return true
+		}
+	}
+	return false
+}
+
 // transactionError maps a TransactionCanceledException's reasons, by
 // position, to the operations of ops.
 func transactionError(ops plan.Writes, err error) error {
@@ -215,7 +237,7 @@ func transactionError(ops plan.Writes, err error) error {
 		}
 		te.Failures = append(te.Failures, TransactionFailure{
 			Index: i, Op: w.Op, Model: w.Model.Name(), Table: w.Table, Key: w.Describe(),
-			Code: code, Message: msg,
+			Code: code, Message: msg, Item: r.Item,
 		})
 	}
 	return te

@@ -37,6 +37,10 @@ func (db *DB) commit(ops plan.Writes) error {
 		if !errors.Is(err, core.ErrOutcomeUnknown) {
 			ops.Undo()
 		}
+		var te *TransactionError
+		if errors.As(err, &te) {
+			te.db = db
+		}
 		return err
 	}
 	for _, w := range ops {
