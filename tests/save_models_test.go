@@ -100,6 +100,16 @@ func (r *updateRecorder) sent() int {
 	return len(r.updates) + r.puts + len(r.txs)
 }
 
+// readProfile reads the profile id, consistently.
+func readProfile(t *testing.T, db *dynamorm.DB, id string) svProfile {
+	t.Helper()
+	var p svProfile
+	if err := db.Model(&svProfile{ID: id}).ConsistentRead().First(&p); err != nil {
+		t.Fatalf("First(%s): %v", id, err)
+	}
+	return p
+}
+
 // recordingEnv is newEnv with a DB whose requests rec records.
 func recordingEnv(t *testing.T, models ...any) (*env, *dynamorm.DB, *updateRecorder) {
 	t.Helper()

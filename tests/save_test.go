@@ -146,9 +146,7 @@ func TestSaveVersionConflictReturnsStored(t *testing.T) {
 	t.Parallel()
 	_, db, _ := recordingEnv(t, &svProfile{})
 	require.NoError(t, db.Model(&svProfile{ID: "v", Name: "Ann", Email: "a@x"}).Create())
-	var a, b svProfile
-	require.NoError(t, db.Model(&svProfile{ID: "v"}).ConsistentRead().First(&a))
-	require.NoError(t, db.Model(&svProfile{ID: "v"}).ConsistentRead().First(&b))
+	a, b := readProfile(t, db, "v"), readProfile(t, db, "v")
 	a.Name = "Alice"
 	require.NoError(t, db.Model(&a).Save())
 	b.Email = "b@x"

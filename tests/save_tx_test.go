@@ -17,9 +17,7 @@ func TestSaveConflictInTransaction(t *testing.T) {
 	t.Parallel()
 	_, db, _ := recordingEnv(t, &svProfile{})
 	require.NoError(t, db.Model(&svProfile{ID: "x", Name: "Ann"}).Create())
-	var stale, other svProfile
-	require.NoError(t, db.Model(&svProfile{ID: "x"}).ConsistentRead().First(&stale))
-	require.NoError(t, db.Model(&svProfile{ID: "x"}).ConsistentRead().First(&other))
+	stale, other := readProfile(t, db, "x"), readProfile(t, db, "x")
 	other.Name = "Other"
 	require.NoError(t, db.Model(&other).Save())
 
@@ -49,8 +47,7 @@ func TestSaveConflictInTransaction(t *testing.T) {
 		return db.Transaction(func(tx *dynamorm.Tx) error { return tx.Model(&v).Save() })
 	}))
 	assert.Equal(t, 2, calls)
-	var final svProfile
-	require.NoError(t, db.Model(&svProfile{ID: "x"}).ConsistentRead().First(&final))
+	final := readProfile(t, db, "x")
 	assert.Equal(t, "Other", final.Name)
 	assert.Equal(t, "s@x", final.Email)
 	assert.Equal(t, 3, final.Version)
