@@ -52,3 +52,26 @@ func TestSaveConflictInTransaction(t *testing.T) {
 	assert.Equal(t, "s@x", final.Email)
 	assert.Equal(t, 3, final.Version)
 }
+
+// Update(fields...) of a tracked value is remembered: a Save after it
+// sends nothing for what Update wrote (a counter's difference is not added
+// twice).
+func TestSaveAfterUpdate(t *testing.T) {
+	t.Parallel()
+	_, db, rec := recordingEnv(t, &svCounter{})
+	require.NoError(t, db.Model(&svCounter{ID: "u", Label: "a"}).Create())
+	var c svCounter
+	require.NoError(t, db.Model(&svCounter{ID: "u"}).ConsistentRead().First(&c))
+	c.Visits = 5
+	c.Label = ""
+	require.NoError(t, db.Model(&c).Update("Visits", "Label"))
+	sent := rec.sent()
+	require.NoError(t, db.Model(&c).Save())
+	assert.Equal(t, sent, rec.sent(), "nothing left to save")
+	c.Visits++
+	require.NoError(t, db.Model(&c).Save())
+	var got svCounter
+	require.NoError(t, db.Model(&svCounter{ID: "u"}).ConsistentRead().First(&got))
+	assert.Equal(t, int64(6), got.Visits)
+	assert.Empty(t, got.Label)
+}

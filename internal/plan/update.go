@@ -61,6 +61,7 @@ func updateFields(t *Target, names []string) (*Write, error) {
 		return fail(fmt.Errorf("%w: Update %s: nothing to update", errs.ErrValidation, m.Name()))
 	}
 	var removedBuf [maxShapeFields]bool
+	prefix := len(vals)
 	removed, vals, err := encodeUpdated(t, fields, vals, removedBuf[:0])
 	if err != nil {
 		return fail(err)
@@ -71,7 +72,26 @@ func updateFields(t *Target, names []string) (*Write, error) {
 	if err := renderShape(t, w, sh, vals); err != nil {
 		return fail(err)
 	}
+	if snap := m.SnapshotOf(t.Item); snap != nil {
+		// A tracked value remembers what the update wrote, so that a
+		// later Save does not send it again (a counter's difference twice).
+		w.remember(t, snap.Over(written(fields, removed, vals[prefix:])))
+	}
 	return w, nil
+}
+
+// written is the layer of attributes an update of fields leaves: the
+// values set (vals, in order) and nil for the ones removed.
+func written(fields []*model.Field, removed []bool, vals []types.AttributeValue) map[string]types.AttributeValue {
+	layer := make(map[string]types.AttributeValue, len(fields))
+	for i, f := range fields {
+		if removed[i] {
+			layer[f.Attr] = nil
+			continue
+		}
+		layer[f.Attr], vals = vals[0], vals[1:]
+	}
+	return layer
 }
 
 // updatedFields resolves the fields an Update names (all updatable ones
