@@ -209,6 +209,10 @@ func (q *query) checkBatchable(op string) error {
 	if err := q.checkNoReadClauses(op); err != nil {
 		return err
 	}
+	if q.model != nil && len(q.model.Uniques) > 0 {
+		return fmt.Errorf("%w: %s %s: the model has unique constraints (%s), whose guard items BatchWriteItem cannot maintain (it carries no conditions); write the items with Create or Delete, or up to 100 operations in one db.Transaction",
+			core.ErrValidation, op, q.model.Name(), q.model.Uniques[0].Name)
+	}
 	return q.db.checkOpen()
 }
 

@@ -28,6 +28,7 @@ var (
 	ErrOutcomeUnknown    = core.ErrOutcomeUnknown
 	ErrIncompleteKey     = core.ErrIncompleteKey
 	ErrUnknownEntity     = core.ErrUnknownEntity
+	ErrUniqueViolation   = core.ErrUniqueViolation
 )
 
 // OpError is the error of a request DynamoDB rejected. It names the
@@ -165,6 +166,9 @@ type TransactionFailure struct {
 	// Item is the item stored when the operation's condition failed on
 	// an item that exists (nil otherwise).
 	Item map[string]types.AttributeValue
+	// Violation is set when the operation reserved a unique value another
+	// item holds (Op is then ReserveUnique).
+	Violation *UniqueViolationError
 }
 
 func (e *TransactionError) Error() string {
@@ -184,12 +188,14 @@ func (e *TransactionError) Error() string {
 // Unwrap returns the AWS error.
 func (e *TransactionError) Unwrap() error { return e.Err }
 
-// Is matches ErrTransactionFailed, and ErrConditionFailed when an
-// operation's condition failed.
+// Is matches ErrTransactionFailed, ErrConditionFailed when an operation's
+// condition failed, and ErrUniqueViolation when a unique value was taken.
 func (e *TransactionError) Is(target error) bool {
 	switch target {
 	case core.ErrTransactionFailed:
 		return true
+	case core.ErrUniqueViolation:
+		return e.violation() != nil
 	case core.ErrConditionFailed:
 		for _, f := range e.Failures {
 			if f.Code == "ConditionalCheckFailed" {
@@ -202,8 +208,17 @@ func (e *TransactionError) Is(target error) bool {
 
 // As makes errors.As(err, &conflict) find a *ConflictError for the first
 // operation whose condition failed on a stored item: its Item, decoded by
-// Current, is that item, so RetryConflicts retries transactions too.
+// Current, is that item, so RetryConflicts retries transactions too. A
+// unique violation is no conflict (retrying cannot help): errors.As(err,
+// &violation) finds the first *UniqueViolationError instead.
 func (e *TransactionError) As(target any) bool {
+	if p, ok := target.(**UniqueViolationError); ok {
+		if v := e.violation(); v != nil {
+			*p = v
+			return true
+		}
+		return false
+	}
 	ce, ok := target.(**ConflictError)
 	if !ok {
 		return false
@@ -215,6 +230,15 @@ func (e *TransactionError) As(target any) bool {
 		}
 	}
 	return false
+}
+
+func (e *TransactionError) violation() *UniqueViolationError {
+	for _, f := range e.Failures {
+		if f.Violation != nil {
+			return f.Violation
+		}
+	}
+	return nil
 }
 
 // transactionError maps a TransactionCanceledException's reasons, by
@@ -235,10 +259,17 @@ func transactionError(ops plan.Writes, err error) error {
 		if code == "ConditionalCheckFailed" && w.MissingIsNotFound && r.Item == nil {
 			msg = "item does not exist (" + msg + ")"
 		}
-		te.Failures = append(te.Failures, TransactionFailure{
-			Index: i, Op: w.Op, Model: w.Model.Name(), Table: w.Table, Key: w.Describe(),
-			Code: code, Message: msg, Item: r.Item,
-		})
+		f := TransactionFailure{Index: i, Op: w.Op, Model: w.Model.Name(), Table: w.Table, Key: w.Describe(), Code: code, Message: msg, Item: r.Item}
+		if w.Guard != nil {
+			f.Item = nil // a guard item, not the model's: no conflict to retry
+			f.Message = guardFailure(w, r)
+			if w.Guard.Put && code == "ConditionalCheckFailed" {
+				f.Violation = violation(w, r)
+				f.Violation.Err = te
+				f.Message = f.Violation.Error()
+			}
+		}
+		te.Failures = append(te.Failures, f)
 	}
 	return te
 }

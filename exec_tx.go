@@ -23,6 +23,7 @@ func (db *DB) commit(ops plan.Writes) error {
 	if len(ops) == 0 {
 		return nil
 	}
+	ops = ops.WithGuards() // unique guards join the transaction
 	items, err := transactItems(ops)
 	if err != nil {
 		ops.Undo()

@@ -19,6 +19,9 @@ func (q *query) send(w *plan.Write) error {
 	if err := q.db.checkOpen(); err != nil {
 		return err
 	}
+	if len(w.Guards) > 0 {
+		return q.sendGuarded(w)
+	}
 	if err := q.ctx.Err(); err != nil {
 		w.Undo() // nothing was sent
 		return err

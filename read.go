@@ -137,7 +137,11 @@ func (q *query) run(kind readKind, limit int) (*plan.Read, readResult, error) {
 		}
 	}
 	if r.Operation == plan.GetItem {
-		item, err := q.getItem(r)
+		get := q.getItem
+		if r.Lookup != nil {
+			get = q.lookup
+		}
+		item, err := get(r)
 		if err != nil {
 			return nil, readResult{}, err
 		}
@@ -446,6 +450,9 @@ func (q *query) explanation(r *plan.Read) *core.Explanation {
 	if r.SortBy != nil {
 		e.SortInMemory = r.SortBy.Attr
 		e.SortDescending = r.Desc
+	}
+	if l := r.Lookup; l != nil {
+		e.Then = "GetItem of the item the guard of unique " + l.Unique.Name + " names (its " + plan.OwnerKeyAttr + "), which must still hold the value"
 	}
 	return e
 }

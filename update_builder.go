@@ -394,7 +394,7 @@ func (u *updateBuilder) plan(nullLists bool) (*plan.Write, error) {
 	if u.upsert {
 		op = plan.OpUpsertBuild
 	}
-	return plan.PlanWrite(t, plan.WriteSpec{Op: op})
+	return u.q.planUnique(t, plan.WriteSpec{Op: op}, key)
 }
 
 // checkOverlap rejects two actions on overlapping document paths (the same

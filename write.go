@@ -115,7 +115,7 @@ func (q *query) planWrite(op string, spec plan.WriteSpec) (*plan.Write, error) {
 	if q.overwrite {
 		return nil, fmt.Errorf("%w: %s %s: AllowOverwrite applies to BatchCreate and BatchWrite only; %s is a conditional write", core.ErrValidation, op, q.model.Name(), op)
 	}
-	return plan.PlanWrite(q.target(), spec)
+	return q.planUnique(q.target(), spec, nil)
 }
 
 // checkNoReadClauses refuses Where and Filter on a write: they select what

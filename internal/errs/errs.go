@@ -55,4 +55,8 @@ var (
 	// ErrUnknownEntity: an item collection held an item of an entity the
 	// call was not given a type for.
 	ErrUnknownEntity = errors.New("dynamorm: unknown entity")
+
+	// ErrUniqueViolation: a write would give an item a value of a unique
+	// constraint that another item holds.
+	ErrUniqueViolation = errors.New("dynamorm: unique constraint violated")
 )

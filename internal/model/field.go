@@ -31,6 +31,12 @@ type Field struct {
 
 	Indexes []IndexRole // secondary indexes this field is a key of
 
+	// Unique names the unique constraint the field belongs to ("" for none).
+	Unique string
+	// CaseFold: the field's unique value is compared case-insensitively
+	// (its guard holds the value in lower case; the item keeps its own).
+	CaseFold bool
+
 	// Template is set on the derived key attributes of an entity (pk, sk,
 	// gsi1pk, ...), which no struct field stores: their values are composed
 	// from the template's component fields. Index is nil for them.
@@ -243,7 +249,12 @@ func fieldAt(t reflect.Type, lv level, i int) (*Field, *level, error) {
 		ULID:           tg.ulid,
 		Counter:        tg.counter,
 		Indexes:        tg.indexes,
+		Unique:         tg.unique,
+		CaseFold:       tg.caseFold,
 		ThroughPointer: lv.viaPtr,
+	}
+	if f.Unique == uniqueOwnName {
+		f.Unique = f.GoName
 	}
 	f.attrPath = []string{f.Attr}
 	if err := checkFieldOptions(t, f); err != nil {

@@ -32,6 +32,10 @@ type Model struct {
 	// without one, whose values are not tracked.
 	Track []int
 
+	// Uniques are the model's unique constraints, in the order of their
+	// first field (see unique.go).
+	Uniques []*Unique
+
 	defaultTable string
 	keyFields    []*Field // KeyFields
 	tabler       bool
@@ -166,6 +170,9 @@ func build(t reflect.Type) (*Model, error) {
 	}
 	sort.Slice(m.Indexes, func(i, j int) bool { return m.Indexes[i].Name < m.Indexes[j].Name })
 	m.keyFields = m.computeKeyFields()
+	if err := m.buildUniques(); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
 	return m, nil
 }
 

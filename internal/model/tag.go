@@ -22,8 +22,14 @@ type tag struct {
 	unixTime  bool
 	ulid      bool
 	counter   bool
+	unique    string // unique or unique:NAME: the constraint's name ("" when not unique)
+	caseFold  bool   // casefold: the unique value is compared case-insensitively
 	indexes   []IndexRole
 }
+
+// uniqueOwnName marks a field tagged plain "unique": its constraint is
+// named after the field.
+const uniqueOwnName = "\x00"
 
 // IndexRole says that a field is a key of a secondary index.
 type IndexRole struct {
@@ -72,6 +78,15 @@ func parseTag(s string) (tag, error) {
 			t.ulid = true
 		case "counter":
 			t.counter = true
+		case "unique":
+			t.unique = arg
+			if !hasArg {
+				t.unique = uniqueOwnName
+			} else if arg == "" {
+				return t, fmt.Errorf(`option "unique" needs a constraint name after the colon, as in unique:email (or plain unique)`)
+			}
+		case "casefold":
+			t.caseFold = true
 		case "attr":
 			if arg == "" {
 				return t, fmt.Errorf(`option "attr" needs a name, as in attr:my_name`)
@@ -95,9 +110,9 @@ func parseTag(s string) (tag, error) {
 		case "":
 			return t, fmt.Errorf("empty option in tag %q", s)
 		default:
-			return t, fmt.Errorf("unknown option %q (known: pk, sk, index:NAME,pk|sk, lsi:NAME, attr:NAME, omitempty, set, version, ttl, created_at, updated_at, unixtime, ulid, counter, -)", opt)
+			return t, fmt.Errorf("unknown option %q (known: pk, sk, index:NAME,pk|sk, lsi:NAME, attr:NAME, omitempty, set, version, ttl, created_at, updated_at, unixtime, ulid, counter, unique, unique:NAME, casefold, -)", opt)
 		}
-		if hasArg && name != "attr" && name != "index" && name != "lsi" {
+		if hasArg && name != "attr" && name != "index" && name != "lsi" && name != "unique" {
 			return t, fmt.Errorf("option %q takes no argument", name)
 		}
 	}

@@ -38,26 +38,45 @@ type WriteSpec struct {
 // (derived keys, an entity type, a tenant prefix, unique guards; see
 // docs/architecture.md) is added here, in one place.
 func PlanWrite(t Target, s WriteSpec) (*Write, error) {
+	if len(t.Model.Uniques) == 0 {
+		return planOp(&t, s)
+	}
+	if err := holdPrior(&t, s); err != nil {
+		return nil, err
+	}
+	w, err := planOp(&t, s)
+	if err != nil || w == nil {
+		return nil, err // (a Save of an unchanged value plans no write)
+	}
+	if err := planGuards(&t, s, w); err != nil {
+		w.Undo()
+		return nil, err
+	}
+	return w, nil
+}
+
+// planOp plans the write itself, without the guards of unique constraints.
+func planOp(t *Target, s WriteSpec) (*Write, error) {
 	switch s.Op {
 	case OpCreate:
-		return create(&t, nameOr(t.OpName, "Create"), true)
+		return create(t, nameOr(t.OpName, "Create"), true)
 	case OpBatchPut:
-		return create(&t, t.OpName, false)
+		return create(t, t.OpName, false)
 	case OpUpsert:
-		return upsert(&t)
+		return upsert(t)
 	case OpUpdate:
-		return updateFields(&t, s.Fields)
+		return updateFields(t, s.Fields)
 	case OpUpdateBuild, OpUpsertBuild:
 		if t.Actions == nil {
 			return nil, fmt.Errorf("%w: UpdateBuilder: no update actions", errs.ErrValidation)
 		}
-		return updateActions(&t, *t.Actions, s.Op == OpUpsertBuild)
+		return updateActions(t, *t.Actions, s.Op == OpUpsertBuild)
 	case OpDelete:
-		return planDelete(&t)
+		return planDelete(t)
 	case OpSave:
-		return save(&t)
+		return save(t)
 	}
-	return check(&t)
+	return check(t)
 }
 
 func nameOr(name, def string) string {

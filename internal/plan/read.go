@@ -84,6 +84,9 @@ type Read struct {
 	// ordersBy is the component of a derived sort key whose order a Query
 	// returns items in (the first one no equality fixes).
 	ordersBy *model.Field
+	// Lookup, on a GetItem, makes it a read by a unique constraint: Key
+	// is the guard's, and the owner it names is read next (guard_read.go).
+	Lookup *Lookup
 	// PostFilter holds Where conditions on the queried keys that a key
 	// condition cannot express (<>, IN, CONTAINS, ...). DynamoDB does not
 	// allow them in a Query's filter, so they are evaluated on each item
@@ -135,7 +138,7 @@ func PlanRead(in ReadInput) (*Read, error) {
 		return nil, err
 	}
 	r := &Read{Table: in.Table, Forward: true, Consistent: in.Consistent, Segment: in.Segment, Total: in.Total}
-	if planGet(in, r) {
+	if planGet(in, r) || planLookup(in, r) {
 		return r, nil
 	}
 	if planBatchGet(in, r) {
@@ -158,6 +161,10 @@ func PlanRead(in ReadInput) (*Read, error) {
 		// Only items of this entity: the key condition may match others
 		// (an item collection), which the filter drops.
 		rest = append(rest, expr.Node{Cond: &expr.Cond{Path: []string{m.Entity.TypeAttr}, Op: expr.Eq, Values: []types.AttributeValue{entityValue(m)}}})
+	} else if m.Entity == nil && len(m.Uniques) > 0 && !in.AnyEntity {
+		// The table holds the guards of the model's unique values too
+		// (guard.go): only items, which have no GuardAttr.
+		rest = append(rest, expr.Node{Cond: &expr.Cond{Path: []string{GuardAttr}, Op: expr.NotExists}})
 	}
 	if in.Segment != nil && r.Operation != Scan {
 		return nil, fmt.Errorf("%w: ParallelScan applies to scans; this query has a key condition (use Scan or drop ParallelScan)", errs.ErrValidation)

@@ -51,6 +51,11 @@ type Write struct {
 	Changes *Changes
 	// OnResult, if set, receives the attributes UpdateItem returned.
 	OnResult func(map[string]types.AttributeValue) error
+	// Guards are the guard writes that keep the item's unique constraints
+	// (guard.go); a write with guards is sent as one transaction with them.
+	Guards Writes
+	// Guard is set on a guard write: what it reserves or releases.
+	Guard *Guard
 
 	// track is set for a value of a tracked model, which remembers what
 	// the write left once it succeeded (Done).
@@ -109,6 +114,9 @@ type Target struct {
 	OpName string
 	// Actions is an UpdateBuilder's update, for OpUpdateBuild.
 	Actions *Actions
+	// Prior is the stored item's unique values, for the writes NeedsPrior
+	// names (nil otherwise).
+	Prior *Prior
 }
 
 // MaxItemSize is DynamoDB's limit on the size of one item, in bytes.

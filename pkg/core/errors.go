@@ -60,4 +60,8 @@ var (
 	// ErrUnknownEntity: an item collection held an item of an entity the
 	// call was given no type for (see Query.Collection).
 	ErrUnknownEntity = errs.ErrUnknownEntity
+
+	// ErrUniqueViolation: a write would give an item a value of a unique
+	// constraint that another item holds (see dynamorm.UniqueViolationError).
+	ErrUniqueViolation = errs.ErrUniqueViolation
 )

@@ -41,6 +41,10 @@ type Explanation struct {
 	// match is read, when OrderBy is not the sort key of what is read.
 	SortInMemory   string
 	SortDescending bool
+	// Then is the request a lookup by a unique constraint sends after
+	// this one (the GetItem of the constraint's guard item): the GetItem of
+	// the item the guard names, which must still hold the value.
+	Then string
 }
 
 // String renders the explanation on one line per part, placeholders resolved
@@ -81,6 +85,7 @@ func (e *Explanation) String() string {
 	if e.Limit > 0 {
 		line("page size", fmt.Sprint(e.Limit))
 	}
+	line("then", e.Then)
 	return b.String()
 }
 

@@ -1,0 +1,163 @@
+package tests
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm"
+)
+
+// The guard keys the tests expect (pk of a guard item).
+const (
+	annGuard = "UNIQUE#uqUser#Email#ann@example.com"
+	bobGuard = "UNIQUE#uqUser#Email#bob@example.com"
+)
+
+func TestUniqueCreateRefusesADuplicate(t *testing.T) {
+	e := uqEnv(t)
+	ann := &uqUser{ID: "u1", Email: "Ann@Example.com", Name: "Ann"}
+	before := e.count.writes.Load()
+	require.NoError(t, e.db.Model(ann).Create())
+	assert.Equal(t, int64(1), e.count.writes.Load()-before, "a create with its guard is one request")
+	assert.Equal(t, 1, ann.Version)
+	assert.Equal(t, []string{annGuard}, e.guardValues(t, "uq_users", "ID"))
+
+	// Another item with the same address, in any case: refused, nothing written.
+	dup := &uqUser{ID: "u2", Email: "ANN@example.COM", Name: "Impostor"}
+	err := e.db.Model(dup).Create()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, dynamorm.ErrUniqueViolation)
+	var uv *dynamorm.UniqueViolationError
+	require.True(t, errors.As(err, &uv), "%v", err)
+	assert.Equal(t, "uqUser", uv.Model)
+	assert.Equal(t, "Email", uv.Constraint)
+	assert.Equal(t, []string{"Email"}, uv.Fields)
+	assert.Equal(t, `"ANN@example.COM"`, uv.Value)
+	assert.Equal(t, `uqUser{ID="u1"}`, uv.Owner)
+	assert.Equal(t, 0, dup.Version, "the Go value is restored")
+	assert.Nil(t, e.rawItem(t, "uq_users", map[string]types.AttributeValue{"ID": s("u2")}))
+	assert.Equal(t, 2, e.itemCount(t, "uq_users"), "ann and her guard")
+
+	// The same item created again: ErrConditionFailed as without constraints.
+	again := &uqUser{ID: "u1", Email: "ann@example.com"}
+	err = e.db.Model(again).Create()
+	assert.ErrorIs(t, err, dynamorm.ErrConditionFailed)
+	assert.NotErrorIs(t, err, dynamorm.ErrUniqueViolation)
+
+	// A different address is fine; reads of the model never return guards.
+	require.NoError(t, e.db.Model(&uqUser{ID: "u2", Email: "bob@example.com"}).Create())
+	var all []uqUser
+	require.NoError(t, e.db.Model(&uqUser{}).Scan(&all))
+	assert.Len(t, all, 2)
+	n, err := e.db.Model(&uqUser{}).Count()
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), n)
+}
+
+func TestUniqueChangeFreesTheOldValue(t *testing.T) {
+	e := uqEnv(t)
+	ann := &uqUser{ID: "u1", Email: "ann@example.com"}
+	require.NoError(t, e.db.Model(ann).Create())
+
+	// Update(fields) changing the address: the old guard goes, the new one comes.
+	ann.Email = "bob@example.com"
+	require.NoError(t, e.db.Model(ann).Update("Email"))
+	assert.Equal(t, []string{bobGuard}, e.guardValues(t, "uq_users", "ID"))
+	assert.Equal(t, 2, ann.Version)
+	// The old address is free for another item.
+	require.NoError(t, e.db.Model(&uqUser{ID: "u2", Email: "ann@example.com"}).Create())
+
+	// An update that does not touch the constraint writes no guard.
+	ann.Name = "Bob"
+	before := e.count.writes.Load()
+	require.NoError(t, e.db.Model(ann).Update("Name"))
+	assert.Equal(t, int64(1), e.count.writes.Load()-before)
+
+	// Update() of all fields with the value unchanged keeps the guard.
+	require.NoError(t, e.db.Model(ann).Update())
+	assert.Equal(t, []string{annGuard, bobGuard}, e.guardValues(t, "uq_users", "ID"))
+
+	// Changing to a taken value: refused, the item and the guards unchanged.
+	ann.Email = "ANN@example.com"
+	err := e.db.Model(ann).Update("Email")
+	require.ErrorIs(t, err, dynamorm.ErrUniqueViolation)
+	var stored uqUser
+	require.NoError(t, e.db.Model(&uqUser{ID: "u1"}).ConsistentRead().First(&stored))
+	assert.Equal(t, "bob@example.com", stored.Email)
+	assert.Equal(t, 4, ann.Version, "the version bump is undone")
+	assert.Equal(t, []string{annGuard, bobGuard}, e.guardValues(t, "uq_users", "ID"))
+
+	// A case-only change keeps the guard (the folded value is the same).
+	ann.Email = "BOB@example.com"
+	require.NoError(t, e.db.Model(ann).Update("Email"))
+	assert.Equal(t, []string{annGuard, bobGuard}, e.guardValues(t, "uq_users", "ID"))
+
+	// Clearing a value releases it: handle set, then cleared.
+	ann.Handle = "bobby"
+	require.NoError(t, e.db.Model(ann).Update("Handle"))
+	assert.Contains(t, e.guardValues(t, "uq_users", "ID"), "UNIQUE#uqUser#handle#bobby")
+	ann.Handle = ""
+	require.NoError(t, e.db.Model(ann).Update("Handle"))
+	assert.Equal(t, []string{annGuard, bobGuard}, e.guardValues(t, "uq_users", "ID"))
+}
+
+func TestUniqueDeleteFreesTheValue(t *testing.T) {
+	e := uqEnv(t)
+	require.NoError(t, e.db.Model(&uqUser{ID: "u1", Email: "ann@example.com", Handle: "ann"}).Create())
+	// Delete from the key alone: the stored values say which guards to release.
+	require.NoError(t, e.db.Model(&uqUser{ID: "u1"}).Delete())
+	assert.Empty(t, e.guards(t, "uq_users"))
+	assert.Equal(t, 0, e.itemCount(t, "uq_users"))
+	require.NoError(t, e.db.Model(&uqUser{ID: "u2", Email: "ann@example.com", Handle: "ann"}).Create())
+	// Deleting a missing item still succeeds and touches no guard.
+	require.NoError(t, e.db.Model(&uqUser{ID: "u9"}).Delete())
+	assert.Len(t, e.guards(t, "uq_users"), 2)
+}
+
+func TestUniqueUpsertAndUpdateBuilder(t *testing.T) {
+	e := uqEnv(t)
+	ann := &uqUser{ID: "u1", Email: "ann@example.com"}
+	require.NoError(t, e.db.Model(ann).CreateOrUpdate(), "an upsert that creates")
+	assert.Equal(t, []string{annGuard}, e.guardValues(t, "uq_users", "ID"))
+	ann.Email = "bob@example.com"
+	require.NoError(t, e.db.Model(ann).CreateOrUpdate(), "an upsert that changes the value")
+	assert.Equal(t, []string{bobGuard}, e.guardValues(t, "uq_users", "ID"))
+	err := e.db.Model(&uqUser{ID: "u2", Email: "Bob@example.com"}).CreateOrUpdate()
+	require.ErrorIs(t, err, dynamorm.ErrUniqueViolation)
+
+	// The update builder: Set changes the value, Remove releases it.
+	require.NoError(t, e.db.Model(&uqUser{ID: "u1"}).UpdateBuilder().Set("Email", "carol@example.com").Execute())
+	assert.Equal(t, []string{"UNIQUE#uqUser#Email#carol@example.com"}, e.guardValues(t, "uq_users", "ID"))
+	require.NoError(t, e.db.Model(&uqUser{ID: "u1"}).UpdateBuilder().Remove("Email").Execute())
+	assert.Empty(t, e.guards(t, "uq_users"))
+	require.NoError(t, e.db.Model(&uqUser{ID: "u2", Email: "carol@example.com"}).Create())
+	err = e.db.Model(&uqUser{ID: "u1"}).UpdateBuilder().Set("Email", "CAROL@example.com").Execute()
+	require.ErrorIs(t, err, dynamorm.ErrUniqueViolation)
+	// A change the guard cannot follow is refused before sending.
+	before := e.count.writes.Load()
+	err = e.db.Model(&uqUser{ID: "u1"}).UpdateBuilder().SetIfNotExists("Email", "dan@example.com").Execute()
+	require.ErrorIs(t, err, dynamorm.ErrValidation)
+	assert.Contains(t, err.Error(), "Email is unique")
+	assert.Equal(t, before, e.count.writes.Load())
+	// Updating a missing item is ErrItemNotFound, as without constraints.
+	err = e.db.Model(&uqUser{ID: "nobody", Email: "x@example.com"}).Update("Email")
+	require.ErrorIs(t, err, dynamorm.ErrItemNotFound)
+	assert.Len(t, e.guards(t, "uq_users"), 1)
+}
+
+func TestUniqueBatchWritesAreRefused(t *testing.T) {
+	e := uqEnv(t)
+	before := e.count.writes.Load()
+	err := e.db.Model(&uqUser{}).BatchCreate([]uqUser{{ID: "u1", Email: "a@x"}})
+	require.ErrorIs(t, err, dynamorm.ErrValidation)
+	assert.Contains(t, err.Error(), "db.Transaction")
+	err = e.db.Model(&uqUser{}).BatchDelete([]any{"u1"})
+	require.ErrorIs(t, err, dynamorm.ErrValidation)
+	assert.Equal(t, before, e.count.writes.Load(), "nothing sent")
+	assert.Equal(t, 0, e.itemCount(t, "uq_users"))
+}

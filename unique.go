@@ -1,0 +1,168 @@
+package dynamorm
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamorm/dynamorm/internal/plan"
+	"github.com/dynamorm/dynamorm/pkg/core"
+)
+
+// UniqueViolationError reports a write refused because another item holds
+// the value it gives a unique constraint. It is mapped from the position
+// of the guard's reservation in the transaction DynamoDB cancelled.
+// errors.Is matches ErrUniqueViolation (and, through Err, the transaction's
+// ErrTransactionFailed and ErrConditionFailed).
+type UniqueViolationError struct {
+	Model      string   // the model's Go type name
+	Constraint string   // the constraint's name
+	Fields     []string // its fields' Go names
+	Value      string   // the value, as the write gave it (fields joined by ", ")
+	Owner      string   // the item holding it, as Model{attr=value, ...}, when DynamoDB returned it
+	Err        error    // the transaction's error
+}
+
+func (e *UniqueViolationError) Error() string {
+	msg := fmt.Sprintf("%v: %s: %s (%s) %s is already taken", core.ErrUniqueViolation, e.Model, e.Constraint, strings.Join(e.Fields, ", "), e.Value)
+	if e.Owner != "" {
+		msg += " by " + e.Owner
+	}
+	return msg
+}
+
+// Is matches ErrUniqueViolation.
+func (e *UniqueViolationError) Is(target error) bool { return target == core.ErrUniqueViolation }
+
+// Unwrap returns the transaction's error.
+func (e *UniqueViolationError) Unwrap() error { return e.Err }
+
+// violation is the UniqueViolationError of guard write w, whose
+// reservation failed with reason r.
+func violation(w *plan.Write, r types.CancellationReason) *UniqueViolationError {
+	g := w.Guard
+	e := &UniqueViolationError{Model: w.Model.Name(), Constraint: g.Unique.Name, Fields: g.Unique.FieldNames(), Value: g.ValueString()}
+	if owner, ok := r.Item[plan.OwnerKeyAttr].(*types.AttributeValueMemberM); ok {
+		e.Owner = plan.DescribeKey(w.Model, owner.Value)
+	}
+	return e
+}
+
+// guardFailure is the message of a failed guard write other than a
+// violation: a release of a value that another item's guard holds.
+func guardFailure(w *plan.Write, r types.CancellationReason) string {
+	if w.Guard.Put || aws.ToString(r.Code) != "ConditionalCheckFailed" {
+		return aws.ToString(r.Message)
+	}
+	return fmt.Sprintf("the guard of %s %s (%s) is held by another item, so this item cannot release it; dynamorm.RepairUnique reports and fixes such guards",
+		w.Guard.Unique.Name, w.Guard.ValueString(), aws.ToString(r.Message))
+}
+
+// readPrior reads what t's write needs to know of the stored item (the
+// values of the unique fields it may change or release): one strongly
+// consistent GetItem of those attributes, recorded in the query's
+// capacity.
+func (q *query) readPrior(t *plan.Target, key map[string]types.AttributeValue, attrs []string) (*plan.Prior, error) {
+	if err := q.db.checkOpen(); err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(attrs)+3)
+	var proj []string
+	for i, a := range append(append(plan.KeyAttrs(t.Model), attrs...), entityAttr(t)...) {
+		ph := fmt.Sprintf("#p%d", i)
+		names[ph] = a
+		proj = append(proj, ph)
+	}
+	out, err := q.db.api("GetItem", 1).GetItem(q.ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(t.Table), Key: key, ConsistentRead: aws.Bool(true),
+		ProjectionExpression: aws.String(strings.Join(proj, ", ")), ExpressionAttributeNames: names,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes,
+	})
+	if err != nil {
+		return nil, wrapAWS("GetItem", t.Model.Name(), t.Table, err)
+	}
+	q.recordRead(out.ConsumedCapacity)
+	if e := t.Model.Entity; e != nil && out.Item != nil {
+		if s, ok := out.Item[e.TypeAttr].(*types.AttributeValueMemberS); !ok || s.Value != e.Name {
+			return &plan.Prior{}, nil // another entity's item: none of this one
+		}
+	}
+	return &plan.Prior{Item: out.Item}, nil
+}
+
+func entityAttr(t *plan.Target) []string {
+	if t.Model.Entity == nil {
+		return nil
+	}
+	return []string{t.Model.Entity.TypeAttr}
+}
+
+// planUnique plans write s of t, first reading the prior values the write
+// needs (plan.NeedsPrior) unless t has them. key is the item's key
+// (computed from t when nil).
+func (q *query) planUnique(t plan.Target, s plan.WriteSpec, key map[string]types.AttributeValue) (*plan.Write, error) {
+	if attrs, need := plan.NeedsPrior(&t, s); need && t.Prior == nil {
+		if key == nil {
+			var err error
+			if key, err = plan.Key(&t, opName(s.Op)); err != nil {
+				return nil, err
+			}
+		}
+		prior, err := q.readPrior(&t, key, attrs)
+		if err != nil {
+			return nil, err
+		}
+		t.Prior = prior
+	}
+	return plan.PlanWrite(t, s)
+}
+
+func opName(op plan.WriteOp) string {
+	switch op {
+	case plan.OpUpsert:
+		return "CreateOrUpdate"
+	case plan.OpUpdate:
+		return "Update"
+	case plan.OpDelete:
+		return "Delete"
+	}
+	return "UpdateBuilder"
+}
+
+// sendGuarded sends w, which has guard writes, as one TransactWriteItems
+// with them. A failure of w itself is reported as if w had been sent
+// alone (ErrConditionFailed, ErrItemNotFound); a failed reservation as a
+// *UniqueViolationError.
+func (q *query) sendGuarded(w *plan.Write) error {
+	ops := w.All()
+	items, err := transactItems(ops)
+	if err != nil {
+		w.Undo()
+		return fmt.Errorf("%s %s with its unique guards: %w", w.Op, w.Model.Name(), err)
+	}
+	if err := q.ctx.Err(); err != nil {
+		w.Undo() // nothing was sent
+		return err
+	}
+	err = q.sendTransaction(items, ops)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, core.ErrOutcomeUnknown) {
+		w.Undo()
+	}
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) && len(tce.CancellationReasons) > 0 && aws.ToString(tce.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
+		r := tce.CancellationReasons[0]
+		return writeError(w, &types.ConditionalCheckFailedException{Message: r.Message, Item: r.Item})
+	}
+	var uv *UniqueViolationError
+	if errors.As(err, &uv) {
+		return uv
+	}
+	return err
+}
