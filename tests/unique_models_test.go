@@ -95,3 +95,10 @@ func (e *env) scanAll(t *testing.T, table string) []map[string]types.AttributeVa
 	}
 	return out
 }
+
+// updateEmailRaw is an UpdateItem of a uqUser's e-mail address that
+// bypasses dynamorm (and so its guards), as another writer would.
+func updateEmailRaw(table, id, email string) *dynamodb.UpdateItemInput {
+	return &dynamodb.UpdateItemInput{TableName: aws.String(table), Key: map[string]types.AttributeValue{"ID": s(id)},
+		UpdateExpression: aws.String("SET Email = :e"), ExpressionAttributeValues: map[string]types.AttributeValue{":e": s(email)}}
+}

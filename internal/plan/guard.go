@@ -34,7 +34,8 @@ type Guard struct {
 	Unique *model.Unique
 	Values []types.AttributeValue // the constraint's field values, as the item holds them
 	Owner  map[string]types.AttributeValue
-	Put    bool // a reservation (else a release)
+	Put    bool   // a reservation (else a release)
+	id     string // the owner's key, encoded (OwnerID)
 }
 
 // ValueString is the guarded value for messages: the field values, joined
@@ -119,7 +120,7 @@ func guardWrite(t *Target, u *model.Unique, vals []types.AttributeValue, owner m
 	var b expr.Builder
 	cond := "attribute_not_exists(" + b.Name(m.PK.Attr) + ") OR " + b.Name(OwnerAttr) + " = " + b.Value(&types.AttributeValueMemberS{Value: id})
 	w := &Write{Model: m, Table: t.Table, Cond: cond, Names: b.Names(), Values: b.Values(), HasConditions: true,
-		Guard: &Guard{Unique: u, Values: vals, Owner: owner, Put: put}}
+		Guard: &Guard{Unique: u, Values: vals, Owner: owner, Put: put, id: id}}
 	if !put {
 		w.Kind, w.Op, w.Key = WriteDelete, "ReleaseUnique", key
 		return w, nil
@@ -165,5 +166,46 @@ func (ws Writes) WithGuards() Writes {
 	for _, w := range ws {
 		out = append(out, w.All()...)
 	}
+	return mergeHandovers(out)
+}
+
+// mergeHandovers merges, in a transaction, the release of a value by one
+// item and its reservation by another (DynamoDB allows one operation per
+// item, and both touch the guard) into one reservation that accepts either
+// owner: the releasing item's own operation is conditioned on still
+// holding the value, so the hand-over is atomic.
+func mergeHandovers(ws Writes) Writes {
+	seen := map[string]int{}
+	out := ws[:0:0]
+	for _, w := range ws {
+		if w.Guard == nil {
+			out = append(out, w)
+			continue
+		}
+		id := w.ID()
+		j, dup := seen[id]
+		if !dup || out[j].Guard.Put == w.Guard.Put {
+			seen[id] = len(out)
+			out = append(out, w)
+			continue
+		}
+		put, release := out[j], w
+		if w.Guard.Put {
+			put, release = w, out[j]
+		}
+		out[j] = handover(put, release)
+	}
 	return out
+}
+
+// handover is reservation put, which may take the value from the owner
+// release releases.
+func handover(put, release *Write) *Write {
+	var b expr.Builder
+	owner := b.Name(OwnerAttr)
+	n := *put
+	n.Cond = "attribute_not_exists(" + b.Name(put.Model.PK.Attr) + ") OR " + owner + " = " + b.Value(&types.AttributeValueMemberS{Value: put.Guard.id}) +
+		" OR " + owner + " = " + b.Value(&types.AttributeValueMemberS{Value: release.Guard.id})
+	n.Names, n.Values = b.Names(), b.Values()
+	return &n
 }
