@@ -161,3 +161,31 @@ func TestUniqueBatchWritesAreRefused(t *testing.T) {
 	assert.Equal(t, before, e.count.writes.Load(), "nothing sent")
 	assert.Equal(t, 0, e.itemCount(t, "uq_users"))
 }
+
+// A unique create is one TransactWriteItems of the item and its guard:
+// DynamoDB charges 2 write units per item of up to 1 KB in a transaction,
+// so 4 for one guard and 6 for two, reported on the query and per table.
+// A change reads the stored values first (one consistent read of up to
+// 4 KB: 1 read unit) and writes the item, the old guard's delete and the
+// new guard.
+func TestUniqueCapacity(t *testing.T) {
+	e := uqEnv(t)
+	q := e.db.Model(&uqUser{ID: "u1", Email: "a@example.com"})
+	require.NoError(t, q.Create())
+	c := q.ConsumedCapacity()
+	assert.Equal(t, 4.0, c.WriteUnits)
+	assert.Equal(t, 0.0, c.ReadUnits)
+	assert.Equal(t, 4.0, c.Tables[e.prefix+"uq_users"].WriteUnits)
+
+	q = e.db.Model(&uqUser{ID: "u2", Email: "b@example.com", Handle: "bee"})
+	require.NoError(t, q.Create())
+	assert.Equal(t, 6.0, q.ConsumedCapacity().WriteUnits)
+
+	u := &uqUser{ID: "u2", Email: "c@example.com", Version: 1}
+	q = e.db.Model(u)
+	require.NoError(t, q.Update("Email"))
+	c = q.ConsumedCapacity()
+	assert.Equal(t, 1.0, c.ReadUnits, "the stored values, read consistently")
+	assert.Equal(t, 6.0, c.WriteUnits, "the item, the old guard's delete, the new guard")
+	assert.Equal(t, 2, c.Requests)
+}

@@ -199,4 +199,3 @@ func TestUniqueLookups(t *testing.T) {
 	_, err = dynamorm.FindByConsistent[uqUser](e.db, "Email", "ann@example.com")
 	require.ErrorIs(t, err, dynamorm.ErrItemNotFound)
 }
-
