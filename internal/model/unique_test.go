@@ -14,7 +14,7 @@ type uniqueUser struct {
 	Email  string `dynamorm:"unique,casefold"`
 	Org    string `dynamorm:"unique:org_code"`
 	Name   string
-	Code   int `dynamorm:"unique:org_code"`
+	Code   int    `dynamorm:"unique:org_code"`
 	Handle string `dynamorm:"unique:handle"`
 }
 
