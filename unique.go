@@ -150,6 +150,9 @@ func (q *query) sendGuarded(w *plan.Write) error {
 	}
 	err = q.sendTransaction(items, ops)
 	if err == nil {
+		if w.OnResult != nil && w.Known != nil {
+			return w.OnResult(w.Known)
+		}
 		return nil
 	}
 	if !errors.Is(err, core.ErrOutcomeUnknown) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -22,7 +23,8 @@ type uqUser struct {
 	Org     string `dynamorm:"unique:org_code,omitempty"`
 	Code    string `dynamorm:"unique:org_code,omitempty"`
 	Name    string
-	Version int `dynamorm:"version"`
+	Version int       `dynamorm:"version"`
+	Created time.Time `dynamorm:"created_at"`
 }
 
 func (uqUser) TableName() string { return "uq_users" }

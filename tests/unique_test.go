@@ -3,6 +3,7 @@ package tests
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -124,9 +125,15 @@ func TestUniqueUpsertAndUpdateBuilder(t *testing.T) {
 	ann := &uqUser{ID: "u1", Email: "ann@example.com"}
 	require.NoError(t, e.db.Model(ann).CreateOrUpdate(), "an upsert that creates")
 	assert.Equal(t, []string{annGuard}, e.guardValues(t, "uq_users", "ID"))
-	ann.Email = "bob@example.com"
+	created := ann.Created
+	e.clock.Advance(time.Hour)
+	ann = &uqUser{ID: "u1", Email: "bob@example.com", Version: ann.Version} // no creation time in the Go value
 	require.NoError(t, e.db.Model(ann).CreateOrUpdate(), "an upsert that changes the value")
 	assert.Equal(t, []string{bobGuard}, e.guardValues(t, "uq_users", "ID"))
+	assert.True(t, created.Equal(ann.Created), "the stored creation time is kept, in the Go value too: %v, %v", created, ann.Created)
+	var stored uqUser
+	require.NoError(t, e.db.Model(&uqUser{ID: "u1"}).ConsistentRead().First(&stored))
+	assert.True(t, created.Equal(stored.Created))
 	err := e.db.Model(&uqUser{ID: "u2", Email: "Bob@example.com"}).CreateOrUpdate()
 	require.ErrorIs(t, err, dynamorm.ErrUniqueViolation)
 

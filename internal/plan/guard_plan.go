@@ -36,6 +36,11 @@ func NeedsPrior(t *Target, s WriteSpec) ([]string, bool) {
 			}
 		}
 	}
+	if len(attrs) > 0 && s.Op == OpUpsert && m.CreatedAt != nil {
+		// A transaction returns no attributes: the stored creation time,
+		// which the upsert keeps, is read with the values (see Known).
+		attrs = append(attrs, m.CreatedAt.Attr)
+	}
 	return attrs, len(attrs) > 0
 }
 
@@ -146,6 +151,9 @@ func planGuards(t *Target, s WriteSpec, w *Write) error {
 			}
 			w.Guards = append(w.Guards, gw)
 		}
+	}
+	if f := m.CreatedAt; f != nil && len(w.Guards) > 0 && w.OnResult != nil && t.Prior != nil && t.Prior.Item[f.Attr] != nil {
+		w.Known = map[string]types.AttributeValue{f.Attr: t.Prior.Item[f.Attr]}
 	}
 	return nil
 }

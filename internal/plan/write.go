@@ -56,6 +56,11 @@ type Write struct {
 	Guards Writes
 	// Guard is set on a guard write: what it reserves or releases.
 	Guard *Guard
+	// Known is what OnResult receives when w is sent in a transaction
+	// with its guards (which returns no attributes): the attributes the
+	// write keeps from the stored item, read beforehand (an upsert's
+	// created_at).
+	Known map[string]types.AttributeValue
 
 	// track is set for a value of a tracked model, which remembers what
 	// the write left once it succeeded (Done).
