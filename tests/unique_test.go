@@ -1,9 +1,13 @@
 package tests
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -11,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm"
+	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
 // The guard keys the tests expect (pk of a guard item).
@@ -169,30 +174,68 @@ func TestUniqueBatchWritesAreRefused(t *testing.T) {
 	assert.Equal(t, 0, e.itemCount(t, "uq_users"))
 }
 
-// A unique create is one TransactWriteItems of the item and its guard:
-// DynamoDB charges 2 write units per item of up to 1 KB in a transaction,
-// so 4 for one guard and 6 for two, reported on the query and per table.
-// A change reads the stored values first (one consistent read of up to
-// 4 KB: 1 read unit) and writes the item, the old guard's delete and the
-// new guard.
+// A unique create is one TransactWriteItems of the item and its guards,
+// and the query reports exactly what the server reported for it (real
+// DynamoDB charges 2 write units per item of up to 1 KB; DynamoDB Local
+// reports 4 for a transaction of any size, memdb 2 per item), per table
+// too. A change adds the consistent read of the stored values.
 func TestUniqueCapacity(t *testing.T) {
 	e := uqEnv(t)
-	q := e.db.Model(&uqUser{ID: "u1", Email: "a@example.com"})
-	require.NoError(t, q.Create())
-	c := q.ConsumedCapacity()
-	assert.Equal(t, 4.0, c.WriteUnits)
-	assert.Equal(t, 0.0, c.ReadUnits)
-	assert.Equal(t, 4.0, c.Tables[e.prefix+"uq_users"].WriteUnits)
-
-	q = e.db.Model(&uqUser{ID: "u2", Email: "b@example.com", Handle: "bee"})
-	require.NoError(t, q.Create())
-	assert.Equal(t, 6.0, q.ConsumedCapacity().WriteUnits)
+	rec := &capacityRecorder{DynamoDBAPI: e.raw}
+	db, err := dynamorm.New(sessionFor(rec, e))
+	require.NoError(t, err)
+	table := e.prefix + "uq_users"
+	for _, c := range []struct {
+		u     *uqUser
+		items int // the item and one guard per value
+	}{{&uqUser{ID: "u1", Email: "a@example.com"}, 2}, {&uqUser{ID: "u2", Email: "b@example.com", Handle: "bee"}, 3}} {
+		q := db.Model(c.u)
+		require.NoError(t, q.Create())
+		got := q.ConsumedCapacity()
+		assert.Equal(t, rec.last.write, got.WriteUnits)
+		assert.Positive(t, got.WriteUnits)
+		assert.Equal(t, 0.0, got.ReadUnits)
+		assert.Equal(t, 1, got.Requests)
+		assert.Equal(t, rec.last.write, got.Tables[table].WriteUnits)
+		assert.Equal(t, c.items, rec.last.items)
+	}
 
 	u := &uqUser{ID: "u2", Email: "c@example.com", Version: 1}
-	q = e.db.Model(u)
+	q := db.Model(u)
 	require.NoError(t, q.Update("Email"))
-	c = q.ConsumedCapacity()
-	assert.Equal(t, 1.0, c.ReadUnits, "the stored values, read consistently")
-	assert.Equal(t, 6.0, c.WriteUnits, "the item, the old guard's delete, the new guard")
+	c := q.ConsumedCapacity()
+	assert.Equal(t, rec.last.read, c.ReadUnits, "the stored values, read consistently")
+	assert.Positive(t, c.ReadUnits)
+	assert.Equal(t, rec.last.write, c.WriteUnits)
+	assert.Equal(t, 3, rec.last.items, "the item, the old guard's delete, the new guard")
 	assert.Equal(t, 2, c.Requests)
+}
+
+// capacityRecorder records the capacity the server reported for the last
+// GetItem and TransactWriteItems, and the transaction's size.
+type capacityRecorder struct {
+	core.DynamoDBAPI
+	last struct {
+		read, write float64
+		items       int
+	}
+}
+
+func (c *capacityRecorder) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	out, err := c.DynamoDBAPI.GetItem(ctx, in, o...)
+	if err == nil && out.ConsumedCapacity != nil {
+		c.last.read = aws.ToFloat64(out.ConsumedCapacity.CapacityUnits)
+	}
+	return out, err
+}
+
+func (c *capacityRecorder) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	out, err := c.DynamoDBAPI.TransactWriteItems(ctx, in, o...)
+	c.last.items, c.last.write = len(in.TransactItems), 0
+	if err == nil {
+		for _, cc := range out.ConsumedCapacity {
+			c.last.write += aws.ToFloat64(cc.CapacityUnits)
+		}
+	}
+	return out, err
 }

@@ -149,7 +149,15 @@ func TestUniqueEntity(t *testing.T) {
 	require.NoError(t, e.db.Model(m1).Update("Email"))
 	_, err = dynamorm.FindByConsistent[uqMember](e.db, "Email", "ann@example.com")
 	require.ErrorIs(t, err, dynamorm.ErrItemNotFound)
-	require.NoError(t, e.db.Model(&uqMember{Team: "t1", ID: "m1"}).Delete())
+	// MoveItem (a delete and a create in one transaction) hands the value
+	// over from the old key to the new one.
+	moved := &uqMember{Team: "t2", ID: "m1", Email: "bob@example.com"}
+	require.NoError(t, e.db.MoveItem(&uqMember{Team: "t1", ID: "m1"}, moved))
+	got, err = dynamorm.FindByConsistent[uqMember](e.db, "Email", "bob@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, "t2", got.Team)
+	assert.Equal(t, 3, e.itemCount(t, "uqshop"), "the team, the moved member, its guard")
+	require.NoError(t, e.db.Model(&uqMember{Team: "t2", ID: "m1"}).Delete())
 	assert.Equal(t, 1, e.itemCount(t, "uqshop"), "the team alone")
 }
 
