@@ -1,6 +1,10 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/dynamorm/dynamorm/internal/keyenc"
+)
 
 // Unique is a unique constraint: no two items of the model hold the same
 // values of its fields. A field tagged `unique` is a constraint of its own,
@@ -10,6 +14,9 @@ import "fmt"
 type Unique struct {
 	Name   string   // the constraint's name
 	Fields []*Field // its fields, in declaration order
+	// Scope names the constraint's guards: "<entity or model>#<name>",
+	// each part keyenc-escaped.
+	Scope string
 }
 
 // FieldNames are the Go names of the constraint's fields.
@@ -78,6 +85,13 @@ func (m *Model) buildUniques() error {
 			continue
 		}
 		m.Uniques = append(m.Uniques, &Unique{Name: f.Unique, Fields: []*Field{f}})
+	}
+	owner := m.Name()
+	if m.Entity != nil {
+		owner = m.Entity.Name
+	}
+	for _, u := range m.Uniques {
+		u.Scope = string(keyenc.AppendString(append(keyenc.AppendString(nil, owner), keyenc.Separator), u.Name))
 	}
 	if len(m.Uniques) == 0 || m.Entity != nil {
 		return nil

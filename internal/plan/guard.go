@@ -50,42 +50,44 @@ func (g *Guard) ValueString() string {
 
 // GuardScope names a constraint's guards: "<entity or model>#<constraint>",
 // the value of their GuardAttr.
-func GuardScope(m *model.Model, u *model.Unique) string {
-	name := m.Name()
-	if m.Entity != nil {
-		name = m.Entity.Name
-	}
-	return string(keyenc.AppendString(append(keyenc.AppendString(nil, name), keyenc.Separator), u.Name))
-}
+func GuardScope(m *model.Model, u *model.Unique) string { return u.Scope }
 
 // GuardKey is the key of the guard of u's value vals (one per field of u,
 // none empty) in m's table, and false when a value is empty (an item
 // without a value reserves nothing).
 func GuardKey(m *model.Model, u *model.Unique, vals []types.AttributeValue) (map[string]types.AttributeValue, bool, error) {
-	// Tenancy (issue 17) joins here: the tenant becomes the first segment
-	// of the guard's partition key, so that each tenant's values are
-	// reserved apart.
-	buf := append([]byte(GuardPrefix), keyenc.Separator)
-	buf = append(buf, GuardScope(m, u)...)
-	for i, f := range u.Fields {
-		v := vals[i]
+	for _, v := range vals {
 		if emptyComponent(v) {
 			return nil, false, nil
 		}
-		if s, ok := v.(*types.AttributeValueMemberS); ok && f.CaseFold {
-			v = &types.AttributeValueMemberS{Value: strings.ToLower(s.Value)}
+	}
+	// Tenancy (issue 17) joins here: the tenant becomes the first segment
+	// of the guard's partition key, so that each tenant's values are
+	// reserved apart.
+	var stack [128]byte
+	buf := append(append(stack[:0], GuardPrefix...), keyenc.Separator)
+	buf = append(buf, u.Scope...)
+	for i, f := range u.Fields {
+		buf = append(buf, keyenc.Separator)
+		if s, ok := vals[i].(*types.AttributeValueMemberS); ok && f.CaseFold {
+			buf = keyenc.AppendString(buf, strings.ToLower(s.Value))
+			continue
 		}
 		var err error
-		if buf, err = keyenc.Append(append(buf, keyenc.Separator), v); err != nil {
+		if buf, err = keyenc.Append(buf, vals[i]); err != nil {
 			return nil, false, err
 		}
 	}
-	key := map[string]types.AttributeValue{m.PK.Attr: &types.AttributeValueMemberS{Value: string(buf)}}
+	key := make(map[string]types.AttributeValue, 2)
+	key[m.PK.Attr] = &types.AttributeValueMemberS{Value: string(buf)}
 	if m.SK != nil {
-		key[m.SK.Attr] = &types.AttributeValueMemberS{Value: GuardSort}
+		key[m.SK.Attr] = guardSort
 	}
 	return key, true, nil
 }
+
+// guardSort is the value of a guard's sort key (never modified).
+var guardSort types.AttributeValue = &types.AttributeValueMemberS{Value: GuardSort}
 
 // OwnerID encodes an item's primary key as a guard records it.
 func OwnerID(m *model.Model, key map[string]types.AttributeValue) (string, error) {
@@ -136,7 +138,7 @@ func GuardItem(m *model.Model, u *model.Unique, key map[string]types.AttributeVa
 	for k, v := range key {
 		item[k] = v
 	}
-	item[GuardAttr] = &types.AttributeValueMemberS{Value: GuardScope(m, u)}
+	item[GuardAttr] = &types.AttributeValueMemberS{Value: u.Scope}
 	item[OwnerAttr] = &types.AttributeValueMemberS{Value: id}
 	item[OwnerKeyAttr] = &types.AttributeValueMemberM{Value: owner}
 	if m.Entity != nil {
