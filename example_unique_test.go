@@ -10,7 +10,7 @@ import (
 	"github.com/dynamorm/dynamorm/pkg/session"
 )
 
-type exampleAccount struct {
+type exampleSignup struct {
 	ID    string `dynamorm:"pk"`
 	Email string `dynamorm:"unique,casefold"`
 }
@@ -25,17 +25,17 @@ func ExampleFindBy() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := db.CreateTable(&exampleAccount{}); err != nil {
+	if err := db.CreateTable(&exampleSignup{}); err != nil {
 		log.Fatal(err)
 	}
-	if err := db.Model(&exampleAccount{ID: "a1", Email: "Ada@example.com"}).Create(); err != nil {
+	if err := db.Model(&exampleSignup{ID: "a1", Email: "Ada@example.com"}).Create(); err != nil {
 		log.Fatal(err)
 	}
-	err = db.Model(&exampleAccount{ID: "a2", Email: "ada@EXAMPLE.com"}).Create()
+	err = db.Model(&exampleSignup{ID: "a2", Email: "ada@EXAMPLE.com"}).Create()
 	var uv *dynamorm.UniqueViolationError
-	fmt.Println(errors.Is(err, dynamorm.ErrUniqueViolation), errors.As(err, &uv) && uv.Owner == `exampleAccount{ID="a1"}`)
+	fmt.Println(errors.Is(err, dynamorm.ErrUniqueViolation), errors.As(err, &uv) && uv.Owner == `exampleSignup{ID="a1"}`)
 
-	a, err := dynamorm.FindBy[exampleAccount](db, "Email", "ADA@example.com")
+	a, err := dynamorm.FindBy[exampleSignup](db, "Email", "ADA@example.com")
 	if err != nil {
 		log.Fatal(err)
 	}

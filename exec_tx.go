@@ -45,7 +45,7 @@ func (db *DB) commit(ops plan.Writes) error {
 		return err
 	}
 	for _, w := range ops {
-		if err := w.Done(nil); err != nil {
+		if err := w.Done(w.Known); err != nil {
 			return err
 		}
 	}

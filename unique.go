@@ -105,7 +105,9 @@ func entityAttr(t *plan.Target) []string {
 // needs (plan.NeedsPrior) unless t has them. key is the item's key
 // (computed from t when nil).
 func (q *query) planUnique(t plan.Target, s plan.WriteSpec, key map[string]types.AttributeValue) (*plan.Write, error) {
-	if attrs, need := plan.NeedsPrior(&t, s); need && t.Prior == nil {
+	if attrs, need := plan.NeedsPrior(&t, s); need && t.Prior == nil && s.Op == plan.OpSave {
+		t.Prior = plan.PriorOf(&t) // what the tracked value read
+	} else if need && t.Prior == nil {
 		if key == nil {
 			var err error
 			if key, err = plan.Key(&t, opName(s.Op)); err != nil {
@@ -150,10 +152,7 @@ func (q *query) sendGuarded(w *plan.Write) error {
 	}
 	err = q.sendTransaction(items, ops)
 	if err == nil {
-		if w.OnResult != nil && w.Known != nil {
-			return w.OnResult(w.Known)
-		}
-		return nil
+		return w.Done(w.Known)
 	}
 	if !errors.Is(err, core.ErrOutcomeUnknown) {
 		w.Undo()

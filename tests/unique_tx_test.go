@@ -207,3 +207,41 @@ func TestUniqueLookups(t *testing.T) {
 	_, err = dynamorm.FindByConsistent[uqUser](e.db, "Email", "ann@example.com")
 	require.ErrorIs(t, err, dynamorm.ErrItemNotFound)
 }
+
+// Save (change tracking) keeps guards too: the value read says which
+// guard to release, so a change of the address is one transaction and no
+// read; a Save that does not change it writes no guard.
+func TestUniqueSave(t *testing.T) {
+	e := uqEnv(t)
+	require.NoError(t, e.db.Model(&uqMember{Team: "t1", ID: "m1", Email: "ann@example.com"}).Create())
+	require.NoError(t, e.db.Model(&uqMember{Team: "t1", ID: "m2", Email: "bob@example.com"}).Create())
+	var m uqMember
+	require.NoError(t, e.db.Model(&uqMember{Team: "t1", ID: "m1"}).ConsistentRead().First(&m))
+
+	reads, writes := e.count.reads.Load(), e.count.writes.Load()
+	m.Email = "carol@example.com"
+	require.NoError(t, e.db.Model(&m).Save())
+	assert.Equal(t, reads, e.count.reads.Load(), "no read: the tracked value knows the old address")
+	assert.Equal(t, writes+1, e.count.writes.Load(), "one transaction")
+	assert.Equal(t, []string{"UNIQUE#member#Email#bob@example.com", "UNIQUE#member#Email#carol@example.com"}, e.guardValues(t, "uqshop", "pk"))
+
+	m.Name = "Carol"
+	writes = e.count.writes.Load()
+	require.NoError(t, e.db.Model(&m).Save(), "a change of another field")
+	assert.Equal(t, writes+1, e.count.writes.Load())
+	assert.Len(t, e.guards(t, "uqshop"), 2)
+
+	m.Email = "BOB@example.com"
+	err := e.db.Model(&m).Save()
+	require.ErrorIs(t, err, dynamorm.ErrUniqueViolation)
+	var stored uqMember
+	require.NoError(t, e.db.Model(&uqMember{Team: "t1", ID: "m1"}).ConsistentRead().First(&stored))
+	assert.Equal(t, "carol@example.com", stored.Email)
+	assert.Equal(t, "Carol", stored.Name)
+
+	// A Save of a value never read creates it, with its guard.
+	require.NoError(t, e.db.Model(&uqMember{Team: "t2", ID: "m3", Email: "dan@example.com"}).Save())
+	got, err := dynamorm.FindByConsistent[uqMember](e.db, "Email", "dan@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, "m3", got.ID)
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/attr"
 	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
@@ -25,7 +26,8 @@ type Prior struct {
 // constrained field, Delete). It returns the attributes to read.
 func NeedsPrior(t *Target, s WriteSpec) ([]string, bool) {
 	m := t.Model
-	if len(m.Uniques) == 0 || s.Op == OpCreate || s.Op == OpCheck || s.Op == OpBatchPut {
+	if len(m.Uniques) == 0 || s.Op == OpCreate || s.Op == OpCheck || s.Op == OpBatchPut ||
+		s.Op == OpSave && m.SnapshotOf(t.Item) == nil { // a Save of a value never read creates it
 		return nil, false
 	}
 	var attrs []string
@@ -59,6 +61,8 @@ func touches(t *Target, s WriteSpec, u *model.Unique) bool {
 			}
 		}
 		return false
+	case OpSave:
+		return savedChanges(t, u)
 	case OpUpdateBuild, OpUpsertBuild:
 		if t.Actions == nil {
 			return false
@@ -71,6 +75,43 @@ func touches(t *Target, s WriteSpec, u *model.Unique) bool {
 		return false
 	}
 	return true
+}
+
+// savedChanges reports whether a Save of t changes a field of u: its Go
+// value differs from what the tracked value read (a Save of a value never
+// read creates the item, which writes every field).
+func savedChanges(t *Target, u *model.Unique) bool {
+	snap := t.Model.SnapshotOf(t.Item)
+	if snap == nil {
+		return true
+	}
+	for _, f := range u.Fields {
+		av, err := t.Codec.EncodeAttr(t.Item, f.Attr)
+		if err != nil {
+			return true // the save itself reports it
+		}
+		if read, _ := snap.Get(f.Attr); !attr.Equal(av, read) {
+			return true
+		}
+	}
+	return false
+}
+
+// PriorOf is the prior of a Save of t: the values its tracked value read.
+func PriorOf(t *Target) *Prior {
+	snap := t.Model.SnapshotOf(t.Item)
+	if snap == nil {
+		return &Prior{}
+	}
+	item := map[string]types.AttributeValue{}
+	for _, u := range t.Model.Uniques {
+		for _, f := range u.Fields {
+			if v, ok := snap.Get(f.Attr); ok && v != nil {
+				item[f.Attr] = v
+			}
+		}
+	}
+	return &Prior{Item: item}
 }
 
 // holdPrior adds to t's conditions that the stored item is as t.Prior
