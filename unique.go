@@ -160,7 +160,12 @@ func (q *query) sendGuarded(w *plan.Write) error {
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) && len(tce.CancellationReasons) > 0 && aws.ToString(tce.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
 		r := tce.CancellationReasons[0]
-		return writeError(w, &types.ConditionalCheckFailedException{Message: r.Message, Item: r.Item})
+		err := writeError(w, &types.ConditionalCheckFailedException{Message: r.Message, Item: r.Item})
+		var ce *ConflictError
+		if errors.As(err, &ce) {
+			ce.db = q.db // Current decodes with the DB's converters
+		}
+		return err
 	}
 	var uv *UniqueViolationError
 	if errors.As(err, &uv) {
