@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -162,6 +163,10 @@ func transactItems(ops plan.Writes) ([]types.TransactWriteItem, error) {
 	for i, w := range ops {
 		id := w.ID()
 		if j, dup := seen[id]; dup {
+			if g, h := ops[j].Guard, w.Guard; g != nil && h != nil && g.Put && h.Put {
+				return nil, fmt.Errorf("%w: %w: transaction operations %d and %d both give %s %s (%s) the value %s, which only one item may hold",
+					core.ErrValidation, core.ErrUniqueViolation, j, i, w.Model.Name(), h.Unique.Name, strings.Join(h.Unique.FieldNames(), ", "), h.ValueString())
+			}
 			return nil, fmt.Errorf("%w: transaction operations %d (%s) and %d (%s) both touch %s in table %s; DynamoDB allows one operation per item", core.ErrValidation, j, ops[j].Op, i, w.Op, w.Describe(), w.Table)
 		}
 		seen[id] = i

@@ -46,6 +46,8 @@ func TestUniqueCreateRefusesADuplicate(t *testing.T) {
 	assert.Equal(t, `"ANN@example.COM"`, uv.Value)
 	assert.Equal(t, `uqUser{ID="u1"}`, uv.Owner)
 	assert.Equal(t, 0, dup.Version, "the Go value is restored")
+	var ce *dynamorm.ConflictError
+	assert.False(t, errors.As(err, &ce), "a violation is no conflict")
 	assert.Nil(t, e.rawItem(t, "uq_users", map[string]types.AttributeValue{"ID": s("u2")}))
 	assert.Equal(t, 2, e.itemCount(t, "uq_users"), "ann and her guard")
 

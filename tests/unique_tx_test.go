@@ -41,6 +41,8 @@ func TestUniqueTransactionWhoseThirdOperationViolatesWritesNothing(t *testing.T)
 	assert.Equal(t, 5, te.Failures[0].Index)
 	assert.Equal(t, "ReserveUnique", te.Failures[0].Op)
 	assert.Equal(t, 2, e.itemCount(t, "uq_users"), "only u0 and its guard")
+	var ce *dynamorm.ConflictError
+	assert.False(t, errors.As(err, &ce), "a violation is no conflict: retrying cannot help")
 	for _, u := range []*uqUser{a, b, c} {
 		assert.Equal(t, 0, u.Version, "Go values restored")
 	}
@@ -67,6 +69,24 @@ func TestUniqueTransactionWhoseThirdOperationViolatesWritesNothing(t *testing.T)
 		"u3 releases c@ and u1 takes it in one transaction")
 	got := e.guardValues(t, "uq_users", "ID")
 	assert.Equal(t, []string{"UNIQUE#uqUser#Email#b@example.com", "UNIQUE#uqUser#Email#c@example.com", "UNIQUE#uqUser#Email#taken@example.com"}, got)
+}
+
+// Two items given one value in one transaction: refused before sending,
+// as a unique violation (the transaction could never succeed).
+func TestUniqueTransactionGivingOneValueTwice(t *testing.T) {
+	e := uqEnv(t)
+	before := e.count.writes.Load()
+	err := e.db.Transaction(func(tx *dynamorm.Tx) error {
+		if err := tx.Create(&uqUser{ID: "u1", Email: "twice@example.com"}); err != nil {
+			return err
+		}
+		return tx.Create(&uqUser{ID: "u2", Email: "Twice@example.com"})
+	})
+	require.ErrorIs(t, err, dynamorm.ErrUniqueViolation)
+	require.ErrorIs(t, err, dynamorm.ErrValidation)
+	assert.Contains(t, err.Error(), `operations 1 and 3 both give uqUser Email (Email) the value "Twice@example.com"`)
+	assert.Equal(t, before, e.count.writes.Load(), "nothing sent")
+	assert.Equal(t, 0, e.itemCount(t, "uq_users"))
 }
 
 func TestUniqueTransactionLimitsCountGuards(t *testing.T) {
