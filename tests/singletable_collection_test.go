@@ -6,11 +6,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dynamorm/dynamorm"
+	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
 
 // seedCollection stores a customer, two orders and three lines per order
@@ -134,7 +134,7 @@ func TestEntityStreamImages(t *testing.T) {
 	var raw []map[string]types.AttributeValue
 	require.NoError(t, e.db.Model(&stCustomer{ID: "c1"}).Collection(&raw))
 	for _, item := range raw {
-		image := toStreamImage(t, item)
+		image := marshal.ToStreamImage(item)
 		v, err := dynamorm.EntityOf(image, stCustomer{}, stOrder{}, stLine{})
 		require.NoError(t, err)
 		switch v := v.(type) {
@@ -150,26 +150,8 @@ func TestEntityStreamImages(t *testing.T) {
 			require.Equal(t, "c1", v.CustomerID)
 		}
 	}
-	_, err := dynamorm.EntityOf(toStreamImage(t, raw[0]), stCustomer{})
+	_, err := dynamorm.EntityOf(marshal.ToStreamImage(raw[0]), stCustomer{})
 	require.ErrorIs(t, err, dynamorm.ErrUnknownEntity)
-}
-
-func toStreamImage(t *testing.T, item map[string]types.AttributeValue) map[string]events.DynamoDBAttributeValue {
-	t.Helper()
-	out := map[string]events.DynamoDBAttributeValue{}
-	for k, v := range item {
-		switch v := v.(type) {
-		case *types.AttributeValueMemberS:
-			out[k] = events.NewStringAttribute(v.Value)
-		case *types.AttributeValueMemberN:
-			out[k] = events.NewNumberAttribute(v.Value)
-		case *types.AttributeValueMemberBOOL:
-			out[k] = events.NewBooleanAttribute(v.Value)
-		default:
-			t.Fatalf("toStreamImage: %T", v)
-		}
-	}
-	return out
 }
 
 // TestEntityBatchesAndTransactions: batch writes and transactions carry
