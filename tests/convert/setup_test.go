@@ -76,27 +76,14 @@ func newEnv(t *testing.T, models ...any) *env {
 		t.Fatal(err)
 	}
 	e.db = db
-	for _, m := range models {
-		if err := db.CreateTable(m); err != nil {
-			t.Fatalf("CreateTable(%T): %v", m, err)
-		}
-		t.Cleanup(func() {
-			if err := db.DeleteTable(m); err != nil {
-				t.Errorf("DeleteTable(%T): %v", m, err)
-			}
-		})
-	}
+	testenv.CreateTables(t, db, models...)
 	return e
 }
 
 // rawItem reads an item with the SDK, consistently.
 func (e *env) rawItem(t *testing.T, table string, key map[string]types.AttributeValue) map[string]types.AttributeValue {
 	t.Helper()
-	out, err := e.raw.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(e.prefix + table), Key: key, ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Item
+	return testenv.RawItem(t, e.raw, e.prefix+table, key)
 }
 
 // scanAll reads a table's items with the SDK.
