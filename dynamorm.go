@@ -53,17 +53,19 @@ type DB struct {
 	collector *core.CapacityCollector // see WithCapacityCollector
 	observer  core.Observer           // see WithObserver; nil: nothing observed
 	call      *call                   // the library call this handle runs, when observed
+	bound     string                  // the tenant of a ForTenant handle
 }
 
 // shared is the state every handle derived from one New shares.
 type shared struct {
-	client    core.DynamoDBAPI
-	clock     func() time.Time
-	cursorKey []byte
-	noScans   bool // session.Config.ForbidImplicitScans
-	prefix    string
-	retry     *core.RetryPolicy // default batch retry policy, nil for core.DefaultRetryPolicy
-	closed    atomic.Bool
+	client       core.DynamoDBAPI
+	clock        func() time.Time
+	cursorKey    []byte
+	noScans      bool // session.Config.ForbidImplicitScans
+	prefix       string
+	tenantTables map[string]bool   // session.Config.TenantTables
+	retry        *core.RetryPolicy // default batch retry policy, nil for core.DefaultRetryPolicy
+	closed       atomic.Bool
 
 	codecs *marshal.Codecs // the process-wide converters and the DB's own
 
@@ -81,7 +83,7 @@ func New(cfg session.Config) (*DB, error) {
 		return nil, err
 	}
 	return &DB{
-		shared:   &shared{client: client, codecs: marshal.NewCodecs(), clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry},
+		shared:   &shared{client: client, codecs: marshal.NewCodecs(), clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry, tenantTables: tableSet(cfg.TenantTables)},
 		ctx:      context.Background(),
 		observer: cfg.Observer,
 	}, nil
@@ -106,7 +108,7 @@ func (db *DB) withContext(ctx context.Context) *DB {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return &DB{shared: db.shared, ctx: ctx, collector: db.collector, observer: db.observer}
+	return &DB{shared: db.shared, ctx: db.scoped(ctx), collector: db.collector, observer: db.observer, bound: db.bound}
 }
 
 // Close marks the DB closed: later item operations, queries and
@@ -126,6 +128,9 @@ func (db *DB) Register(models ...any) error {
 			return err
 		}
 		if _, err := db.codecOf(md.Type); err != nil {
+			return err
+		}
+		if err := db.checkTenantTable(md, modelValue(m)); err != nil {
 			return err
 		}
 		db.shared.mu.Lock()

@@ -29,6 +29,8 @@ var (
 	ErrIncompleteKey     = core.ErrIncompleteKey
 	ErrUnknownEntity     = core.ErrUnknownEntity
 	ErrUniqueViolation   = core.ErrUniqueViolation
+	ErrTenantRequired    = core.ErrTenantRequired
+	ErrCrossTenant       = core.ErrCrossTenant
 )
 
 // OpError is the error of a request DynamoDB rejected. It names the

@@ -89,6 +89,9 @@ func newQuery(db *DB, m any) *query {
 	} else if v.Kind() == reflect.Struct {
 		q.err = fmt.Errorf("%w: Model(%s): pass a pointer (&%s{...}) so that generated values can be written back", core.ErrInvalidModel, md.Name(), md.Name())
 	}
+	if q.err == nil {
+		q.err = db.checkTenantTable(md, q.item)
+	}
 	return q
 }
 
@@ -391,7 +394,7 @@ func (q *query) WithContext(ctx context.Context) core.Query {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	n.ctx = ctx
+	n.ctx = q.db.scoped(ctx)
 	return n
 }
 

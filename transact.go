@@ -151,7 +151,7 @@ func (t *transaction) WithContext(ctx context.Context) core.TransactionBuilder {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	t.ctx = ctx
+	t.ctx = t.db.scoped(ctx)
 	return t
 }
 
@@ -175,7 +175,7 @@ func (t *transaction) ExecuteWithContext(ctx context.Context) error {
 	if inWriter {
 		return fmt.Errorf("%w: inside TransactWrite's function, do not call ExecuteWithContext: the transaction is executed when the function returns nil", core.ErrValidation)
 	}
-	return t.execute(ctx)
+	return t.execute(t.db.scoped(ctx))
 }
 
 func (t *transaction) execute(ctx context.Context) error {
@@ -214,6 +214,7 @@ func (db *DB) TransactWrite(ctx context.Context, fn func(core.TransactionBuilder
 	if fn == nil {
 		return fmt.Errorf("%w: TransactWrite needs a function", core.ErrValidation)
 	}
+	ctx = db.scoped(ctx)
 	t := &transaction{db: db, ctx: ctx, inWriter: true}
 	defer func() {
 		if p := recover(); p != nil {
@@ -244,6 +245,7 @@ func (db *DB) TransactGet(ctx context.Context, dests ...any) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	ctx = db.scoped(ctx)
 	d, c := db.withContext(ctx).begin(ctx, "TransactGet")
 	return c.end(d.transactGetInto(dests))
 }

@@ -60,3 +60,15 @@ var (
 	// constraint that another item holds.
 	ErrUniqueViolation = errors.New("dynamorm: unique constraint violated")
 )
+
+// Tenancy sentinels; see pkg/core.
+var (
+	// ErrTenantRequired: an operation on a tenant-scoped model was called
+	// without a tenant in its context (or on its handle). Nothing was sent.
+	ErrTenantRequired = errors.New("dynamorm: tenant required")
+
+	// ErrCrossTenant: an item read back belongs to another tenant than the
+	// scope's, a value read under one tenant was written under another, or
+	// a handle bound to one tenant was given a context of another.
+	ErrCrossTenant = errors.New("dynamorm: cross-tenant access")
+)

@@ -72,6 +72,7 @@ func (t *Template) String() string {
 // markerTag is the parsed tag of an embedded Marker.
 type markerTag struct {
 	table, entity, typeAttr string
+	tenant                  bool      // the tenant option
 	keys                    []keyDecl // in the tag's order
 }
 
@@ -101,6 +102,8 @@ func parseMarker(s string) (markerTag, error) {
 		switch {
 		case name == "":
 			return mt, fmt.Errorf("empty option in tag %q", s)
+		case name == "tenant" && arg == "":
+			mt.tenant = true
 		case arg == "":
 			return mt, fmt.Errorf("option %q needs a value, as in %s:VALUE", name, name)
 		case name == "table":
@@ -113,7 +116,7 @@ func parseMarker(s string) (markerTag, error) {
 			index := name[:len(name)-2]
 			mt.keys = append(mt.keys, keyDecl{attr: name, index: index, template: arg, sk: strings.HasSuffix(lower, "sk")})
 		default:
-			return mt, fmt.Errorf("unknown option %q (known: table:NAME, entity:NAME, typeattr:NAME, pk:TEMPLATE, sk:TEMPLATE, INDEXpk:TEMPLATE, INDEXsk:TEMPLATE)", name)
+			return mt, fmt.Errorf("unknown option %q (known: table:NAME, entity:NAME, typeattr:NAME, tenant, pk:TEMPLATE, sk:TEMPLATE, INDEXpk:TEMPLATE, INDEXsk:TEMPLATE)", name)
 		}
 	}
 	if mt.entity == "" {

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/dynamorm/dynamorm/internal/tenant"
 )
 
 var stringType = reflect.TypeOf("")
@@ -43,6 +45,9 @@ func (m *Model) buildEntity(mt markerTag) error {
 	}
 	if other, ok := m.byAttr[m.Entity.TypeAttr]; ok {
 		return fmt.Errorf("the entity type attribute %q is also stored by %s; rename one (typeattr:NAME on the Entity, or attr:NAME on the field)", m.Entity.TypeAttr, other.GoName)
+	}
+	if other, ok := m.byAttr[tenant.Attr]; ok && m.Tenant {
+		return fmt.Errorf("the tenant attribute %q is also stored by %s; rename the field with attr:NAME", tenant.Attr, other.GoName)
 	}
 	if m.PK == nil {
 		return fmt.Errorf("an entity needs a partition key: pk:TEMPLATE on the embedded Entity (as in pk:%s#{ID}) or `dynamorm:\"pk\"` on a field", strings.ToUpper(m.Entity.Name))

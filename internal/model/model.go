@@ -32,6 +32,12 @@ type Model struct {
 	// without one, whose values are not tracked.
 	Track []int
 
+	// Tenant: the model is tenant-scoped (the tenant option of its
+	// Entity tag). Every operation on it needs a tenant scope; the tenant
+	// is the first segment of every partition key it writes or reads
+	// (table, indexes, unique guards) and is stored in tenant.Attr.
+	Tenant bool
+
 	// Uniques are the model's unique constraints, in the order of their
 	// first field (see unique.go).
 	Uniques []*Unique
@@ -139,6 +145,7 @@ func build(t reflect.Type) (*Model, error) {
 			return nil, fmt.Errorf("%s: tag `%s:%q` of the embedded Entity: %v", name, TagKey, raw, err)
 		}
 		m.Entity = &Entity{Name: marker.entity, TypeAttr: marker.typeAttr}
+		m.Tenant = marker.tenant
 		if marker.table != "" {
 			m.defaultTable = marker.table
 		}

@@ -64,4 +64,15 @@ var (
 	// ErrUniqueViolation: a write would give an item a value of a unique
 	// constraint that another item holds (see dynamorm.UniqueViolationError).
 	ErrUniqueViolation = errs.ErrUniqueViolation
+
+	// ErrTenantRequired: an operation on a tenant-scoped model (see
+	// dynamorm.WithTenant) had no tenant in its context or handle. It is
+	// returned before anything is sent.
+	ErrTenantRequired = errs.ErrTenantRequired
+
+	// ErrCrossTenant: an item read back is stored under another tenant than
+	// the scope's (it is never returned), a value read under one tenant was
+	// written under another, or a handle bound to one tenant was given a
+	// context of another.
+	ErrCrossTenant = errs.ErrCrossTenant
 )

@@ -86,6 +86,13 @@ type Config struct {
 	// TableNamePrefix is put before every model's table name, for
 	// per-environment tables ("dev_" + "users").
 	TableNamePrefix string
+	// TenantTables declares whole tables tenant-scoped (names without
+	// TableNamePrefix): every model used on one of them must be a
+	// tenant-scoped entity (the tenant option of its dynamorm.Entity tag),
+	// so that no model of a shared table bypasses tenancy. Any other
+	// model on such a table fails with ErrInvalidModel at Register and at
+	// first use, before sending.
+	TenantTables []string
 	// BatchRetry is how batch operations retry unprocessed items and keys
 	// when the call gives no policy of its own (default
 	// core.DefaultRetryPolicy()).
