@@ -120,7 +120,8 @@ func (db *DB) Close() error {
 }
 
 // Register records models for Migrate and compiles their metadata and codecs
-// now, so that invalid models fail at start-up rather than on first use.
+// now, so that invalid models fail at start-up rather than on first use;
+// relationships (rel:... tags) are checked against the related models.
 func (db *DB) Register(models ...any) error {
 	for _, m := range models {
 		md, err := model.OfValue(m)
@@ -131,6 +132,9 @@ func (db *DB) Register(models ...any) error {
 			return err
 		}
 		if err := db.checkTenantTable(md, modelValue(m)); err != nil {
+			return err
+		}
+		if _, err := md.Relations(); err != nil {
 			return err
 		}
 		db.shared.mu.Lock()

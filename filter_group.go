@@ -71,6 +71,9 @@ func (g *group) Select(...string) core.Query { return g.misused("Select") }
 // ConsistentRead is an error in a group.
 func (g *group) ConsistentRead() core.Query { return g.misused("ConsistentRead") }
 
+// Preload is an error in a group.
+func (g *group) Preload(...string) core.Query { return g.misused("Preload") }
+
 // WithRetry is an error in a group.
 func (g *group) WithRetry(int, time.Duration) core.Query { return g.misused("WithRetry") }
 

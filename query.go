@@ -55,6 +55,8 @@ type query struct {
 	// anyEntity reads an entity's item collection (Collection);
 	// skipUnknown skips items of entities a collection has no type for.
 	anyEntity, skipUnknown bool
+	// preload are the relationship paths the read terminals load (Preload).
+	preload []string
 	// capacity totals what this query's terminals consumed; created by the
 	// first terminal, never shared with copies.
 	capacity *usage

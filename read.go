@@ -220,7 +220,10 @@ func (q *query) first(dest any) error {
 	if len(res.items) == 0 {
 		return fmt.Errorf("%w: %s in table %s (%s)", core.ErrItemNotFound, q.model.Name(), r.Table, r.Operation)
 	}
-	return q.db.decodeOne(res.items[0], dest, readAttrs(q.fields))
+	if err := q.db.decodeOne(res.items[0], dest, readAttrs(q.fields)); err != nil {
+		return err
+	}
+	return q.db.preloadValues(q.ctx, dest, q.preload, q)
 }
 
 // All reads every matching item into dest.
@@ -238,7 +241,10 @@ func (q *query) all(dest any) error {
 	if err != nil {
 		return err
 	}
-	return q.db.decodeAll(res.items, dest, readAttrs(q.fields))
+	if err := q.db.decodeAll(res.items, dest, readAttrs(q.fields)); err != nil {
+		return err
+	}
+	return q.db.preloadValues(q.ctx, dest, q.preload, q)
 }
 
 // Scan reads every item passing the conditions with a Scan.
@@ -256,7 +262,10 @@ func (q *query) scan(dest any) error {
 	if err != nil {
 		return err
 	}
-	return q.db.decodeAll(res.items, dest, readAttrs(q.fields))
+	if err := q.db.decodeAll(res.items, dest, readAttrs(q.fields)); err != nil {
+		return err
+	}
+	return q.db.preloadValues(q.ctx, dest, q.preload, q)
 }
 
 // AllPaginated reads one page of at most Limit matching items.
@@ -276,6 +285,9 @@ func (q *query) allPaginated(dest any) (*core.PaginatedResult, error) {
 		return nil, err
 	}
 	if err := q.db.decodeAll(res.items, dest, readAttrs(q.fields)); err != nil {
+		return nil, err
+	}
+	if err := q.db.preloadValues(q.ctx, dest, q.preload, q); err != nil {
 		return nil, err
 	}
 	out := &core.PaginatedResult{

@@ -109,7 +109,7 @@ func (c *batchClient) addCapacity(write bool, ccs []types.ConsumedCapacity) {
 }
 
 func pkOf(m map[string]types.AttributeValue) types.AttributeValue {
-	for _, name := range []string{"Sensor", "Name"} {
+	for _, name := range []string{"Sensor", "Name", "ID"} {
 		if v, ok := m[name]; ok {
 			return v
 		}
@@ -202,7 +202,7 @@ func (c *batchClient) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInp
 }
 
 // batchDB is a DB on a batchClient around e's client.
-func batchDB(t *testing.T, e *env, c *batchClient) *dynamorm.DB {
+func batchDB(t *testing.T, e *env, c core.DynamoDBAPI) *dynamorm.DB {
 	cfg := sessionFor(c, e)
 	// Retry as often as by default, without the default's seconds of sleep.
 	cfg.BatchRetry = &core.RetryPolicy{MaxRetries: 8, InitialDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond, BackoffFactor: 2, Jitter: 0.5}

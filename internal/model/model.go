@@ -42,6 +42,8 @@ type Model struct {
 	// first field (see unique.go).
 	Uniques []*Unique
 
+	rels *relations // relationship fields (relation.go)
+
 	defaultTable string
 	keyFields    []*Field // KeyFields
 	tabler       bool
@@ -151,6 +153,10 @@ func build(t reflect.Type) (*Model, error) {
 		}
 	}
 	m.Track = findTracker(t)
+	m.rels = &relations{}
+	if m.rels.list, err = findRelations(t); err != nil {
+		return nil, err
+	}
 	for _, f := range fields {
 		if err := m.addField(f); err != nil {
 			return nil, err

@@ -47,7 +47,7 @@ func parseTag(s string) (tag, error) {
 	if s == "" {
 		return t, nil
 	}
-	if s == "-" {
+	if s == "-" || isRelationTag(s) { // a relationship is not stored (relation.go)
 		t.skip = true
 		return t, nil
 	}

@@ -309,6 +309,13 @@ func (m *MockQuery) SkipUnknownEntities() core.Query {
 	return chain[core.Query]("MockQuery.SkipUnknownEntities", args, m)
 }
 
+// Preload records the call (the paths as one slice) and returns the
+// programmed core.Query, or the mock itself when none was programmed.
+func (m *MockQuery) Preload(paths ...string) core.Query {
+	args := m.Called(callArgs(paths)...)
+	return chain[core.Query]("MockQuery.Preload", args, m)
+}
+
 // Explain records the call and returns the programmed *core.Explanation (nil
 // when missing or nil) and error.
 func (m *MockQuery) Explain() (*core.Explanation, error) {
