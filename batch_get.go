@@ -1,6 +1,7 @@
 package dynamorm
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -90,6 +91,9 @@ func (q *query) batchGet(keys []any, dest any, opts *core.BatchGetOptions) error
 	items = ofEntity(q.model, items)
 	if derr := q.db.decodeAll(items, dest, proj.read); derr != nil {
 		return derr
+	}
+	if perr := q.db.preloadValues(q.ctx, dest, q.preload, q); perr != nil {
+		return errors.Join(err, perr)
 	}
 	return err
 }

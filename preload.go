@@ -12,7 +12,8 @@ import (
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
-// Preload makes the query's read terminals (First, All, AllPaginated, Scan)
+// Preload makes the query's read terminals (First, All, AllPaginated, Scan,
+// BatchGet; Items and Pages page by page)
 // load the named relationships of what they read; see DB.Preload. The paths
 // are checked here: an unknown one is an error the terminal returns before
 // sending anything.

@@ -113,7 +113,19 @@ func Items[T any](q core.Query) iter.Seq2[T, error] {
 		}
 		dq, c := dq.begin("Items")
 		dec, err := decoderOf[T](dq.db.shared.codecs, readAttrs(dq.fields))
-		if err == nil {
+		if err == nil && len(dq.preload) > 0 {
+			n := 0 // items decoded, for error messages
+			err = dq.lazily(func(items []map[string]types.AttributeValue) (bool, error) {
+				page, err := decodePage(dq, dec, items, n)
+				n += len(items)
+				for _, v := range page {
+					if err != nil || !yield(v, nil) {
+						return false, err
+					}
+				}
+				return err == nil, err
+			})
+		} else if err == nil {
 			n := 0 // items decoded, for error messages
 			err = dq.lazily(func(items []map[string]types.AttributeValue) (bool, error) {
 				for _, item := range items {
@@ -154,11 +166,9 @@ func Pages[T any](q core.Query) iter.Seq2[[]T, error] {
 		if err == nil {
 			n := 0 // items decoded before this page, for error messages
 			err = dq.lazily(func(items []map[string]types.AttributeValue) (bool, error) {
-				page := make([]T, len(items))
-				for i, item := range items {
-					if err := dec.decode(item, &page[i]); err != nil {
-						return false, fmt.Errorf("item %d: %w", n+i, err)
-					}
+				page, err := decodePage(dq, dec, items, n)
+				if err != nil {
+					return false, err
 				}
 				n += len(items)
 				return yield(page, nil), nil
@@ -168,6 +178,18 @@ func Pages[T any](q core.Query) iter.Seq2[[]T, error] {
 			yield(nil, err)
 		}
 	}
+}
+
+// decodePage decodes the items of one page (n items came before it) and
+// loads the relationships q preloads for all of them at once.
+func decodePage[T any](q *query, dec *decoder[T], items []map[string]types.AttributeValue, n int) ([]T, error) {
+	page := make([]T, len(items))
+	for i, item := range items {
+		if err := dec.decode(item, &page[i]); err != nil {
+			return nil, fmt.Errorf("item %d: %w", n+i, err)
+		}
+	}
+	return page, q.db.preloadValues(q.ctx, page, q.preload, q)
 }
 
 // lazily runs q.pages, handing each page to fn, which returns false to

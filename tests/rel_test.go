@@ -180,8 +180,12 @@ func TestRelPreloadOneBatchGet(t *testing.T) {
 
 	before = c.counts()
 	var again []blogPost
-	require.NoError(t, db.Model(&blogPost{}).Preload("Author").Scan(&again))
+	withAuthors := db.Model(&blogPost{}).Preload("Author")
+	require.NoError(t, withAuthors.Scan(&again))
 	got := diff(c.counts(), before)
+	plain := db.Model(&blogPost{})
+	require.NoError(t, plain.Scan(&all))
+	assert.Greater(t, withAuthors.ConsumedCapacity().ReadUnits, plain.ConsumedCapacity().ReadUnits, "the batch get adds to the query's capacity")
 	assert.Equal(t, [4]int64{0, 0, got[2], 1}, got, "one batch get for 30 authors after the scan")
 	missing := 0
 	for _, p := range again {
@@ -273,4 +277,49 @@ type relBroken struct {
 	ID     string   `dynamorm:"pk"`
 	Owner_ string   `dynamorm:"attr:owner"`
 	Owner  *relUser `dynamorm:"rel:belongs_to,fk:OwnerID"`
+}
+
+// Every read terminal loads what Preload names: All, First, AllPaginated,
+// Scan, BatchGet, and the Items and Pages iterators (page by page).
+func TestRelPreloadEveryTerminal(t *testing.T) {
+	t.Parallel()
+	e := relEnv(t)
+	seedBlog(t, e.db, 6, 2)
+	q := e.db.Model(&blogPost{}).Where("AuthorID", "=", "a00").Preload("Author")
+	check := func(how string, posts []blogPost) {
+		t.Helper()
+		require.Len(t, posts, 3, how)
+		for _, p := range posts {
+			if assert.NotNil(t, p.Author, "%s: %s", how, p.ID) {
+				assert.Equal(t, "Author 0", p.Author.Name, how)
+			}
+		}
+	}
+	var all []blogPost
+	require.NoError(t, q.All(&all))
+	check("All", all)
+	var first blogPost
+	require.NoError(t, q.First(&first))
+	check("First", []blogPost{first, first, first})
+	var page []blogPost
+	_, err := q.AllPaginated(&page)
+	require.NoError(t, err)
+	check("AllPaginated", page)
+	var got []blogPost
+	require.NoError(t, e.db.Model(&blogPost{}).Preload("Author").BatchGet([]any{&blogPost{ID: "p000"}, &blogPost{ID: "p002"}, &blogPost{ID: "p004"}}, &got))
+	check("BatchGet", got)
+	got = nil
+	for p, err := range dynamorm.Items[blogPost](q) {
+		require.NoError(t, err)
+		got = append(got, p)
+	}
+	check("Items", got)
+	got = nil
+	for pg, err := range dynamorm.Pages[*blogPost](q) {
+		require.NoError(t, err)
+		for _, p := range pg {
+			got = append(got, *p)
+		}
+	}
+	check("Pages", got)
 }

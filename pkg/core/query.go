@@ -103,10 +103,11 @@ type Query interface {
 	// SkipUnknownEntities makes Collection and CollectionItems skip items
 	// of entities they have no type for.
 	SkipUnknownEntities() Query
-	// Preload makes First, All, AllPaginated and Scan load the named
-	// relationships (fields tagged rel:...) of what they read, batched
-	// across all items; "Posts.Tags" loads level by level. An unknown path
-	// is an error the terminal returns before sending. See DB.Preload.
+	// Preload makes First, All, AllPaginated, Scan and BatchGet (and the
+	// Items and Pages iterators, page by page) load the named relationships
+	// (fields tagged rel:...) of what they read, batched across all items;
+	// "Posts.Tags" loads level by level. An unknown path is an error the
+	// terminal returns before sending. See DB.Preload.
 	Preload(paths ...string) Query
 
 	// Create writes the model; it fails with ErrConditionFailed when an
