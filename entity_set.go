@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
 	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
@@ -171,14 +172,19 @@ func checkEntity(item map[string]types.AttributeValue, dest any) error {
 
 // ofEntity drops the items of another entity than m's (a key of one entity
 // may hold an item of another): a read of an entity returns that entity
-// only. Items of models that own their table are returned as they are.
+// only. Of a model that owns its table, it drops the guards of its unique
+// constraints (a key given may be a guard's).
 func ofEntity(m *model.Model, items []map[string]types.AttributeValue) []map[string]types.AttributeValue {
-	if m.Entity == nil {
+	if m.Entity == nil && len(m.Uniques) == 0 {
 		return items
 	}
 	kept := items[:0:0]
 	for _, item := range items {
-		if s, ok := item[m.Entity.TypeAttr].(*types.AttributeValueMemberS); ok && s.Value == m.Entity.Name {
+		if m.Entity == nil {
+			if plan.OfModel(m, item) {
+				kept = append(kept, item)
+			}
+		} else if s, ok := item[m.Entity.TypeAttr].(*types.AttributeValueMemberS); ok && s.Value == m.Entity.Name {
 			kept = append(kept, item)
 		}
 	}

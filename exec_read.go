@@ -220,5 +220,6 @@ func (q *query) batchGetPlan(r *plan.Read) ([]map[string]types.AttributeValue, e
 		return nil, err
 	}
 	o.ConsistentRead = r.Consistent
-	return q.readKeys(distinctKeys(keys), getProjection{expr: r.Projection, names: r.Names}, o)
+	items, err := q.readKeys(distinctKeys(keys), getProjection{expr: r.Projection, names: r.Names}, o)
+	return ofEntity(q.model, items), err
 }

@@ -299,7 +299,7 @@ func (db *DB) transactGetInto(dests []any) error {
 	}
 	var missing []string
 	for i, r := range out.Responses {
-		if r.Item == nil {
+		if r.Item == nil || !plan.OfModel(ops[i].Model, r.Item) { // (a guard is no item of the model)
 			missing = append(missing, fmt.Sprintf("destination %d (%s in table %s)", i, ops[i].Describe(), ops[i].Table))
 			continue
 		}

@@ -86,6 +86,17 @@ func GuardKey(m *model.Model, u *model.Unique, vals []types.AttributeValue) (map
 	return key, true, nil
 }
 
+// OfModel reports whether item, read from m's table, is an item of m:
+// not one of the guards a model that owns its table shares it with (an
+// entity's reads check its type attribute instead, see Read.OfEntity).
+func OfModel(m *model.Model, item map[string]types.AttributeValue) bool {
+	if m.Entity != nil || len(m.Uniques) == 0 {
+		return true
+	}
+	_, guard := item[GuardAttr]
+	return !guard
+}
+
 // guardSort is the value of a guard's sort key (never modified).
 var guardSort types.AttributeValue = &types.AttributeValueMemberS{Value: GuardSort}
 

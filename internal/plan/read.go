@@ -81,6 +81,9 @@ type Read struct {
 	keyConds [2]expr.Cond // KeyConds' storage: no allocation of its own
 	// entity, for a GetItem of an entity, is what OfEntity checks.
 	entity *model.Entity
+	// model, for a GetItem of a model that owns its table, is what
+	// OfEntity checks (a key may hold one of its unique guards).
+	model *model.Model
 	// ordersBy is the component of a derived sort key whose order a Query
 	// returns items in (the first one no equality fixes).
 	ordersBy *model.Field
@@ -99,11 +102,12 @@ type Read struct {
 func (r *Read) Filtered() bool { return r.Filter != "" || len(r.PostFilter) > 0 }
 
 // OfEntity reports whether the item a GetItem returned is of the entity
-// read (always true for a model that owns its table): a key that holds an
-// item of another entity holds no item of this one.
+// or model read: a key that holds an item of another entity holds no item
+// of this one, and a key that holds a guard of a unique constraint holds
+// no item of the model.
 func (r *Read) OfEntity(item map[string]types.AttributeValue) bool {
 	if r.entity == nil {
-		return true
+		return r.model == nil || OfModel(r.model, item)
 	}
 	s, ok := item[r.entity.TypeAttr].(*types.AttributeValueMemberS)
 	return ok && s.Value == r.entity.Name
@@ -222,6 +226,9 @@ func planGet(in ReadInput, r *Read) bool {
 		r.Projection = b.Projection(WithKeys(in.Projection, keep))
 	} else if !in.AnyEntity {
 		r.entity = in.Model.Entity
+	}
+	if in.Model.Entity == nil {
+		r.model = in.Model
 	}
 	r.Names = b.Names()
 	return true
