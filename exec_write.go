@@ -34,6 +34,12 @@ func (q *query) send(w *plan.Write) error {
 	if err != nil {
 		if !errors.Is(err, core.ErrOutcomeUnknown) {
 			w.Undo()
+			var ccf *types.ConditionalCheckFailedException
+			if errors.As(err, &ccf) {
+				if retried, err := q.retryDisproved(w, ccf.Item); retried {
+					return err
+				}
+			}
 		}
 		var ce *ConflictError
 		if errors.As(err, &ce) {

@@ -48,6 +48,9 @@ type query struct {
 	conds     []plan.Cond // conditions on writes
 	overwrite bool        // AllowOverwrite: batch puts of a versioned model
 	tx        *txCollector
+	// transact: the query's write joins a Transact() builder's
+	// transaction (as tx does a db.Transaction's), so it is not sent alone.
+	transact bool
 
 	// collect makes builder methods modify the receiver instead of copying
 	// it: FilterGroup hands such a query to its function.

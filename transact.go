@@ -54,6 +54,7 @@ func (t *transaction) add(op string, m any, build func(q *query) (*plan.Write, e
 		return t
 	}
 	q := newQuery(t.db, m)
+	q.transact = true
 	var w *plan.Write
 	err := q.err
 	if err == nil {

@@ -101,26 +101,47 @@ func entityAttr(t *plan.Target) []string {
 	return []string{t.Model.Entity.TypeAttr}
 }
 
-// planUnique plans write s of t, first reading the prior values the write
-// needs (plan.NeedsPrior) unless t has them. key is the item's key
-// (computed from t when nil).
+// planUnique plans write s of t, with the prior values of the unique
+// fields the write needs (plan.NeedsPrior) unless t has them: assumed
+// (plan.Assume; a write sent alone retries when they prove wrong, see
+// retryDisproved), or else read. key is the item's key (computed from t
+// when nil).
 func (q *query) planUnique(t plan.Target, s plan.WriteSpec, key map[string]types.AttributeValue) (*plan.Write, error) {
-	if attrs, need := plan.NeedsPrior(&t, s); need && t.Prior == nil && s.Op == plan.OpSave {
-		t.Prior = plan.PriorOf(&t) // what the tracked value read
-	} else if need && t.Prior == nil {
+	attrs, need := plan.NeedsPrior(&t, s)
+	if !need || t.Prior != nil {
+		return plan.PlanWrite(t, s)
+	}
+	prior, err := plan.Assume(&t, s, q.tx == nil && !q.transact)
+	if err != nil {
+		return nil, err
+	}
+	if prior == nil {
 		if key == nil {
-			var err error
 			if key, err = plan.Key(&t, opName(s.Op)); err != nil {
 				return nil, err
 			}
 		}
-		prior, err := q.readPrior(&t, key, attrs)
-		if err != nil {
+		if prior, err = q.readPrior(&t, key, attrs); err != nil {
 			return nil, err
 		}
-		t.Prior = prior
 	}
+	t.Prior = prior
 	return plan.PlanWrite(t, s)
+}
+
+// retryDisproved sends w again, planned on the stored item its failed
+// condition returned, when that item disproves the unique values w
+// assumed (plan.Write.Retry): the second request of a write whose old
+// values were not known. retried is false when the failure is w's own.
+func (q *query) retryDisproved(w *plan.Write, stored map[string]types.AttributeValue) (bool, error) {
+	next, err := w.Retry(stored)
+	if err != nil {
+		return true, err
+	}
+	if next == nil {
+		return false, nil
+	}
+	return true, q.send(next)
 }
 
 func opName(op plan.WriteOp) string {
@@ -160,6 +181,9 @@ func (q *query) sendGuarded(w *plan.Write) error {
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) && len(tce.CancellationReasons) > 0 && aws.ToString(tce.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
 		r := tce.CancellationReasons[0]
+		if retried, err := q.retryDisproved(w, r.Item); retried {
+			return err
+		}
 		err := writeError(w, &types.ConditionalCheckFailedException{Message: r.Message, Item: r.Item})
 		var ce *ConflictError
 		if errors.As(err, &ce) {

@@ -202,25 +202,47 @@ func TestUniqueCapacity(t *testing.T) {
 		assert.Equal(t, c.items, rec.last.items)
 	}
 
-	u := &uqUser{ID: "u2", Email: "c@example.com", Version: 1}
+	// A change of a value the Go value does not know the old one of: an
+	// UpdateItem assuming it unchanged, refused (DynamoDB reports no
+	// capacity for a refused write), then the transaction conditioned on
+	// the stored value the refusal returned. No read.
+	u := &uqUser{ID: "u2", Email: "c@example.com", Handle: "bee", Version: 1}
 	q := db.Model(u)
+	rec.writes = 0
 	require.NoError(t, q.Update("Email"))
 	c := q.ConsumedCapacity()
+	assert.Equal(t, 0.0, c.ReadUnits, "nothing read")
+	assert.Equal(t, rec.last.write, c.WriteUnits)
+	assert.Equal(t, 3, rec.last.items, "the item, the old guard's delete, the new guard")
+	assert.Equal(t, 1, c.Requests, "the transaction (the refused UpdateItem reports no capacity)")
+	assert.Equal(t, 2, rec.writes, "the refused UpdateItem and the transaction")
+
+	// A delete by key alone reads the stored values first.
+	q = db.Model(&uqUser{ID: "u2"})
+	require.NoError(t, q.Delete())
+	c = q.ConsumedCapacity()
 	assert.Equal(t, rec.last.read, c.ReadUnits, "the stored values, read consistently")
 	assert.Positive(t, c.ReadUnits)
 	assert.Equal(t, rec.last.write, c.WriteUnits)
-	assert.Equal(t, 3, rec.last.items, "the item, the old guard's delete, the new guard")
+	assert.Equal(t, 3, rec.last.items, "the item and its two guards")
 	assert.Equal(t, 2, c.Requests)
 }
 
 // capacityRecorder records the capacity the server reported for the last
-// GetItem and TransactWriteItems, and the transaction's size.
+// GetItem and TransactWriteItems, the transaction's size, and counts the
+// UpdateItems and transactions sent.
 type capacityRecorder struct {
 	core.DynamoDBAPI
 	last struct {
 		read, write float64
 		items       int
 	}
+	writes int
+}
+
+func (c *capacityRecorder) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	c.writes++
+	return c.DynamoDBAPI.UpdateItem(ctx, in, o...)
 }
 
 func (c *capacityRecorder) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
@@ -232,6 +254,7 @@ func (c *capacityRecorder) GetItem(ctx context.Context, in *dynamodb.GetItemInpu
 }
 
 func (c *capacityRecorder) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	c.writes++
 	out, err := c.DynamoDBAPI.TransactWriteItems(ctx, in, o...)
 	c.last.items, c.last.write = len(in.TransactItems), 0
 	if err == nil {

@@ -20,6 +20,7 @@ const (
 	CondExpression                 // Cond.Raw with Cond.Values
 	CondExists                     // the item exists
 	CondNotExists                  // the item does not exist
+	CondHolds                      // each of Cond.All (or, with OrAbsent, the item does not exist)
 )
 
 // Cond is a condition a caller added to a write (IfExists, IfNotExists,
@@ -29,6 +30,10 @@ type Cond struct {
 	Cond   expr.Cond
 	Raw    string
 	Values map[string]types.AttributeValue
+	// All and OrAbsent are a CondHolds: the stored values a write of
+	// unique values relies on (guard_prior.go).
+	All      []expr.Cond
+	OrAbsent bool
 }
 
 // renderConds renders the write's own conditions (extra) and then the
@@ -58,6 +63,18 @@ func renderCond(m *model.Model, b *expr.Builder, c Cond) (string, error) {
 		return b.Condition(c.Cond)
 	case CondExpression:
 		return b.Rewrite(c.Raw, attrOf(m), c.Values)
+	case CondHolds:
+		parts := make([]string, len(c.All))
+		for i, h := range c.All {
+			var err error
+			if parts[i], err = b.Condition(h); err != nil {
+				return "", err
+			}
+		}
+		if !c.OrAbsent {
+			return expr.And(parts...), nil
+		}
+		return notExists(b, m) + " OR (" + expr.And(parts...) + ")", nil
 	}
 	return "", fmt.Errorf("%w: unknown condition kind %d", errs.ErrValidation, c.Kind)
 }

@@ -41,6 +41,7 @@ func PlanWrite(t Target, s WriteSpec) (*Write, error) {
 	if len(t.Model.Uniques) == 0 {
 		return planOp(&t, s)
 	}
+	orig := t
 	if err := holdPrior(&t, s); err != nil {
 		return nil, err
 	}
@@ -51,6 +52,9 @@ func PlanWrite(t Target, s WriteSpec) (*Write, error) {
 	if err := planGuards(&t, s, w); err != nil {
 		w.Undo()
 		return nil, err
+	}
+	if p := t.Prior; p != nil && p.Assumed {
+		w.retry = &replan{t: orig, s: s, prior: p}
 	}
 	return w, nil
 }

@@ -62,6 +62,9 @@ type Write struct {
 	// created_at).
 	Known map[string]types.AttributeValue
 
+	// retry is set on a write planned on an assumed prior (Retry).
+	retry *replan
+
 	// track is set for a value of a tracked model, which remembers what
 	// the write left once it succeeded (Done).
 	track *tracking
