@@ -181,7 +181,9 @@ func (q *query) sendGuarded(w *plan.Write) error {
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) && len(tce.CancellationReasons) > 0 && aws.ToString(tce.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
 		r := tce.CancellationReasons[0]
-		if retried, err := q.retryDisproved(w, r.Item); retried {
+		if errors.Is(err, core.ErrOutcomeUnknown) {
+			// (not retried: the first attempt may have been applied)
+		} else if retried, err := q.retryDisproved(w, r.Item); retried {
 			return err
 		}
 		err := writeError(w, &types.ConditionalCheckFailedException{Message: r.Message, Item: r.Item})
