@@ -181,10 +181,12 @@ func (q *query) sendGuarded(w *plan.Write) error {
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) && len(tce.CancellationReasons) > 0 && aws.ToString(tce.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
 		r := tce.CancellationReasons[0]
-		if errors.Is(err, core.ErrOutcomeUnknown) {
-			// (not retried: the first attempt may have been applied)
-		} else if retried, err := q.retryDisproved(w, r.Item); retried {
-			return err
+		// (A write whose outcome is unknown is not retried: its first
+		// attempt may have been applied.)
+		if !errors.Is(err, core.ErrOutcomeUnknown) {
+			if retried, err := q.retryDisproved(w, r.Item); retried {
+				return err
+			}
 		}
 		err := writeError(w, &types.ConditionalCheckFailedException{Message: r.Message, Item: r.Item})
 		var ce *ConflictError
