@@ -147,7 +147,7 @@ func countedDB(t *testing.T, e *env, c core.DynamoDBAPI) *dynamorm.DB {
 // seedBlog writes nPosts posts by nAuthors authors (post i by author
 // i%nAuthors; author "a-missing" of the last post is never written), tags
 // t0..t2 with post i tagged t(i%3) and, for even i, t0 too.
-func seedBlog(t *testing.T, db *dynamorm.DB, nPosts, nAuthors int) {
+func seedBlog(t testing.TB, db *dynamorm.DB, nPosts, nAuthors int) {
 	t.Helper()
 	var authors []*blogAuthor
 	for i := 0; i < nAuthors; i++ {
