@@ -47,7 +47,8 @@ func (q *query) Preload(paths ...string) core.Query {
 // error (a *BatchError, via errors.As) lists its keys, and the other values
 // are still filled.
 func (db *DB) Preload(ctx context.Context, values any, paths ...string) error {
-	d, c := db.withContext(ctx).begin(ctx, "Preload")
+	d := db.withContext(ctx) // bound to the handle's tenant, if it has one
+	d, c := d.begin(d.ctx, "Preload")
 	return c.end(d.preloadValues(d.ctx, values, paths, nil))
 }
 
