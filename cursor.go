@@ -49,23 +49,56 @@ type cursorPayload struct {
 
 // encodeCursor returns the cursor that resumes r after key.
 func encodeCursor(r *plan.Read, key map[string]types.AttributeValue, cursorKey []byte) (string, error) {
-	p := cursorPayload{Table: r.Table, Index: r.Index, Query: fingerprint(r), Key: map[string]map[string]string{}}
-	for name, av := range key {
-		switch v := av.(type) {
-		case *types.AttributeValueMemberS:
-			p.Key[name] = map[string]string{"S": v.Value}
-		case *types.AttributeValueMemberN:
-			p.Key[name] = map[string]string{"N": v.Value}
-		case *types.AttributeValueMemberB:
-			p.Key[name] = map[string]string{"B": base64.StdEncoding.EncodeToString(v.Value)}
-		default:
-			return "", fmt.Errorf("key attribute %q has type %T, which cannot be a key", name, av)
-		}
+	k, err := keyJSON(key)
+	if err != nil {
+		return "", err
 	}
+	p := cursorPayload{Table: r.Table, Index: r.Index, Query: fingerprint(r), Key: k}
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return "", err
 	}
+	return sealCursor(raw, cursorKey)
+}
+
+// keyJSON is key in a cursor's payload form.
+func keyJSON(key map[string]types.AttributeValue) (map[string]map[string]string, error) {
+	out := make(map[string]map[string]string, len(key))
+	for name, av := range key {
+		switch v := av.(type) {
+		case *types.AttributeValueMemberS:
+			out[name] = map[string]string{"S": v.Value}
+		case *types.AttributeValueMemberN:
+			out[name] = map[string]string{"N": v.Value}
+		case *types.AttributeValueMemberB:
+			out[name] = map[string]string{"B": base64.StdEncoding.EncodeToString(v.Value)}
+		default:
+			return nil, fmt.Errorf("key attribute %q has type %T, which cannot be a key", name, av)
+		}
+	}
+	return out, nil
+}
+
+// checkedKey decodes a payload's key and checks that it can be a start
+// key of r (see checkStartKey).
+func checkedKey(pk map[string]map[string]string, r *plan.Read, m *model.Model) (map[string]types.AttributeValue, error) {
+	key := make(map[string]types.AttributeValue, len(pk))
+	for name, tv := range pk {
+		av, ok := cursorValue(tv)
+		if !ok {
+			return nil, fmt.Errorf("%w: malformed value of key attribute %q", core.ErrInvalidCursor, name)
+		}
+		key[name] = av
+	}
+	if err := checkStartKey(r, r.KeyTypes(m), key); err != nil {
+		return nil, fmt.Errorf("%w: %v", core.ErrInvalidCursor, err)
+	}
+	return key, nil
+}
+
+// sealCursor is the cursor form of payload raw: plain, or encrypted and
+// authenticated under cursorKey. Iteration checkpoints use it too.
+func sealCursor(raw, cursorKey []byte) (string, error) {
 	if len(cursorKey) == 0 {
 		return cursorPlain + "." + base64.RawURLEncoding.EncodeToString(raw), nil
 	}
@@ -95,6 +128,20 @@ func cursorAEAD(cursorKey []byte) cipher.AEAD {
 // decodeCursor checks a cursor's form (and, with a CursorKey, decrypts and
 // authenticates it) and returns its payload.
 func decodeCursor(s string, cursorKey []byte) (*cursorPayload, error) {
+	raw, err := openCursor(s, cursorKey)
+	if err != nil {
+		return nil, err
+	}
+	var p cursorPayload
+	if err := json.Unmarshal(raw, &p); err != nil || p.Key == nil {
+		return nil, fmt.Errorf("%w: malformed", core.ErrInvalidCursor)
+	}
+	return &p, nil
+}
+
+// openCursor checks a cursor's form (and, with a CursorKey, decrypts and
+// authenticates it) and returns its payload's bytes.
+func openCursor(s string, cursorKey []byte) ([]byte, error) {
 	bad := func(why string) error {
 		return fmt.Errorf("%w: %s", core.ErrInvalidCursor, why)
 	}
@@ -120,11 +167,7 @@ func decodeCursor(s string, cursorKey []byte) (*cursorPayload, error) {
 			return nil, bad("it does not open with this DB's CursorKey (altered, or made with another key)")
 		}
 	}
-	var p cursorPayload
-	if err := json.Unmarshal(raw, &p); err != nil || p.Key == nil {
-		return nil, bad("malformed")
-	}
-	return &p, nil
+	return raw, nil
 }
 
 // startKey returns the ExclusiveStartKey of cursor for read r, rejecting a
@@ -141,18 +184,7 @@ func startKey(cursor string, r *plan.Read, m *model.Model, cursorKey []byte) (ma
 	if p.Query != fingerprint(r) {
 		return nil, fmt.Errorf("%w: it belongs to another query on table %q (different conditions or filters)", core.ErrInvalidCursor, r.Table)
 	}
-	key := make(map[string]types.AttributeValue, len(p.Key))
-	for name, tv := range p.Key {
-		av, ok := cursorValue(tv)
-		if !ok {
-			return nil, fmt.Errorf("%w: malformed value of key attribute %q", core.ErrInvalidCursor, name)
-		}
-		key[name] = av
-	}
-	if err := checkStartKey(r, r.KeyTypes(m), key); err != nil {
-		return nil, fmt.Errorf("%w: %v", core.ErrInvalidCursor, err)
-	}
-	return key, nil
+	return checkedKey(p.Key, r, m)
 }
 
 // cursorValue decodes one key value of a payload: exactly one of S, N, B.

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/dynamorm/dynamorm/internal/keyenc"
@@ -23,6 +24,9 @@ type Entity struct {
 	Name     string   // the entity name, stored in TypeAttr
 	TypeAttr string   // the attribute holding the entity name (default "_type")
 	Keys     []*Field // derived key attributes: the table's, then each index's
+	// Iteration is the iteration index of an entity declared iterable,
+	// nil otherwise (see iterable.go).
+	Iteration *Iteration
 }
 
 // DefaultTypeAttr is the attribute that stores an item's entity name unless
@@ -36,10 +40,12 @@ type Template struct {
 	components []*Field
 }
 
-// Segment is one part of a Template: a literal, or a field (Field != nil).
+// Segment is one part of a Template: a literal, a field (Field != nil),
+// or the iteration bucket of the item's primary key (Bucket != nil).
 type Segment struct {
 	Literal string
 	Field   *Field
+	Bucket  *Iteration
 }
 
 // Components are the fields the template is composed of, in order. The
@@ -53,16 +59,30 @@ func (t *Template) Uses(f *Field) bool {
 			return true
 		}
 	}
-	return false
+	return t.Bucket() != nil && slices.Contains(t.components, f)
+}
+
+// Bucket is the iteration a template's bucket segment belongs to, nil for
+// a template without one.
+func (t *Template) Bucket() *Iteration {
+	for _, s := range t.Segments {
+		if s.Bucket != nil {
+			return s.Bucket
+		}
+	}
+	return nil
 }
 
 // String is the template as declared, CUSTOMER#{CustomerID}.
 func (t *Template) String() string {
 	parts := make([]string, len(t.Segments))
 	for i, s := range t.Segments {
-		if s.Field != nil {
+		switch {
+		case s.Field != nil:
 			parts[i] = "{" + s.Field.GoName + "}"
-		} else {
+		case s.Bucket != nil:
+			parts[i] = "<bucket>"
+		default:
 			parts[i] = s.Literal
 		}
 	}
@@ -74,6 +94,7 @@ type markerTag struct {
 	table, entity, typeAttr string
 	tenant                  bool      // the tenant option
 	keys                    []keyDecl // in the tag's order
+	buckets                 int       // iterable: the iteration index's bucket count, 0 if not iterable
 }
 
 // keyDecl is one derived key the marker declares: the attribute (the
@@ -100,6 +121,12 @@ func parseMarker(s string) (markerTag, error) {
 		name, arg, _ := strings.Cut(strings.TrimSpace(opt), ":")
 		lower := strings.ToLower(name)
 		switch {
+		case name == "iterable":
+			n, err := parseBuckets(arg)
+			if err != nil {
+				return mt, err
+			}
+			mt.buckets = n
 		case name == "":
 			return mt, fmt.Errorf("empty option in tag %q", s)
 		case name == "tenant" && arg == "":
@@ -116,7 +143,7 @@ func parseMarker(s string) (markerTag, error) {
 			index := name[:len(name)-2]
 			mt.keys = append(mt.keys, keyDecl{attr: name, index: index, template: arg, sk: strings.HasSuffix(lower, "sk")})
 		default:
-			return mt, fmt.Errorf("unknown option %q (known: table:NAME, entity:NAME, typeattr:NAME, tenant, pk:TEMPLATE, sk:TEMPLATE, INDEXpk:TEMPLATE, INDEXsk:TEMPLATE)", name)
+			return mt, fmt.Errorf("unknown option %q (known: table:NAME, entity:NAME, typeattr:NAME, tenant, iterable, iterable:BUCKETS, pk:TEMPLATE, sk:TEMPLATE, INDEXpk:TEMPLATE, INDEXsk:TEMPLATE)", name)
 		}
 	}
 	if mt.entity == "" {

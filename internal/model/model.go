@@ -170,6 +170,12 @@ func build(t reflect.Type) (*Model, error) {
 	if m.PK == nil {
 		return nil, fmt.Errorf("%s has no partition key; tag one field `dynamorm:\"pk\"`", name)
 	}
+	m.keyFields = m.computeKeyFields()
+	if marker.buckets > 0 {
+		if err := m.buildIteration(marker.buckets); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+	}
 	for _, idx := range m.byIndex {
 		if idx.Local {
 			idx.PK = m.PK
@@ -182,7 +188,6 @@ func build(t reflect.Type) (*Model, error) {
 		m.Indexes = append(m.Indexes, idx)
 	}
 	sort.Slice(m.Indexes, func(i, j int) bool { return m.Indexes[i].Name < m.Indexes[j].Name })
-	m.keyFields = m.computeKeyFields()
 	if err := m.buildUniques(); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}

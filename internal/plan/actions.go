@@ -93,6 +93,9 @@ func updateActions(t *Target, a Actions, upsert bool) (*Write, error) {
 				up.Set(b.Name(c.Attr), b.Value(v))
 			}
 		}
+		if err := renderKeyOnlyDerived(m, a, &b, &up); err != nil {
+			return nil, err
+		}
 		extra = append(extra, absentOrEntity(&b, m))
 	case m.Entity != nil:
 		extra = append(extra, isEntity(&b, m))

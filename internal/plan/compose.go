@@ -33,6 +33,12 @@ func partitionCond(in ReadInput, k *model.Field) keyCond {
 		}
 		return keyCond{cond: in.Where[p], used: []int{p}, ok: true, exact: true}
 	}
+	if it := k.Template.Bucket(); it != nil {
+		if in.Bucket == nil {
+			return keyCond{}
+		}
+		return keyCond{cond: keyCondition(k, expr.Eq, BucketKey(it, *in.Bucket)), ok: true, exact: true}
+	}
 	var used []int
 	av, missing, err := Compose(k, func(c *model.Field) (types.AttributeValue, error) {
 		p := findCond(in.Where, c, func(op expr.Op) bool { return op == expr.Eq })

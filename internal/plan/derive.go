@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -16,12 +17,40 @@ import (
 // components, which value gives. A component without a value (absent,
 // NULL, or an empty string or binary) makes the key absent: it returns a
 // nil value and that component.
+//
+// The bucket segment of an iteration key is the bucket of the primary key
+// composed from the same values (see Bucket).
 func Compose(k *model.Field, value func(*model.Field) (types.AttributeValue, error)) (types.AttributeValue, *model.Field, error) {
+	return compose(k, value, -1)
+}
+
+// BucketKey is the iteration key of bucket n of iteration it: the key the
+// iterator queries.
+func BucketKey(it *model.Iteration, n int) types.AttributeValue {
+	av, _, _ := compose(it.Key, nil, n) // no field segments: no error
+	return av
+}
+
+// compose is Compose, with the bucket segment's value given when bucket is
+// not negative.
+func compose(k *model.Field, value func(*model.Field) (types.AttributeValue, error), bucket int) (types.AttributeValue, *model.Field, error) {
 	var stack [96]byte
 	buf := stack[:0]
 	for i, s := range k.Template.Segments {
 		if i > 0 {
 			buf = append(buf, keyenc.Separator)
+		}
+		if s.Bucket != nil {
+			n := bucket
+			if n < 0 {
+				var missing *model.Field
+				var err error
+				if n, missing, err = Bucket(s.Bucket, value); err != nil || missing != nil {
+					return nil, missing, err
+				}
+			}
+			buf = strconv.AppendInt(buf, int64(n), 10)
+			continue
 		}
 		if s.Field == nil {
 			buf = append(buf, s.Literal...)
@@ -39,6 +68,25 @@ func Compose(k *model.Field, value func(*model.Field) (types.AttributeValue, err
 		}
 	}
 	return &types.AttributeValueMemberS{Value: string(buf)}, nil, nil
+}
+
+// Bucket is the iteration bucket of the item whose key components value
+// gives: the FNV-1a hash of its composed primary key, modulo the bucket
+// count. It depends only on the key, so an item never changes bucket.
+func Bucket(it *model.Iteration, value func(*model.Field) (types.AttributeValue, error)) (int, *model.Field, error) {
+	const offset, prime = 2166136261, 16777619 // FNV-1a, 32 bits
+	h := uint32(offset)
+	for _, k := range it.Primary {
+		av, missing, err := compose(k, value, -1)
+		if err != nil || missing != nil {
+			return 0, missing, err
+		}
+		for _, c := range []byte(av.(*types.AttributeValueMemberS).Value) {
+			h = (h ^ uint32(c)) * prime
+		}
+		h *= prime // a 0 byte between the keys
+	}
+	return int(h % uint32(it.Buckets)), nil, nil
 }
 
 func emptyComponent(av types.AttributeValue) bool {

@@ -100,3 +100,33 @@ func derivedNames(ks []*model.Field) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// renderKeyOnlyDerived sets, on an upsert, the derived index keys composed
+// of primary-key components only (the iteration key, an index keyed by an
+// ID): no action changes them, and an item the upsert creates needs them
+// as a put would give them.
+func renderKeyOnlyDerived(m *model.Model, a Actions, b *expr.Builder, up *expr.Update) error {
+	for _, k := range m.Entity.Keys {
+		if k.PK || k.SK || !keyOnly(k, a.Components) {
+			continue
+		}
+		av, missing, err := Compose(k, func(c *model.Field) (types.AttributeValue, error) { return a.Components[c], nil })
+		if err != nil {
+			return err
+		}
+		if missing == nil {
+			up.Set(b.Name(k.Attr), b.Value(av))
+		}
+	}
+	return nil
+}
+
+// keyOnly reports whether every component of k is among comps.
+func keyOnly(k *model.Field, comps map[*model.Field]types.AttributeValue) bool {
+	for _, c := range k.Template.Components() {
+		if _, ok := comps[c]; !ok {
+			return false
+		}
+	}
+	return true
+}

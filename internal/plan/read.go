@@ -49,6 +49,9 @@ type ReadInput struct {
 	// entity (an item collection); otherwise a read of an entity returns
 	// only items of that entity.
 	AnyEntity bool
+	// Bucket, with Index the iteration index of Model, makes the read a
+	// Query of that bucket of the index (see model.Iteration).
+	Bucket *int
 }
 
 // Read is a planned read.
