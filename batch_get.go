@@ -70,6 +70,9 @@ func (q *query) batchGet(keys []any, dest any, opts *core.BatchGetOptions) error
 	if err := q.db.checkOpen(); err != nil {
 		return err
 	}
+	if err := q.requireLoader("BatchGet"); err != nil {
+		return err
+	}
 	o, err := q.batchGetOptions(opts)
 	if err != nil {
 		return err

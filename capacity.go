@@ -117,22 +117,41 @@ func (q *query) recordRead(ccs ...*types.ConsumedCapacity) { q.record(false, ccs
 func (q *query) recordWrite(ccs ...*types.ConsumedCapacity) { q.record(true, ccs) }
 
 // record adds what a request consumed to the query's own total, the DB
-// handle's collector and the context's.
+// handle's collector, the context's and the loader scope's (a loader's
+// batch: to the scope's only, see recordShare).
 func (q *query) record(write bool, ccs []*types.ConsumedCapacity) {
-	ctxCollector, _ := q.ctx.Value(capacityKey{}).(*core.CapacityCollector)
+	scope := LoaderFrom(q.ctx)
 	for _, cc := range ccs {
 		if cc == nil {
 			continue
 		}
-		q.initCapacity().add(cc, write)
-		for _, c := range [...]*core.CapacityCollector{q.db.collector, ctxCollector} {
-			switch {
-			case c == nil:
-			case write:
-				c.RecordWrite(*cc)
-			default:
-				c.RecordRead(*cc)
-			}
+		if scope != nil {
+			scope.record(scopeTenant(q.ctx), *cc, write)
+		}
+		if q.loaderBatch {
+			q.initCapacity().add(cc, write)
+			continue
+		}
+		q.charge(cc, write)
+	}
+}
+
+// recordShare charges q its share of a loader's batch read (the scope
+// recorded the whole batch).
+func (q *query) recordShare(cc *types.ConsumedCapacity) { q.charge(cc, false) }
+
+// charge adds cc to the query's own total, the DB handle's collector and
+// the context's.
+func (q *query) charge(cc *types.ConsumedCapacity, write bool) {
+	ctxCollector, _ := q.ctx.Value(capacityKey{}).(*core.CapacityCollector)
+	q.initCapacity().add(cc, write)
+	for _, c := range [...]*core.CapacityCollector{q.db.collector, ctxCollector} {
+		switch {
+		case c == nil:
+		case write:
+			c.RecordWrite(*cc)
+		default:
+			c.RecordRead(*cc)
 		}
 	}
 }

@@ -66,6 +66,8 @@ type shared struct {
 	tenantTables map[string]bool   // session.Config.TenantTables
 	retry        *core.RetryPolicy // default batch retry policy, nil for core.DefaultRetryPolicy
 	closed       atomic.Bool
+	// requireLoader: session.Config.RequireLoader
+	requireLoader bool
 
 	codecs *marshal.Codecs // the process-wide converters and the DB's own
 
@@ -83,7 +85,7 @@ func New(cfg session.Config) (*DB, error) {
 		return nil, err
 	}
 	return &DB{
-		shared:   &shared{client: client, codecs: marshal.NewCodecs(), clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry, tenantTables: tableSet(cfg.TenantTables)},
+		shared:   &shared{client: client, codecs: marshal.NewCodecs(), clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry, tenantTables: tableSet(cfg.TenantTables), requireLoader: cfg.RequireLoader},
 		ctx:      context.Background(),
 		observer: cfg.Observer,
 	}, nil

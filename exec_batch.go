@@ -238,6 +238,7 @@ func (q *query) sendBatch(op string, entries []*batchEntry, o core.BatchOptions)
 			o.ProgressCallback(int(n), len(entries))
 		}
 	})
+	wroteBatch(q.ctx, q.model, entries)
 	be := &BatchError{Op: op, Model: q.model.Name(), Table: entries[0].table, Total: len(entries), Err: lastErr}
 	for _, e := range entries {
 		if e.err == nil {

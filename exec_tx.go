@@ -38,6 +38,8 @@ func (db *DB) commit(ops plan.Writes) error {
 	if err = q.sendTransaction(items, ops); err != nil {
 		if !errors.Is(err, core.ErrOutcomeUnknown) {
 			ops.Undo()
+		} else {
+			wrote(db.ctx, false, ops...)
 		}
 		var te *TransactionError
 		if errors.As(err, &te) {
@@ -45,6 +47,7 @@ func (db *DB) commit(ops plan.Writes) error {
 		}
 		return err
 	}
+	wrote(db.ctx, true, ops...)
 	for _, w := range ops {
 		if err := w.Done(w.Known); err != nil {
 			return err

@@ -40,6 +40,8 @@ func (q *query) send(w *plan.Write) error {
 					return err
 				}
 			}
+		} else {
+			wrote(q.ctx, false, w)
 		}
 		var ce *ConflictError
 		if errors.As(err, &ce) {
@@ -47,6 +49,7 @@ func (q *query) send(w *plan.Write) error {
 		}
 		return err
 	}
+	wrote(q.ctx, true, w)
 	return w.Done(attrs)
 }
 

@@ -63,6 +63,9 @@ type query struct {
 	// capacity totals what this query's terminals consumed; created by the
 	// first terminal, never shared with copies.
 	capacity *usage
+	// loaderBatch marks a loader's batch read: its capacity goes to the
+	// scope's total only, its readers are charged their shares.
+	loaderBatch bool
 }
 
 var _ core.Query = (*query)(nil)

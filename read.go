@@ -24,6 +24,9 @@ const (
 	readExplain                 // Explain: planned as readMatches, never sent
 )
 
+// readOps name the read kinds in messages.
+var readOps = [...]string{readMatches: "All", readFirst: "First", readScan: "Scan", readPage: "AllPaginated", readCount: "Count", readExplain: "Explain"}
+
 // planRead plans the query as a read of kind.
 func (q *query) planRead(kind readKind) (*plan.Read, error) {
 	if q.err != nil {
@@ -37,6 +40,11 @@ func (q *query) planRead(kind readKind) (*plan.Read, error) {
 	}
 	if q.overwrite {
 		return nil, fmt.Errorf("%w: %s: AllowOverwrite applies to BatchCreate and BatchWrite only; drop it from the read", core.ErrValidation, q.model.Name())
+	}
+	if kind != readExplain {
+		if err := q.requireLoader(readOps[kind]); err != nil {
+			return nil, err
+		}
 	}
 	where, err := q.readConditions()
 	if err != nil {
@@ -137,7 +145,7 @@ func (q *query) run(kind readKind, limit int) (*plan.Read, readResult, error) {
 		}
 	}
 	if r.Operation == plan.GetItem {
-		get := q.getItem
+		get := q.readKey
 		if r.Lookup != nil {
 			get = q.lookup
 		}
@@ -323,7 +331,7 @@ func (q *query) count() (int64, error) {
 	}
 	switch r.Operation {
 	case plan.GetItem:
-		item, err := q.getItem(r)
+		item, err := q.readKey(r)
 		if err != nil || item == nil {
 			return 0, err
 		}

@@ -173,10 +173,13 @@ func (q *query) sendGuarded(w *plan.Write) error {
 	}
 	err = q.sendTransaction(items, ops)
 	if err == nil {
+		wrote(q.ctx, true, w)
 		return w.Done(w.Known)
 	}
 	if !errors.Is(err, core.ErrOutcomeUnknown) {
 		w.Undo()
+	} else {
+		wrote(q.ctx, false, w)
 	}
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) && len(tce.CancellationReasons) > 0 && aws.ToString(tce.CancellationReasons[0].Code) == "ConditionalCheckFailed" {

@@ -24,7 +24,7 @@ func (q *query) lookup(r *plan.Read) (map[string]types.AttributeValue, error) {
 	if or == nil {
 		return nil, nil // the key holds no guard of this constraint
 	}
-	item, err := q.getItem(or)
+	item, err := q.readKey(or)
 	if err != nil || item == nil || !r.Lookup.Holds(q.model, item) {
 		return nil, err
 	}

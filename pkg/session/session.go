@@ -83,6 +83,12 @@ type Config struct {
 	// ScanAllSegments is still allowed. Off by default: as the reference
 	// README documents, a Where on non-key fields scans.
 	ForbidImplicitScans bool
+	// RequireLoader makes every read (First, All, Count, AllPaginated,
+	// Scan, Items, Pages, BatchGet) made outside a request scope of
+	// dynamorm.WithLoader fail before sending, with an error wrapping
+	// dynamorm.ErrLoaderRequired, for services that want every read of a
+	// request coalesced and cached. Off by default.
+	RequireLoader bool
 	// TableNamePrefix is put before every model's table name, for
 	// per-environment tables ("dev_" + "users").
 	TableNamePrefix string
