@@ -13,6 +13,7 @@ import (
 	"github.com/dynamorm/dynamorm/internal/attr"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
+	"github.com/dynamorm/dynamorm/internal/tenant"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
@@ -44,10 +45,13 @@ type groupKey struct {
 	consistent bool
 }
 
-// loadGroup is a batch being gathered, and the db whose client sends it.
+// loadGroup is a batch being gathered, the db whose client sends it and
+// the context of the reader that started it (whose values, the tenant
+// scope among them, the batch is sent with).
 type loadGroup struct {
 	gk      groupKey
 	db      *DB
+	ctx     context.Context
 	keys    []batchKey
 	cache   []cacheKey
 	entries []*cacheEntry
@@ -80,7 +84,7 @@ func (l *Loader) get(q *query, r *plan.Read) (map[string]types.AttributeValue, e
 	if l.err != nil {
 		return nil, l.err
 	}
-	ck := cacheKey{tenant: scopeTenant(q.ctx), table: r.Table, key: plan.KeyID(q.model, r.Key)}
+	ck := cacheKey{tenant: cacheTenant(q.ctx), table: r.Table, key: plan.KeyID(q.model, r.Key)}
 	l.mu.Lock()
 	e := l.entries[ck]
 	first := e == nil || e.stale
@@ -114,7 +118,7 @@ func (l *Loader) enqueue(q *query, r *plan.Read, ck cacheKey, stale bool) *cache
 	gk := groupKey{model: q.model, table: r.Table, tenant: ck.tenant, consistent: stale}
 	g := l.pending[gk]
 	if g == nil {
-		g = &loadGroup{gk: gk, db: q.db}
+		g = &loadGroup{gk: gk, db: q.db, ctx: q.ctx}
 		l.pending[gk] = g
 		g.timer = time.AfterFunc(l.window, func() { l.flushPending(g) })
 	}
@@ -142,10 +146,13 @@ func (l *Loader) flushPending(g *loadGroup) {
 }
 
 // flush reads g's keys through the one batch-read path (readKeys: chunks,
-// unprocessed keys retried with the one backoff) under the scope's context,
-// then hands each entry its item, or the error that kept it unread.
+// unprocessed keys retried with the one backoff) until the scope's context
+// ends (batchContext), then hands each entry its item, or the error that
+// kept it unread.
 func (l *Loader) flush(g *loadGroup) {
-	bq := &query{db: g.db, ctx: l.ctx, model: g.gk.model, loaderBatch: true}
+	ctx, cancel := l.batchContext(g.ctx)
+	defer cancel()
+	bq := &query{db: g.db, ctx: ctx, model: g.gk.model, loaderBatch: true}
 	o := core.BatchGetOptions{Parallel: true, ChunkSize: min(l.maxKeys, MaxBatchGetItems), MaxConcurrency: defaultBatchConcurrency, ConsistentRead: g.gk.consistent}
 	var err error
 	if o.RetryPolicy, err = bq.retryPolicyOrDefault("Load", nil); err == nil {
@@ -171,6 +178,15 @@ func (l *Loader) flush(g *loadGroup) {
 	for _, e := range g.entries {
 		close(e.ready)
 	}
+}
+
+// batchContext is the context a batch started by a reader with context
+// reader is sent under: the reader's values (its tenant scope), and the
+// scope's end — not the reader's, whose end must not fail the others.
+func (l *Loader) batchContext(reader context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(reader))
+	stop := context.AfterFunc(l.ctx, cancel)
+	return ctx, func() { stop(); cancel() }
 }
 
 // failUnread gives the entries of g that err kept unread their error: the
@@ -254,7 +270,7 @@ func withCache(ctx context.Context, fn func(l *Loader, tenant string)) {
 	if l == nil {
 		return
 	}
-	tenant := scopeTenant(ctx)
+	tenant := cacheTenant(ctx)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	fn(l, tenant)
@@ -291,10 +307,21 @@ func wroteBatch(ctx context.Context, m *model.Model, entries []*batchEntry) {
 	})
 }
 
-// scopeTenant is the tenant a request made with ctx is for ("" for none),
-// which keys the scope's cache and capacity.
+// scopeTenant is the tenant a request made with ctx is for ("" for none,
+// and in the system scope), which splits the scope's capacity.
 func scopeTenant(ctx context.Context) string {
-	return ""
+	return tenant.FromContext(ctx).ID
+}
+
+// cacheTenant is the tenant scope that keys the cache entries of reads and
+// writes made with ctx: the tenant, or the system scope (which no tenant
+// id can spell), or "" for none.
+func cacheTenant(ctx context.Context) string {
+	s := tenant.FromContext(ctx)
+	if s.System {
+		return "$system"
+	}
+	return s.ID
 }
 
 // requireLoader is the error of a read outside a loader scope on a DB that
