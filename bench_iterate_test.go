@@ -31,7 +31,8 @@ type benchHit struct {
 	Millis          int
 }
 
-// requestCounter counts the Query and Scan requests sent.
+// requestCounter counts the read requests sent: Query and Scan (and
+// GetItem and BatchGetItem, bench_loader_test.go).
 type requestCounter struct {
 	core.DynamoDBAPI
 	n atomic.Int64

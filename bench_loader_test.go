@@ -82,12 +82,8 @@ func BenchmarkLoaderRead(b *testing.B) {
 	}
 }
 
-// requestCounter counts the requests a client sends.
-type requestCounter struct {
-	core.DynamoDBAPI
-	n atomic.Int64
-}
-
+// requestCounter (bench_iterate_test.go) counts GetItems and
+// BatchGetItems too.
 func (c *requestCounter) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	c.n.Add(1)
 	return c.DynamoDBAPI.GetItem(ctx, in, o...)
