@@ -122,7 +122,7 @@ func RunBackfill[T any](q core.Query, b Backfill[T]) (*BackfillResult[T], error)
 		return nil, job.it.err
 	}
 	job.counts = make([]int, len(job.it.parts))
-	runErr := job.it.run(job.page)
+	runErr := job.it.run("RunBackfill", job.page)
 	return job.finish(runErr)
 }
 

@@ -84,7 +84,7 @@ func Iterate[T any](q core.Query, o IterateOptions) *Iterator[T] {
 func (it *Iterator[T]) All() iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		err := it.run(func(p iterPage, items []T) bool {
+		err := it.run("Iterate", func(p iterPage, items []T) bool {
 			if len(items) == 0 {
 				it.advance(p, -1) // a page the filter emptied
 			}
@@ -108,7 +108,7 @@ func (it *Iterator[T]) All() iter.Seq2[T, error] {
 // yielded once the loop body ran for it, also when it breaks.
 func (it *Iterator[T]) Batches() iter.Seq2[[]T, error] {
 	return func(yield func([]T, error) bool) {
-		err := it.run(func(p iterPage, items []T) bool {
+		err := it.run("Iterate", func(p iterPage, items []T) bool {
 			more := len(items) == 0 || yield(items, nil)
 			it.advance(p, len(items)-1)
 			return more
@@ -158,17 +158,24 @@ func (it *Iterator[T]) advance(p iterPage, i int) {
 // run reads the parts not done, Concurrency at once, decodes each page and
 // hands it to emit, which returns false to stop. It returns the first
 // error of a request or a decode.
-func (it *Iterator[T]) run(emit func(iterPage, []T) bool) error {
+func (it *Iterator[T]) run(op string, emit func(iterPage, []T) bool) error {
 	if it.err != nil {
 		return it.err
 	}
-	dec, err := decoderOf[T](it.q.db.shared.codecs, readAttrs(it.q.fields))
+	q, c := it.q.begin(op)
+	defer c.endOnPanic()
+	return c.end(it.read(q, emit))
+}
+
+// read is run as the call of q.
+func (it *Iterator[T]) read(q *query, emit func(iterPage, []T) bool) error {
+	dec, err := decoderOf[T](q.db.shared.codecs, readAttrs(q.fields))
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(it.q.ctx)
+	ctx, cancel := context.WithCancel(q.ctx)
 	defer cancel()
-	pages := it.start(ctx)
+	pages := it.start(ctx, q)
 	defer func() {
 		cancel()
 		for range pages { // let the readers end
@@ -181,19 +188,19 @@ func (it *Iterator[T]) run(emit func(iterPage, []T) bool) error {
 		items := make([]T, len(p.items))
 		for i, item := range p.items {
 			if err := dec.decode(item, &items[i]); err != nil {
-				return fmt.Errorf("Iterate %s: %w", it.q.model.Name(), err)
+				return fmt.Errorf("Iterate %s: %w", q.model.Name(), err)
 			}
 		}
 		if !emit(p, items) {
 			return nil
 		}
 	}
-	return it.q.ctx.Err()
+	return q.ctx.Err()
 }
 
 // start launches the readers of the parts not done and returns the
 // channel of their pages, closed when all have ended.
-func (it *Iterator[T]) start(ctx context.Context) <-chan iterPage {
+func (it *Iterator[T]) start(ctx context.Context, q *query) <-chan iterPage {
 	todo := make(chan int, len(it.reads))
 	it.mu.Lock()
 	for i, p := range it.parts {
@@ -211,7 +218,7 @@ func (it *Iterator[T]) start(ctx context.Context) <-chan iterPage {
 		go func() {
 			defer wg.Done()
 			for part := range todo {
-				if !it.readPart(ctx, part, pages) {
+				if !it.readPart(ctx, q, part, pages) {
 					return
 				}
 			}
@@ -223,7 +230,7 @@ func (it *Iterator[T]) start(ctx context.Context) <-chan iterPage {
 
 // readPart sends the pages of one part, from where it stopped, to pages.
 // It returns false when the read must stop (cancelled, or an error sent).
-func (it *Iterator[T]) readPart(ctx context.Context, part int, pages chan<- iterPage) bool {
+func (it *Iterator[T]) readPart(ctx context.Context, q *query, part int, pages chan<- iterPage) bool {
 	r := it.reads[part]
 	it.mu.Lock()
 	start := it.parts[part].key
@@ -242,7 +249,7 @@ func (it *Iterator[T]) readPart(ctx context.Context, part int, pages chan<- iter
 				return ctx.Err() == nil && send(iterPage{err: err})
 			}
 		}
-		pg, err := it.q.fetch(ctx, r, start, int32(it.o.BatchSize), false)
+		pg, err := q.fetch(ctx, r, start, int32(it.o.BatchSize), false)
 		if err != nil {
 			return ctx.Err() == nil && send(iterPage{err: err})
 		}

@@ -41,36 +41,36 @@ func (it *Iterator[T]) setup() error {
 	if it.o.BatchSize < 0 || it.o.Concurrency < 0 || it.o.Segments < 0 || it.o.Segments > 1000000 {
 		return fmt.Errorf("%w: Iterate %s: BatchSize, Concurrency and Segments must be positive (Segments at most 1000000), got %d, %d, %d", core.ErrValidation, m.Name(), it.o.BatchSize, it.o.Concurrency, it.o.Segments)
 	}
-	where, err := q.readConditions()
-	if err != nil {
-		return err
-	}
-	in := plan.ReadInput{Model: m, Table: q.table(), Where: where, Filter: q.filter, Projection: q.fields}
+	// Each part is planned as the query's own read (the one read planner,
+	// and what the query path enforces), of one bucket or segment.
+	n, kind := it.o.Segments, readScan
 	var iteration *model.Iteration
-	n := it.o.Segments
+	if m.Entity != nil {
+		iteration = m.Entity.Iteration
+	}
 	switch {
 	case m.Entity == nil:
-		in.ForceScan, in.Consistent = true, q.consistent
-	case m.Entity.Iteration == nil:
+	case iteration == nil:
 		return fmt.Errorf("%w: Iterate %s: the entity is not iterable, and iterating it would scan the whole shared table; add iterable (or iterable:BUCKETS) to its Entity tag, or read it with Scan", core.ErrValidation, m.Name())
+	case q.consistent:
+		return fmt.Errorf("%w: Iterate %s: the iteration index is a global index, which does not support consistent reads; drop ConsistentRead", core.ErrValidation, m.Name())
 	default:
-		iteration = m.Entity.Iteration
-		if q.consistent {
-			return fmt.Errorf("%w: Iterate %s: the iteration index is a global index, which does not support consistent reads; drop ConsistentRead", core.ErrValidation, m.Name())
-		}
-		in.Index, n = iteration.Index, iteration.Buckets
+		n, kind = iteration.Buckets, readMatches
 	}
 	it.reads = make([]*plan.Read, n)
 	for i := range n {
-		part, total := int32(i), int32(n)
+		part := q.snapshot()
 		if iteration != nil {
-			in.Bucket = &i
+			part.index, part.bucket = iteration.Index, &i
 		} else {
-			in.Segment, in.Total = &part, &total
+			seg, total := int32(i), int32(n)
+			part.segment, part.total = &seg, &total
 		}
-		if it.reads[i], err = plan.PlanRead(in); err != nil {
+		r, err := part.planRead(kind)
+		if err != nil {
 			return err
 		}
+		it.reads[i] = r
 	}
 	if iteration != nil {
 		if err := it.checkIndex(iteration); err != nil {
@@ -84,7 +84,8 @@ func (it *Iterator[T]) setup() error {
 	return nil
 }
 
-// checkQuery refuses what a query may hold that iteration cannot honour.
+// checkQuery refuses what a query may hold that iteration cannot honour
+// (planRead refuses what no read can).
 func (it *Iterator[T]) checkQuery() error {
 	q := it.q
 	var bad []string
@@ -92,9 +93,9 @@ func (it *Iterator[T]) checkQuery() error {
 		on   bool
 		name string
 	}{
-		{q.tx != nil, "a transaction"}, {q.index != "", "Index"}, {q.orderBy != nil, "OrderBy"}, {q.limit > 0, "Limit (use BatchSize, and break out of the loop)"},
+		{q.index != "", "Index"}, {q.orderBy != nil, "OrderBy"}, {q.limit > 0, "Limit (use BatchSize, and break out of the loop)"},
 		{q.offset > 0, "Offset"}, {q.cursor != "", "Cursor (use IterateOptions.Checkpoint)"}, {q.segment != nil, "ParallelScan (use IterateOptions.Segments)"},
-		{q.anyEntity, "a collection"}, {q.retries > 0, "WithRetry"}, {q.overwrite, "AllowOverwrite"},
+		{q.anyEntity, "a collection"}, {q.retries > 0, "WithRetry"},
 	} {
 		if c.on {
 			bad = append(bad, c.name)

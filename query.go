@@ -44,6 +44,7 @@ type query struct {
 	cursor     string
 	segment    *int32
 	total      *int32
+	bucket     *int // Iterate: the bucket of the iteration index read
 
 	conds     []plan.Cond // conditions on writes
 	overwrite bool        // AllowOverwrite: batch puts of a versioned model

@@ -66,6 +66,7 @@ func (q *query) planRead(kind readKind) (*plan.Read, error) {
 		ForceScan:  kind == readScan || q.segment != nil,
 		Segment:    q.segment,
 		Total:      q.total,
+		Bucket:     q.bucket,
 		Count:      kind == readCount,
 		Paginated:  kind == readPage,
 		AnyEntity:  q.anyEntity,
