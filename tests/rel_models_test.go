@@ -67,6 +67,16 @@ type blogAuthor struct {
 	ID              string
 	Name            string
 	Posts           []blogPost `dynamorm:"rel:has_many,fk:AuthorID"`
+	Bio             *blogBio   `dynamorm:"rel:has_one,fk:AuthorID"`
+}
+
+// blogBio lives in its author's partition (one per language; has_one
+// expects at most one).
+type blogBio struct {
+	dynamorm.Entity `dynamorm:"table:blog,entity:bio,pk:AUTHOR#{AuthorID},sk:BIO#{Lang}"`
+	AuthorID        string
+	Lang            string
+	Text            string
 }
 
 type blogPost struct {
@@ -96,7 +106,7 @@ type blogTag struct {
 func relEnv(t *testing.T) *env {
 	t.Helper()
 	e := newEnv(t, &relUser{}, &relProfile{}, &relPost{}, &relPostTag{}, &relTag{})
-	require.NoError(t, e.db.AutoMigrate(&blogAuthor{}, &blogPost{}, &blogPostTag{}, &blogTag{}))
+	require.NoError(t, e.db.AutoMigrate(&blogAuthor{}, &blogBio{}, &blogPost{}, &blogPostTag{}, &blogTag{}))
 	t.Cleanup(func() {
 		if err := e.db.DeleteTable(&blogAuthor{}); err != nil {
 			t.Errorf("DeleteTable: %v", err)

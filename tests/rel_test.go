@@ -71,6 +71,21 @@ func TestRelSingleTable(t *testing.T) {
 	}
 	assert.Empty(t, authors[2].Posts)
 
+	// has_one in the author's own partition: the author item is not a bio;
+	// two bios for one author are an error naming the relationship.
+	require.NoError(t, e.db.Model(&blogBio{AuthorID: "a01", Lang: "en", Text: "hello"}).Create())
+	withBio := []*blogAuthor{{ID: "a01"}, {ID: "a02"}}
+	require.NoError(t, e.db.Preload(ctx, withBio, "Bio"))
+	if assert.NotNil(t, withBio[0].Bio) {
+		assert.Equal(t, "hello", withBio[0].Bio.Text)
+	}
+	assert.Nil(t, withBio[1].Bio)
+	require.NoError(t, e.db.Model(&blogBio{AuthorID: "a01", Lang: "fr", Text: "salut"}).Create())
+	err := e.db.Preload(ctx, withBio, "Bio")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Preload Bio: has_one Bio: 2 blogBio items refer to one owner")
+	assert.Nil(t, withBio[0].Bio, "no bio is picked at random")
+
 	// The reverse direction of the mapping: a tag's posts.
 	tag := &blogTag{Name: "t1"}
 	require.NoError(t, e.db.Model(tag).Preload("Posts").First(tag))
