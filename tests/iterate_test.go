@@ -2,12 +2,14 @@ package tests
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm"
 	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/pkg/session"
 )
 
 // TestIterateEveryItemOnce: 10,000 events over 10 buckets, in a table
@@ -146,5 +148,55 @@ func TestIterateRefusals(t *testing.T) {
 	k, ok := item["iter10pk"].(*types.AttributeValueMemberS)
 	if !ok || len(k.Value) < len("event#0") || k.Value[:6] != "event#" {
 		t.Errorf("iter10pk of a stored event = %v", item["iter10pk"])
+	}
+}
+
+// TestIterateCheckpointEncrypted: with a CursorKey, checkpoints are
+// encrypted (the table name is not readable in them) and resume; a plain
+// checkpoint, or one sealed under another key, is refused.
+func TestIterateCheckpointEncrypted(t *testing.T) {
+	e := itEnv(t)
+	const n = 300
+	seedEvents(t, e, n, 0, 0)
+	open := func(key string) *dynamorm.DB {
+		db, err := dynamorm.New(session.Config{Client: e.raw, TableNamePrefix: e.prefix, CursorKey: []byte(key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	db := open("0123456789abcdef0123456789abcdef")
+	first := dynamorm.Iterate[itEvent](db.Model(&itEvent{}), dynamorm.IterateOptions{BatchSize: 20})
+	var got []int
+	for ev, err := range first.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got = append(got, ev.N); len(got) == 111 {
+			break
+		}
+	}
+	cp, err := first.Checkpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(cp, "v2.") {
+		t.Fatalf("checkpoint %q is not encrypted", cp)
+	}
+	for ev, err := range dynamorm.Iterate[itEvent](db.Model(&itEvent{}), dynamorm.IterateOptions{Checkpoint: cp}).All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ev.N)
+	}
+	seenOnce(t, got, n)
+	other := open("another key, also 32 bytes long!")
+	if _, err := dynamorm.Iterate[itEvent](other.Model(&itEvent{}), dynamorm.IterateOptions{Checkpoint: cp}).Checkpoint(); !errors.Is(err, core.ErrInvalidCursor) {
+		t.Errorf("a checkpoint under another key: %v, want ErrInvalidCursor", err)
+	}
+	plain := dynamorm.Iterate[itEvent](e.db.Model(&itEvent{}), dynamorm.IterateOptions{})
+	pcp, _ := plain.Checkpoint()
+	if _, err := dynamorm.Iterate[itEvent](db.Model(&itEvent{}), dynamorm.IterateOptions{Checkpoint: pcp}).Checkpoint(); !errors.Is(err, core.ErrInvalidCursor) {
+		t.Errorf("a plain checkpoint on a DB with a CursorKey: %v, want ErrInvalidCursor", err)
 	}
 }
