@@ -43,7 +43,9 @@ type IterateOptions struct {
 // table, a parallel Scan. Buckets (segments) are read in parallel, at most
 // Concurrency at once; items of one bucket come in that bucket's order,
 // batches of different buckets interleave. The query's Filter, Where
-// conditions and Select apply. Checkpoint tells where to resume.
+// conditions and Select apply. Checkpoint tells where to resume. Ranging
+// again over All or Batches continues where the last range stopped; range
+// over one Iterator from one goroutine at a time.
 type Iterator[T any] struct {
 	q     *query
 	o     IterateOptions
