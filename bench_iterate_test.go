@@ -35,8 +35,7 @@ type benchHit struct {
 	Millis          int
 }
 
-// requestCounter counts the read requests sent: Query and Scan (and
-// GetItem and BatchGetItem, bench_loader_test.go).
+// requestCounter counts the Query and Scan requests sent.
 type requestCounter struct {
 	core.DynamoDBAPI
 	n atomic.Int64

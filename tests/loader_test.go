@@ -15,6 +15,7 @@ import (
 
 	"github.com/dynamorm/dynamorm"
 	"github.com/dynamorm/dynamorm/pkg/core"
+	"github.com/dynamorm/dynamorm/pkg/dynamormtest/faults"
 )
 
 type loaderUser struct {
@@ -364,4 +365,53 @@ func errorsAsBatch(err error) (*dynamorm.BatchError, bool) {
 	var be *dynamorm.BatchError
 	ok := errors.As(err, &be)
 	return be, ok
+}
+
+// TestLoaderUnknownOutcomeMakesStale: a write through the scope whose
+// response was lost may have been applied, so what the scope held for the
+// item (here: that there is none) is not served again; the next read is
+// strongly consistent and finds the item the write stored.
+func TestLoaderUnknownOutcomeMakesStale(t *testing.T) {
+	e, _, _ := loaderEnv(t, 0)
+	c, inj := faultClient(t, e.raw, faults.Config{Seed: 3})
+	rec := &readRecorder{DynamoDBAPI: c}
+	sc := sessionFor(rec, e)
+	sc.MaxAttempts = 1
+	db, err := dynamorm.New(sc)
+	require.NoError(t, err)
+	ctx, _ := dynamorm.WithLoader(context.Background())
+	sdb := db.WithContext(ctx)
+	_, err = getUser(sdb, "n1")
+	require.ErrorIs(t, err, dynamorm.ErrItemNotFound)
+	require.NoError(t, inj.Add(faults.Rule{Kind: faults.Error500Lost, Op: "PutItem", Nth: 1, Times: faults.Always}))
+	err = sdb.Model(&loaderUser{ID: "n1", Name: "maybe"}).Create()
+	require.ErrorIs(t, err, dynamorm.ErrOutcomeUnknown)
+	inj.Clear()
+	rec.reads()
+	u, err := getUser(sdb, "n1")
+	require.NoError(t, err, "the cached absence is not served after a write of unknown outcome")
+	assert.Equal(t, "maybe", u.Name)
+	rec.mu.Lock()
+	assert.Equal(t, 1, rec.consistent, "read strongly consistently")
+	rec.mu.Unlock()
+}
+
+// TestLoaderFindByOwner: FindBy in a scope reads the guard with a GetItem
+// each time and the owner through the loader, once.
+func TestLoaderFindByOwner(t *testing.T) {
+	e := newEnv(t, &uqUser{})
+	require.NoError(t, e.db.Model(&uqUser{ID: "u1", Email: "ann@example.com", Name: "Ann"}).Create())
+	rec := &readRecorder{DynamoDBAPI: e.raw}
+	db, err := dynamorm.New(sessionFor(rec, e))
+	require.NoError(t, err)
+	ctx, _ := dynamorm.WithLoader(context.Background())
+	sdb := db.WithContext(ctx)
+	for i := 0; i < 2; i++ {
+		u, err := dynamorm.FindBy[uqUser](sdb, "Email", "ANN@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, "Ann", u.Name)
+	}
+	gets, batches := rec.reads()
+	assert.Equal(t, 2, gets, "the guard, each time")
+	assert.Equal(t, []int{1}, batches, "the owner, once")
 }

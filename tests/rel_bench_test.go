@@ -3,10 +3,6 @@ package tests
 import (
 	"context"
 	"testing"
-
-	"github.com/dynamorm/dynamorm"
-	"github.com/dynamorm/dynamorm/pkg/session"
-	"github.com/dynamorm/dynamorm/tests/testenv"
 )
 
 // BenchmarkPreloadAuthors loads the authors of 100 posts (30 distinct
@@ -18,11 +14,7 @@ import (
 //	go test -run '^$' -bench PreloadAuthors -benchtime 200x -benchmem ./tests/
 //	DYNAMORM_TEST_ENDPOINT=http://127.0.0.1:PORT go test -run '^$' -bench PreloadAuthors -benchtime 50x -benchmem ./tests/
 func BenchmarkPreloadAuthors(b *testing.B) {
-	c := &opCounter{DynamoDBAPI: testenv.Client(b)}
-	db, err := dynamorm.New(session.Config{Client: c, TableNamePrefix: testenv.TableName(b, "bench") + "_"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, c := countedBenchDB(b)
 	if err := db.AutoMigrate(&blogAuthor{}, &blogPost{}, &blogPostTag{}, &blogTag{}); err != nil {
 		b.Fatal(err)
 	}
