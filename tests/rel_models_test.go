@@ -39,6 +39,10 @@ type relPost struct {
 	Author   *relUser     `dynamorm:"rel:belongs_to,fk:AuthorID"`
 	PostTags []relPostTag `dynamorm:"rel:has_many,fk:PostID"`
 	Tags     []*relTag    `dynamorm:"rel:many_to_many,through:PostTags,fk:TagID"`
+	// Pinned is the post's mapping item for PinnedTag: a belongs_to whose
+	// target has a composite key (PostID, TagID).
+	PinnedTag string      `dynamorm:"omitempty"`
+	Pinned    *relPostTag `dynamorm:"rel:belongs_to,fk:ID+PinnedTag"`
 }
 
 func (relPost) TableName() string { return "rel_posts" }

@@ -50,7 +50,11 @@ func TestRelSingleTable(t *testing.T) {
 
 	// Nested, on values in hand: authors' posts, then those posts' tags.
 	authors := []*blogAuthor{{ID: "a01"}, {ID: "a03"}, {ID: "a-none"}}
-	require.NoError(t, e.db.Preload(ctx, authors, "Posts.Tags", "Posts.Author"))
+	c := &opCounter{DynamoDBAPI: e.raw}
+	require.NoError(t, countedDB(t, e, c).Preload(ctx, authors, "Posts.Tags", "Posts.Author"))
+	// Level 1: a Query per author (3); level 2: a Query per post for its
+	// tag mappings (5), one BatchGetItem for the tags, one for the authors.
+	assert.Equal(t, [4]int64{0, 3 + 5, 0, 2}, c.counts(), "gets, queries, scans, batch gets")
 	for _, a := range authors[:2] {
 		var ids []string
 		for _, p := range a.Posts {
@@ -102,7 +106,7 @@ func TestRelAcrossTables(t *testing.T) {
 	require.NoError(t, db.Model(&relUser{}).BatchCreate([]*relUser{{ID: "u1", Name: "Ann"}, {ID: "u2", Name: "Bob"}}))
 	require.NoError(t, db.Model(&relProfile{UserID: "u1", Bio: "writes"}).Create())
 	require.NoError(t, db.Model(&relPost{}).BatchCreate([]*relPost{
-		{ID: "p1", AuthorID: "u1", Title: "one"}, {ID: "p2", AuthorID: "u1", Title: "two"},
+		{ID: "p1", AuthorID: "u1", Title: "one", PinnedTag: "db"}, {ID: "p2", AuthorID: "u1", Title: "two", PinnedTag: "go"},
 		{ID: "p3", AuthorID: "u2", Title: "three"}, {ID: "p4", AuthorID: "ghost", Title: "four"}, {ID: "p5", Title: "anonymous"}}))
 	require.NoError(t, db.Model(&relPostTag{}).BatchCreate([]*relPostTag{
 		{PostID: "p1", TagID: "go"}, {PostID: "p1", TagID: "db"}, {PostID: "p3", TagID: "go"}, {PostID: "p3", TagID: "gone"}}))
@@ -127,6 +131,15 @@ func TestRelAcrossTables(t *testing.T) {
 	require.NotNil(t, posts[0].Author.Profile)
 	assert.Equal(t, "writes", posts[0].Author.Profile.Bio)
 	assert.NotSame(t, posts[0].Author, posts[1].Author, "each post has its own copy of its author")
+
+	// A composite key from two fields of the owner: p1's pinned mapping
+	// exists, p2's does not (p2 is not tagged go), p3 pins nothing.
+	require.NoError(t, db.Preload(context.Background(), posts, "Pinned"))
+	if assert.NotNil(t, posts[0].Pinned) {
+		assert.Equal(t, relPostTag{PostID: "p1", TagID: "db"}, *posts[0].Pinned)
+	}
+	assert.Nil(t, posts[1].Pinned)
+	assert.Nil(t, posts[2].Pinned)
 
 	// has_many through author-index, then many_to_many from the tag side
 	// through the mapping table's reverse index.
