@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -18,10 +19,8 @@ func (m *Model) resolve(r *Relation) error {
 		r.FKFields, err = keyHolders(m, r.FK, target, "the owner "+m.Name())
 	case HasOne, HasMany:
 		r.FKFields, err = keyHolders(target, r.FK, m, "the target "+target.Name())
-		if err == nil && r.IndexName != "" {
-			if _, ok := target.Index(r.IndexName); !ok {
-				err = fmt.Errorf("index:%s: %s declares no index %q; name one of its indexes or leave index out (the read planner then chooses)", r.IndexName, target.Name(), r.IndexName)
-			}
+		if err == nil {
+			err = checkQueryable(target, r)
 		}
 	case ManyToMany:
 		err = m.resolveThrough(r, target)
@@ -74,4 +73,48 @@ func goNames(fs []*Field) string {
 		names[i] = f.GoName
 	}
 	return strings.Join(names, ", ")
+}
+
+// checkQueryable checks that equality on the fk fields of a has_one or
+// has_many relation gives the partition key of the target's table or of
+// an index (index:NAME when named), so that loading is a Query, never a
+// Scan per owner.
+func checkQueryable(target *Model, r *Relation) error {
+	if r.IndexName != "" {
+		idx, ok := target.Index(r.IndexName)
+		if !ok {
+			return fmt.Errorf("index:%s: %s declares no index %q; name one of its indexes or leave index out (the read planner then chooses)", r.IndexName, target.Name(), r.IndexName)
+		}
+		if !givenBy(idx.PK, r.FKFields) {
+			return fmt.Errorf("index:%s: the partition key of index %q of %s is not given by fk:%s; name an index whose partition key the fk fields give", r.IndexName, r.IndexName, target.Name(), strings.Join(r.FK, "+"))
+		}
+		return nil
+	}
+	if givenBy(target.PK, r.FKFields) {
+		return nil
+	}
+	for _, idx := range target.Indexes {
+		if !idx.Local && givenBy(idx.PK, r.FKFields) {
+			return nil
+		}
+	}
+	return fmt.Errorf("fk:%s: neither the table nor an index of %s has a partition key the fk fields give, so loading would scan the table per owner; add an index on them (`dynamorm:\"index:NAME,pk\"` on %s, or a gsiNpk template of them)",
+		strings.Join(r.FK, "+"), target.Name(), r.FK[0])
+}
+
+// givenBy reports whether key (a field, or a derived key's components) is
+// determined by fields.
+func givenBy(key *Field, fields []*Field) bool {
+	if key == nil {
+		return false
+	}
+	if key.Template == nil {
+		return slices.Contains(fields, key)
+	}
+	for _, c := range key.Template.Components() {
+		if !slices.Contains(fields, c) {
+			return false
+		}
+	}
+	return true
 }

@@ -107,6 +107,14 @@ type (
 		ID string    `dynamorm:"pk"`
 		X  []relPost `dynamorm:"rel:has_many,fk:AuthorID,index:nope"`
 	}
+	relScans struct {
+		ID string    `dynamorm:"pk"`
+		X  []relLink `dynamorm:"rel:has_many,fk:TagID"`
+	}
+	relWrongIndex struct {
+		ID string    `dynamorm:"pk"`
+		X  []relPost `dynamorm:"rel:has_many,fk:ID,index:by-author"`
+	}
 	relBadThrough struct {
 		ID string   `dynamorm:"pk"`
 		X  []relTag `dynamorm:"rel:many_to_many,through:Y,fk:TagID"`
@@ -140,6 +148,8 @@ func TestRelationErrors(t *testing.T) {
 		{relTooManyFK{}, "relTooManyFK.X: fk:ID+A names 2 field(s) of the owner relTooManyFK, but the key of relAuthor has 1 (ID)"},
 		{relBadIndex{}, `relBadIndex.X: index:nope: relPost declares no index "nope"`},
 		{relBadThrough{}, "relBadThrough.X: through:Y must name a field of relBadThrough tagged rel:has_many"},
+		{relScans{}, "relScans.X: fk:TagID: neither the table nor an index of relLink has a partition key the fk fields give, so loading would scan"},
+		{relWrongIndex{}, `relWrongIndex.X: index:by-author: the partition key of index "by-author" of relPost is not given by fk:ID`},
 	}
 	for _, c := range resolved {
 		m, err := Of(reflect.TypeOf(c.v))
