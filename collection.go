@@ -20,7 +20,7 @@ var rawItemsType = reflect.TypeOf([]map[string]types.AttributeValue(nil))
 // ErrUnknownEntity.
 func (q *query) SkipUnknownEntities() core.Query {
 	n := q.clone()
-	n.skipUnknown = true
+	n.set().skipUnknown = true
 	return n
 }
 
@@ -140,7 +140,7 @@ func (q *query) collection() ([]map[string]types.AttributeValue, error) {
 		return nil, fmt.Errorf("%w: Collection on %s: item collections are read through a single-table entity (embed dynamorm.Entity); use All", core.ErrValidation, q.model.Name())
 	}
 	n := q.clone()
-	n.anyEntity = true
+	n.set().anyEntity = true
 	r, res, err := n.run(readMatches, n.limit)
 	if err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func (db *DB) commit(ops plan.Writes) error {
 		ops.Undo() // nothing was sent
 		return err
 	}
-	q := &query{db: db, ctx: db.ctx}
+	q := &query{db: db, ctx: db.ctx, options: &noOptions}
 	if err = q.sendTransaction(items, ops); err != nil {
 		if !errors.Is(err, core.ErrOutcomeUnknown) {
 			ops.Undo()

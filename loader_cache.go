@@ -152,7 +152,7 @@ func (l *Loader) flushPending(g *loadGroup) {
 func (l *Loader) flush(g *loadGroup) {
 	ctx, cancel := l.batchContext(g.ctx)
 	defer cancel()
-	bq := &query{db: g.db, ctx: ctx, model: g.gk.model, loaderBatch: true}
+	bq := &query{db: g.db, ctx: ctx, model: g.gk.model, options: &noOptions, loaderBatch: true}
 	o := core.BatchGetOptions{Parallel: true, ChunkSize: min(l.maxKeys, MaxBatchGetItems), MaxConcurrency: defaultBatchConcurrency, ConsistentRead: g.gk.consistent}
 	var err error
 	if o.RetryPolicy, err = bq.retryPolicyOrDefault("Load", nil); err == nil {

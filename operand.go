@@ -143,5 +143,5 @@ func goTypeHint(t target, want string) string {
 
 // fieldTarget is the target of a whole model field.
 func (q *query) fieldTarget(f *model.Field) target {
-	return target{field: f, path: []string{f.Attr}, owner: q.model.Type, leaf: f, typ: f.Type, codecs: q.db.shared.codecs}
+	return target{field: f, path: f.AttrPath(), owner: q.model.Type, leaf: f, typ: f.Type, codecs: q.db.shared.codecs}
 }

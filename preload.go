@@ -25,7 +25,8 @@ func (q *query) Preload(paths ...string) core.Query {
 		return q.fail(err)
 	}
 	n := q.clone()
-	n.preload = append(slices.Clip(n.preload), paths...)
+	o := n.set()
+	o.preload = append(o.preload, paths...)
 	return n
 }
 

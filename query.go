@@ -29,7 +29,30 @@ type query struct {
 	codec *marshal.StructCodec
 	item  reflect.Value // the model struct when Model got a pointer to one (addressable)
 
-	where      []plan.Condition
+	where []plan.Condition
+	// options are the settings most queries leave alone. Copies of a query
+	// share them: they are changed only through set, which gives the query
+	// a copy of its own first. Never nil (noOptions when none are set).
+	*options
+	tx *txCollector
+	// transact: the query's write joins a Transact() builder's
+	// transaction (as tx does a db.Transaction's), so it is not sent alone.
+	transact bool
+
+	// collect makes builder methods modify the receiver instead of copying
+	// it: FilterGroup hands such a query to its function.
+	inGroup bool
+	// capacity totals what this query's terminals consumed; created by the
+	// first terminal, never shared with copies.
+	capacity *usage
+	// loaderBatch marks a loader's batch read: its capacity goes to the
+	// scope's total only, its readers are charged their shares.
+	loaderBatch bool
+}
+
+// options are a query's settings other than its model, context and key
+// conditions; see query.options.
+type options struct {
 	filter     expr.Node
 	index      string
 	orderBy    *model.Field
@@ -48,31 +71,34 @@ type query struct {
 
 	conds     []plan.Cond // conditions on writes
 	overwrite bool        // AllowOverwrite: batch puts of a versioned model
-	tx        *txCollector
-	// transact: the query's write joins a Transact() builder's
-	// transaction (as tx does a db.Transaction's), so it is not sent alone.
-	transact bool
 
-	// collect makes builder methods modify the receiver instead of copying
-	// it: FilterGroup hands such a query to its function.
-	inGroup bool
 	// anyEntity reads an entity's item collection (Collection);
 	// skipUnknown skips items of entities a collection has no type for.
 	anyEntity, skipUnknown bool
 	// preload are the relationship paths the read terminals load (Preload).
 	preload []string
-	// capacity totals what this query's terminals consumed; created by the
-	// first terminal, never shared with copies.
-	capacity *usage
-	// loaderBatch marks a loader's batch read: its capacity goes to the
-	// scope's total only, its readers are charged their shares.
-	loaderBatch bool
+}
+
+// noOptions are the options of a query that sets none; never written.
+var noOptions options
+
+// set gives q a copy of its options, for q alone to change, and returns it.
+// The copy's slices are clipped so that appending to them never writes into
+// storage another query shares.
+func (q *query) set() *options {
+	o := *q.options
+	o.filter.Children = slices.Clip(o.filter.Children)
+	o.fields = slices.Clip(o.fields)
+	o.conds = slices.Clip(o.conds)
+	o.preload = slices.Clip(o.preload)
+	q.options = &o
+	return &o
 }
 
 var _ core.Query = (*query)(nil)
 
 func newQuery(db *DB, m any) *query {
-	q := &query{db: db, ctx: db.ctx}
+	q := &query{db: db, ctx: db.ctx, options: &noOptions}
 	if err := db.checkOpen(); err != nil {
 		q.err = err
 		return q
@@ -118,9 +144,6 @@ func (q *query) clone() *query {
 	}
 	c := q.snapshot()
 	c.where = slices.Clip(c.where)
-	c.filter.Children = slices.Clip(c.filter.Children)
-	c.fields = slices.Clip(c.fields)
-	c.conds = slices.Clip(c.conds)
 	c.capacity = nil
 	return &c
 }
@@ -228,7 +251,8 @@ func (q *query) Where(field, op string, value any) core.Query {
 	n := q.clone()
 	if n.inGroup {
 		cond := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
-		n.filter.Children = append(n.filter.Children, expr.Node{Cond: &cond})
+		o := n.set()
+		o.filter.Children = append(o.filter.Children, expr.Node{Cond: &cond})
 		return n
 	}
 	n.where = append(n.where, c)
@@ -238,7 +262,7 @@ func (q *query) Where(field, op string, value any) core.Query {
 // Index selects a secondary index.
 func (q *query) Index(name string) core.Query {
 	n := q.clone()
-	n.index = name
+	n.set().index = name
 	return n
 }
 
@@ -252,7 +276,8 @@ func (q *query) addFilter(or bool, field, op string, value any) core.Query {
 	}
 	n := q.clone()
 	cond := expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}
-	n.filter.Children = append(n.filter.Children, expr.Node{Or: or, Cond: &cond})
+	o := n.set()
+	o.filter.Children = append(o.filter.Children, expr.Node{Or: or, Cond: &cond})
 	return n
 }
 
@@ -270,14 +295,15 @@ func (q *query) addGroup(or bool, fn func(core.Query)) core.Query {
 	if q.err != nil {
 		return q.clone()
 	}
-	g := &query{db: q.db, ctx: q.ctx, model: q.model, codec: q.codec, item: q.item, inGroup: true}
+	g := &query{db: q.db, ctx: q.ctx, model: q.model, codec: q.codec, item: q.item, options: &noOptions, inGroup: true}
 	fn(&group{q: g})
 	if g.err != nil {
 		return q.fail(g.err)
 	}
 	n := q.clone()
 	if len(g.filter.Children) > 0 {
-		n.filter.Children = append(n.filter.Children, expr.Node{Or: or, Children: g.filter.Children})
+		o := n.set()
+		o.filter.Children = append(o.filter.Children, expr.Node{Or: or, Children: g.filter.Children})
 	}
 	return n
 }
@@ -309,7 +335,8 @@ func (q *query) OrderBy(field, order string) core.Query {
 		return q.fail(fmt.Errorf("%w: OrderBy(%q, %q): order must be \"ASC\" or \"DESC\"", core.ErrValidation, field, order))
 	}
 	n := q.clone()
-	n.orderBy, n.desc = f, desc
+	o := n.set()
+	o.orderBy, o.desc = f, desc
 	return n
 }
 
@@ -319,7 +346,7 @@ func (q *query) Limit(n int) core.Query {
 		return q.fail(fmt.Errorf("%w: Limit(%d): must not be negative", core.ErrValidation, n))
 	}
 	c := q.clone()
-	c.limit = n
+	c.set().limit = n
 	return c
 }
 
@@ -329,7 +356,7 @@ func (q *query) Offset(n int) core.Query {
 		return q.fail(fmt.Errorf("%w: Offset(%d): must not be negative", core.ErrValidation, n))
 	}
 	c := q.clone()
-	c.offset = n
+	c.set().offset = n
 	return c
 }
 
@@ -343,7 +370,8 @@ func (q *query) Select(fields ...string) core.Query {
 		return q.fail(err)
 	}
 	n := q.clone()
-	n.fields = append(n.fields, paths...)
+	o := n.set()
+	o.fields = append(o.fields, paths...)
 	return n
 }
 
@@ -363,7 +391,7 @@ func (q *query) projection(fields []string) ([][]string, error) {
 // ConsistentRead asks for strongly consistent reads.
 func (q *query) ConsistentRead() core.Query {
 	n := q.clone()
-	n.consistent = true
+	n.set().consistent = true
 	return n
 }
 
@@ -373,14 +401,15 @@ func (q *query) WithRetry(maxRetries int, initialDelay time.Duration) core.Query
 		return q.fail(fmt.Errorf("%w: WithRetry(%d, %v): negative values", core.ErrValidation, maxRetries, initialDelay))
 	}
 	n := q.clone()
-	n.retries, n.retryDelay = maxRetries, initialDelay
+	o := n.set()
+	o.retries, o.retryDelay = maxRetries, initialDelay
 	return n
 }
 
 // Cursor resumes after the page that returned cursor.
 func (q *query) Cursor(cursor string) core.Query {
 	n := q.clone()
-	n.cursor = cursor
+	n.set().cursor = cursor
 	return n
 }
 
@@ -393,7 +422,7 @@ func (q *query) SetCursor(cursor string) error {
 	if _, err := decodeCursor(cursor, q.db.shared.cursorKey); err != nil {
 		return err
 	}
-	q.cursor = cursor
+	q.set().cursor = cursor
 	return nil
 }
 
@@ -413,7 +442,8 @@ func (q *query) ParallelScan(segment, total int32) core.Query {
 		return q.fail(fmt.Errorf("%w: ParallelScan(%d, %d): need 0 <= segment < total <= 1000000", core.ErrValidation, segment, total))
 	}
 	n := q.clone()
-	n.segment, n.total = &segment, &total
+	o := n.set()
+	o.segment, o.total = &segment, &total
 	return n
 }
 

@@ -65,7 +65,7 @@ func Get[T any](db core.DB, key T) (T, error) {
 	q := db.Model(m)
 	if dq, ok := q.(*query); ok {
 		dq = dq.clone()
-		dq.exactKey = true
+		dq.set().exactKey = true
 		q = dq
 	}
 	return First[T](q)

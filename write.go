@@ -14,7 +14,8 @@ import (
 // IfNotExists makes the write conditional on the item not existing.
 func (q *query) IfNotExists() core.Query {
 	n := q.clone()
-	n.conds = append(n.conds, plan.Cond{Kind: plan.CondNotExists})
+	o := n.set()
+	o.conds = append(o.conds, plan.Cond{Kind: plan.CondNotExists})
 	return n
 }
 
@@ -25,14 +26,15 @@ func (q *query) IfNotExists() core.Query {
 // are conditional anyway and refuse it.
 func (q *query) AllowOverwrite() core.Query {
 	n := q.clone()
-	n.overwrite = true
+	n.set().overwrite = true
 	return n
 }
 
 // IfExists makes the write conditional on the item existing.
 func (q *query) IfExists() core.Query {
 	n := q.clone()
-	n.conds = append(n.conds, plan.Cond{Kind: plan.CondExists})
+	o := n.set()
+	o.conds = append(o.conds, plan.Cond{Kind: plan.CondExists})
 	return n
 }
 
@@ -46,7 +48,8 @@ func (q *query) WithCondition(field, op string, value any) core.Query {
 		return q.fail(err)
 	}
 	n := q.clone()
-	n.conds = append(n.conds, plan.Cond{Kind: plan.CondField, Cond: expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}})
+	o := n.set()
+	o.conds = append(o.conds, plan.Cond{Kind: plan.CondField, Cond: expr.Cond{Path: c.Path, Op: c.Op, Values: c.Values}})
 	return n
 }
 
@@ -61,7 +64,8 @@ func (q *query) WithConditionExpression(exp string, values map[string]any) core.
 		return q.fail(err)
 	}
 	n := q.clone()
-	n.conds = append(n.conds, wc)
+	o := n.set()
+	o.conds = append(o.conds, wc)
 	return n
 }
 

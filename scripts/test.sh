@@ -116,7 +116,7 @@ flags=()
 run_memdb=false
 for arg in "$@" "${extra[@]}"; do
 	case "$arg" in
-	./... | ./tests | ./tests/... | "$MODULE"/... | "$MODULE"/tests | "$MODULE"/tests/...) run_memdb=true ;;
+	./... | ./tests | ./tests/ | ./tests/... | "$MODULE"/... | "$MODULE"/tests | "$MODULE"/tests/...) run_memdb=true ;;
 	. | ./* | ../* | "$MODULE" | "$MODULE"/*) ;;
 	*) flags+=("$arg") ;;
 	esac

@@ -425,6 +425,66 @@ func TestBuildersBranchSafely(t *testing.T) {
 	assert.Greater(t, low.ConsumedCapacity().ReadUnits, 0.0)
 }
 
+// TestBuilderOptionsBranchSafely checks that the settings a query derived
+// from another one adds (limit, order, projection, filter group, cursor,
+// write conditions) never reach the query it was derived from or its
+// siblings, also when the base already has settings of its own.
+func TestBuilderOptionsBranchSafely(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, &Payment{})
+	seed(t, e, payments(12))
+	base := e.db.Model(&Payment{}).Where("ID", "=", "p0").Limit(3)
+	desc := base.OrderBy("Timestamp", "DESC")
+	memo := base.Select("ID", "Timestamp")
+	group := base.FilterGroup(func(q core.Query) { q.Filter("Amount", ">=", 60) })
+	var all, fromDesc, fromMemo, fromGroup []Payment
+	require.NoError(t, base.All(&all))
+	require.NoError(t, desc.All(&fromDesc))
+	require.NoError(t, memo.All(&fromMemo))
+	require.NoError(t, group.All(&fromGroup))
+	assert.Equal(t, []string{"2024-01-01", "2024-01-04", "2024-01-07"}, stamps(all))
+	assert.Equal(t, []string{"2024-01-10", "2024-01-07", "2024-01-04"}, stamps(fromDesc))
+	assert.Equal(t, stamps(all), stamps(fromMemo))
+	for _, p := range fromMemo {
+		assert.Zero(t, p.Amount, "Select read only the keys")
+	}
+	assert.Equal(t, []string{"2024-01-07", "2024-01-10"}, stamps(fromGroup))
+	assert.NotZero(t, all[1].Amount, "the base reads every attribute")
+
+	// A cursor set on a copy, by Cursor or SetCursor, stays on it.
+	page := base.Limit(1)
+	var first []Payment
+	res, err := page.AllPaginated(&first)
+	require.NoError(t, err)
+	require.NotEmpty(t, res.NextCursor)
+	resumed := page.Cursor(res.NextCursor)
+	var second, again []Payment
+	_, err = resumed.AllPaginated(&second)
+	require.NoError(t, err)
+	_, err = page.AllPaginated(&again)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"2024-01-04"}, stamps(second))
+	assert.Equal(t, stamps(first), stamps(again))
+	set := page.Limit(1)
+	require.NoError(t, set.SetCursor(res.NextCursor))
+	var fromSet, fromPage []Payment
+	_, err = set.AllPaginated(&fromSet)
+	require.NoError(t, err)
+	_, err = page.AllPaginated(&fromPage)
+	require.NoError(t, err)
+	assert.Equal(t, stamps(second), stamps(fromSet))
+	assert.Equal(t, stamps(first), stamps(fromPage), "SetCursor changes only the query it is called on")
+
+	// A write condition added to a copy is not on the original.
+	p := Payment{ID: "p0", Timestamp: "2024-01-01", Memo: "changed"}
+	w := e.db.Model(&p)
+	require.ErrorIs(t, w.IfNotExists().Update("Memo"), core.ErrConditionFailed)
+	require.NoError(t, w.Update("Memo"))
+	var got Payment
+	require.NoError(t, e.db.Model(&Payment{ID: "p0", Timestamp: "2024-01-01"}).First(&got))
+	assert.Equal(t, "changed", got.Memo)
+}
+
 func TestQueryBadInputSendsNothing(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, &Payment{})

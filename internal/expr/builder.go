@@ -19,45 +19,61 @@ import (
 // Builder allocates placeholders for one request.
 type Builder struct {
 	names  map[string]string // placeholder -> attribute name
-	attrs  []string          // attribute names in placeholder order
-	byName map[string]string // attribute name -> placeholder, once attrs is long
+	short  [4]string         // the first attribute names, in placeholder order
+	attrs  []string          // the attribute names after short, in placeholder order
+	byName map[string]string // attribute name -> placeholder, once there are many names
 	values map[string]types.AttributeValue
 }
 
-// scanNames is how many names are looked up by scanning attrs; a request
-// with more names indexes them in byName.
+// scanNames is how many names are looked up by scanning short and attrs; a
+// request with more names indexes them in byName.
 const scanNames = 16
 
 // Name returns the placeholder of an attribute name, allocating it on first use.
 func (b *Builder) Name(attr string) string {
-	if b.byName != nil {
-		if ph, ok := b.byName[attr]; ok {
-			return ph
-		}
-	} else {
-		for i, a := range b.attrs {
-			if a == attr {
-				return namePlaceholders[i]
-			}
-		}
+	if ph, ok := b.placeholderOf(attr); ok {
+		return ph
 	}
+	n := len(b.names)
 	if b.names == nil {
 		b.names = make(map[string]string, 4)
-		b.attrs = make([]string, 0, 4)
 	}
-	ph := placeholder(&namePlaceholders, "#n", len(b.attrs))
+	ph := placeholder(&namePlaceholders, "#n", n)
 	b.names[ph] = attr
-	b.attrs = append(b.attrs, attr)
+	if n < len(b.short) {
+		b.short[n] = attr
+	} else {
+		b.attrs = append(b.attrs, attr)
+	}
 	switch {
 	case b.byName != nil:
 		b.byName[attr] = ph
-	case len(b.attrs) > scanNames:
-		b.byName = make(map[string]string, 2*len(b.attrs))
-		for i, a := range b.attrs {
-			b.byName[a] = placeholder(&namePlaceholders, "#n", i)
+	case n+1 > scanNames:
+		b.byName = make(map[string]string, 2*(n+1))
+		for ph, a := range b.names {
+			b.byName[a] = ph
 		}
 	}
 	return ph
+}
+
+// placeholderOf is the placeholder attr already has.
+func (b *Builder) placeholderOf(attr string) (string, bool) {
+	if b.byName != nil {
+		ph, ok := b.byName[attr]
+		return ph, ok
+	}
+	for i, a := range b.short[:min(len(b.names), len(b.short))] {
+		if a == attr {
+			return namePlaceholders[i], true
+		}
+	}
+	for i, a := range b.attrs {
+		if a == attr {
+			return namePlaceholders[len(b.short)+i], true
+		}
+	}
+	return "", false
 }
 
 // Path renders a document path: each element is an attribute name, or a

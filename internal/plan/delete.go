@@ -15,16 +15,15 @@ func planDelete(t *Target) (*Write, error) {
 		return nil, err
 	}
 	var b expr.Builder
-	var extra []string
+	var version string
 	if f := t.Model.Version; f != nil {
 		if fv, err := t.Item.FieldByIndexErr(f.Index); err == nil && versionOf(fv) != 0 {
-			cur := versionOf(fv)
-			extra = append(extra, b.Name(f.Attr)+" = "+b.Value(versionNumber(cur)))
+			version = b.Name(f.Attr) + " = " + b.Value(versionNumber(versionOf(fv)))
 		}
 	}
-	w := &Write{Kind: WriteDelete, Op: "Delete", Model: t.Model, Table: t.Table, Key: key, HasConditions: len(t.Conds)+len(extra) > 0}
+	w := &Write{Kind: WriteDelete, Op: "Delete", Model: t.Model, Table: t.Table, Key: key, HasConditions: len(t.Conds) > 0 || version != ""}
 	// A batch, which carries no conditions, deletes without the entity check.
-	if w.Cond, err = renderConds(t, &b, append(extra, absentOrEntity(&b, t.Model))...); err != nil {
+	if w.Cond, err = renderConds(t, &b, version, absentOrEntity(&b, t.Model)); err != nil {
 		return nil, err
 	}
 	w.Names, w.Values = b.Names(), b.Values()
