@@ -61,10 +61,12 @@ func (it *Iterator[T]) setup() error {
 	for i := range n {
 		part := q.snapshot()
 		if iteration != nil {
-			part.index, part.bucket = iteration.Index, &i
+			o := part.set()
+			o.index, o.bucket = iteration.Index, &i
 		} else {
 			seg, total := int32(i), int32(n)
-			part.segment, part.total = &seg, &total
+			o := part.set()
+			o.segment, o.total = &seg, &total
 		}
 		r, err := part.planRead(kind)
 		if err != nil {
