@@ -242,6 +242,9 @@ func (q *query) sendBatch(op string, entries []*batchEntry, o core.BatchOptions)
 	be := &BatchError{Op: op, Model: q.model.Name(), Table: entries[0].table, Total: len(entries), Err: lastErr}
 	for _, e := range entries {
 		if e.err == nil {
+			if e.write != nil {
+				_ = e.write.Done(nil) // a tracked value remembers the item put (a put returns nothing to decode)
+			}
 			continue
 		}
 		f := BatchFailure{Kind: e.kind, Index: e.index, Item: e.value, Key: plan.DescribeKey(q.model, e.key), Err: e.err}

@@ -51,6 +51,9 @@ type Field struct {
 	// as is (no methods, no options that change its encoding): Save
 	// compares it with what was read without encoding it.
 	Scalar bool
+	// Offset is a Scalar field's offset in the outer struct (its Index
+	// passes through no pointer), so Save reads it without reflection.
+	Offset uintptr
 }
 
 // KeyName names the field in messages that tell the caller which field to
@@ -263,8 +266,22 @@ func fieldAt(t reflect.Type, lv level, i int) (*Field, *level, error) {
 	if f.TTL && derefType(ft) == timeType {
 		f.UnixTime = true // DynamoDB's TTL reads Unix seconds
 	}
-	f.Scalar = isPlainScalar(f)
+	if f.Scalar = isPlainScalar(f); f.Scalar {
+		f.Offset = offsetOf(t, index)
+	}
 	return f, nil, nil
+}
+
+// offsetOf is the offset in struct type t of the field at index, a path
+// through embedded structs (not pointers).
+func offsetOf(t reflect.Type, index []int) uintptr {
+	var off uintptr
+	for _, i := range index {
+		sf := t.Field(i)
+		off += sf.Offset
+		t = sf.Type
+	}
+	return off
 }
 
 func isTextCodec(t reflect.Type) bool {

@@ -46,6 +46,7 @@ type Model struct {
 
 	defaultTable string
 	keyFields    []*Field // KeyFields
+	updatable    []*Field // Updatable
 	tabler       bool
 	byGoName     map[string]*Field
 	byAttr       map[string]*Field
@@ -188,10 +189,27 @@ func build(t reflect.Type) (*Model, error) {
 		m.Indexes = append(m.Indexes, idx)
 	}
 	sort.Slice(m.Indexes, func(i, j int) bool { return m.Indexes[i].Name < m.Indexes[j].Name })
+	m.updatable = m.computeUpdatable()
 	if err := m.buildUniques(); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	return m, nil
+}
+
+// Updatable are the fields an Update with no names writes and Save
+// compares: every stored field but the primary key's (and its entity
+// components) and the ones writes maintain (created_at, updated_at, the
+// version).
+func (m *Model) Updatable() []*Field { return m.updatable }
+
+func (m *Model) computeUpdatable() []*Field {
+	var out []*Field
+	for _, f := range m.Fields {
+		if !m.InPrimaryKey(f) && f != m.CreatedAt && f != m.Version && f != m.UpdatedAt {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // addField records f: by name, in the lifecycle slot it is tagged for, and

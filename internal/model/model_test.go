@@ -244,7 +244,7 @@ func TestSnapshotLayers(t *testing.T) {
 	s := &Snapshot{Item: map[string]types.AttributeValue{"a": &types.AttributeValueMemberS{Value: "1"}, "b": &types.AttributeValueMemberS{Value: "2"}}}
 	cur := s
 	for i := 0; i < 20; i++ {
-		cur = cur.Over(map[string]types.AttributeValue{"a": &types.AttributeValueMemberS{Value: strconv.Itoa(i)}, "b": nil})
+		cur = cur.Over([]Attr{{"a", &types.AttributeValueMemberS{Value: strconv.Itoa(i)}}, {"b", nil}})
 		if cur.depth >= maxLayers {
 			t.Fatalf("depth %d after %d saves", cur.depth, i+1)
 		}
@@ -257,5 +257,8 @@ func TestSnapshotLayers(t *testing.T) {
 	}
 	if v, _ := s.Get("a"); v.(*types.AttributeValueMemberS).Value != "1" {
 		t.Error("the first snapshot is not modified")
+	}
+	if unknown := (&Snapshot{Unknown: true}).Over([]Attr{{"a", nil}}); !unknown.Unknown {
+		t.Error("a layer over an unknown item is unknown")
 	}
 }

@@ -17,18 +17,31 @@ var trackingType = reflect.TypeOf(Tracking{})
 // Snapshot is what dynamorm last read or wrote of a tracked value: the
 // item as stored, and which of its attributes were read. It is never
 // modified once made (a value and its copies may share it); a new read or
-// write replaces it. A Save's snapshot is a layer of the attributes it
+// write replaces it. A write's snapshot is a layer of the attributes it
 // wrote over the previous snapshot (Base), so that saving one attribute
-// does not copy the item; layers are merged every maxLayers saves.
+// does not copy the item; layers are merged every maxLayers writes.
 type Snapshot struct {
-	// Item holds the attributes of this layer; in a layer over Base, a
-	// nil value is an attribute removed.
+	// Item is the item, in a snapshot without Base.
 	Item map[string]types.AttributeValue
-	Base *Snapshot
+	// Layer holds the attributes of a layer over Base (a nil Value is
+	// an attribute removed): a few, searched in order.
+	Layer []Attr
+	Base  *Snapshot
 	// Read lists the attributes a projected read asked for; nil when the
 	// whole item was read.
-	Read  map[string]bool
-	depth int
+	Read map[string]bool
+	// Unknown: a write changed the item without returning what it
+	// stored (an UpdateBuilder in a transaction, or whose ReturnValues
+	// the caller chose), so the value no longer knows it; Save refuses
+	// until the value is read again.
+	Unknown bool
+	depth   int
+}
+
+// Attr is one attribute of a snapshot's layer.
+type Attr struct {
+	Name  string
+	Value types.AttributeValue
 }
 
 // maxLayers bounds the layers of a snapshot.
@@ -37,8 +50,14 @@ const maxLayers = 8
 // Get returns attribute a of the item as remembered.
 func (s *Snapshot) Get(a string) (types.AttributeValue, bool) {
 	for l := s; l != nil; l = l.Base {
-		if v, ok := l.Item[a]; ok {
-			return v, v != nil
+		if l.Base == nil {
+			v, ok := l.Item[a]
+			return v, ok && v != nil
+		}
+		for i := range l.Layer {
+			if l.Layer[i].Name == a {
+				return l.Layer[i].Value, l.Layer[i].Value != nil
+			}
 		}
 	}
 	return nil, false
@@ -55,9 +74,13 @@ func (s *Snapshot) Has(a string) bool {
 }
 
 // Over returns the snapshot of s with the attributes of layer (nil values:
-// removed) written over it. s is not modified; layer is kept.
-func (s *Snapshot) Over(layer map[string]types.AttributeValue) *Snapshot {
-	next := &Snapshot{Item: layer, Base: s, Read: s.Read, depth: s.depth + 1}
+// removed) written over it. s is not modified; layer is kept. Over an
+// Unknown snapshot, it is s: what the item holds stays unknown.
+func (s *Snapshot) Over(layer []Attr) *Snapshot {
+	if s.Unknown {
+		return s
+	}
+	next := &Snapshot{Layer: layer, Base: s, Read: s.Read, depth: s.depth + 1}
 	if next.depth < maxLayers {
 		return next
 	}
@@ -70,14 +93,23 @@ func (s *Snapshot) Flat() map[string]types.AttributeValue {
 		return maps.Clone(s.Item)
 	}
 	item := s.Base.Flat()
-	for a, v := range s.Item {
-		if v == nil {
-			delete(item, a)
+	for _, a := range s.Layer {
+		if a.Value == nil {
+			delete(item, a.Name)
 		} else {
-			item[a] = v
+			item[a.Name] = a.Value
 		}
 	}
 	return item
+}
+
+// LayerOf is item as a layer (for Over).
+func LayerOf(item map[string]types.AttributeValue) []Attr {
+	layer := make([]Attr, 0, len(item))
+	for a, v := range item {
+		layer = append(layer, Attr{a, v})
+	}
+	return layer
 }
 
 // findTracker returns the index of t's embedded Marker or Tracking, nil

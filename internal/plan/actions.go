@@ -123,9 +123,34 @@ func updateActions(t *Target, a Actions, upsert bool) (*Write, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Write{Kind: WriteUpdate, Op: op, Model: m, Table: t.Table, Key: a.Key,
+	w := &Write{Kind: WriteUpdate, Op: op, Model: m, Table: t.Table, Key: a.Key,
 		Update: up.String(), Cond: cond, Names: b.Names(), Values: b.Values(),
-		ReturnValues: a.ReturnValues, MissingIsNotFound: !upsert, HasConditions: true}, nil
+		ReturnValues: a.ReturnValues, MissingIsNotFound: !upsert, HasConditions: true}
+	trackActions(t, w)
+	return w, nil
+}
+
+// trackActions makes an UpdateBuilder's write w of a tracked value that was
+// read refresh it: w asks for the attributes it updates (UPDATED_NEW),
+// which are decoded into the value and layered over its snapshot, so that
+// a Save after it neither sends them again nor misses a change back. With
+// ReturnValues of the caller's own, or in a transaction (which returns
+// nothing), the value forgets what is stored (Snapshot.Unknown).
+func trackActions(t *Target, w *Write) {
+	snap := t.Model.SnapshotOf(t.Item)
+	if snap == nil {
+		return
+	}
+	w.remember(t, snap)
+	switch w.ReturnValues {
+	case "", types.ReturnValueNone:
+		w.ReturnValues = types.ReturnValueUpdatedNew
+	case types.ReturnValueUpdatedNew, types.ReturnValueAllNew:
+	default:
+		w.track.next = &model.Snapshot{Unknown: true}
+		return
+	}
+	w.track.returned = true
 }
 
 // renderLifecycle adds the lifecycle fields no action sets: updated_at

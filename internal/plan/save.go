@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -47,6 +48,9 @@ func save(t *Target) (*Write, error) {
 	snap := m.SnapshotOf(t.Item)
 	if snap == nil {
 		return create(t, "Save", true)
+	}
+	if snap.Unknown {
+		return nil, fmt.Errorf("%w: Save %s: an UpdateBuilder changed the item without returning what it stored (in a transaction, or with ReturnValues of its own), so the value no longer knows what is stored; read it again before saving", errs.ErrValidation, m.Name())
 	}
 	key, err := Key(t, "Save")
 	if err != nil {
@@ -189,10 +193,8 @@ func sameKey(t *Target, snap *model.Snapshot) error {
 func diff(t *Target, snap *model.Snapshot) ([]change, error) {
 	m := t.Model
 	out := make([]change, 0, 4)
-	for _, f := range m.Fields {
-		if m.InPrimaryKey(f) || f == m.CreatedAt || f == m.Version || f == m.UpdatedAt {
-			continue // the key cannot change; Save maintains the others
-		}
+	base := t.Item.Addr().UnsafePointer()
+	for _, f := range m.Updatable() { // (the key cannot change; Save maintains the lifecycle fields)
 		if !snap.Has(f.Attr) {
 			if !IsZeroField(t.Item, f) {
 				return nil, fmt.Errorf("%w: Save %s: %s was not read (the read's Select did not name it) and Save would overwrite what is stored; read it too, or write it with Update(%q)", errs.ErrValidation, m.Name(), f.GoName, f.GoName)
@@ -200,7 +202,7 @@ func diff(t *Target, snap *model.Snapshot) ([]change, error) {
 			continue
 		}
 		old, _ := snap.Get(f.Attr)
-		if f.Scalar && sameScalar(t.Item.FieldByIndex(f.Index), old) {
+		if f.Scalar && sameScalar(unsafe.Add(base, f.Offset), f.Type.Kind(), old) {
 			continue
 		}
 		av, err := t.fieldValue(f)
@@ -344,29 +346,70 @@ func renderChanges(b *expr.Builder, u *expr.Update, changes []change) bool {
 
 // afterSave is the snapshot of the item once changes are applied to snap.
 func afterSave(snap *model.Snapshot, changes []change) *model.Snapshot {
-	layer := make(map[string]types.AttributeValue, len(changes))
-	for _, c := range changes {
-		layer[c.field.Attr] = c.now
+	layer := make([]model.Attr, len(changes))
+	for i, c := range changes {
+		layer[i] = model.Attr{Name: c.field.Attr, Value: c.now}
 	}
 	return snap.Over(layer)
 }
 
-// sameScalar reports whether v, a Scalar field, holds what old (present)
-// stores. False means "not shown equal": the caller encodes v to know.
-func sameScalar(v reflect.Value, old types.AttributeValue) bool {
-	var buf [24]byte
+// sameScalar reports whether the Scalar field of kind k at p holds what
+// old (present) stores. False means "not shown equal": the caller encodes
+// the field to know.
+func sameScalar(p unsafe.Pointer, k reflect.Kind, old types.AttributeValue) bool {
 	switch o := old.(type) {
 	case *types.AttributeValueMemberS:
-		return v.Kind() == reflect.String && v.String() == o.Value
+		return k == reflect.String && *(*string)(p) == o.Value
 	case *types.AttributeValueMemberBOOL:
-		return v.Kind() == reflect.Bool && v.Bool() == o.Value
+		return k == reflect.Bool && *(*bool)(p) == o.Value
 	case *types.AttributeValueMemberN:
-		switch {
-		case v.CanInt():
-			return string(strconv.AppendInt(buf[:0], v.Int(), 10)) == o.Value
-		case v.CanUint():
-			return string(strconv.AppendUint(buf[:0], v.Uint(), 10)) == o.Value
+		switch k {
+		case reflect.Int:
+			return sameInt(int64(*(*int)(p)), o.Value)
+		case reflect.Int64:
+			return sameInt(*(*int64)(p), o.Value)
+		case reflect.Int32:
+			return sameInt(int64(*(*int32)(p)), o.Value)
+		case reflect.Int16:
+			return sameInt(int64(*(*int16)(p)), o.Value)
+		case reflect.Int8:
+			return sameInt(int64(*(*int8)(p)), o.Value)
+		case reflect.Uint:
+			return sameDigits(uint64(*(*uint)(p)), o.Value)
+		case reflect.Uint64:
+			return sameDigits(*(*uint64)(p), o.Value)
+		case reflect.Uint32:
+			return sameDigits(uint64(*(*uint32)(p)), o.Value)
+		case reflect.Uint16:
+			return sameDigits(uint64(*(*uint16)(p)), o.Value)
+		case reflect.Uint8:
+			return sameDigits(uint64(*(*uint8)(p)), o.Value)
 		}
 	}
 	return false
+}
+
+// sameInt reports whether s is n in decimal, as the codec writes it.
+func sameInt(n int64, s string) bool {
+	if n >= 0 {
+		return sameDigits(uint64(n), s)
+	}
+	return len(s) > 1 && s[0] == '-' && sameDigits(uint64(-(n+1))+1, s[1:])
+}
+
+// sameDigits reports whether s is u in decimal, without leading zeros
+// (as the codec writes it), parsing s rather than formatting u.
+func sameDigits(u uint64, s string) bool {
+	if len(s) == 0 || len(s) > 19 || len(s) > 1 && s[0] == '0' {
+		return len(s) == 20 && s == strconv.FormatUint(u, 10) // (20 digits overflow the parse below)
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		d := s[i] - '0'
+		if d > 9 {
+			return false
+		}
+		n = n*10 + uint64(d)
+	}
+	return n == u
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"math"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -51,5 +52,25 @@ func TestSetDeltaMembers(t *testing.T) {
 	}
 	if _, _, ok := setDelta(ss("a"), &types.AttributeValueMemberNS{Value: []string{"1"}}); ok {
 		t.Error("sets of different types have no member delta")
+	}
+}
+
+func TestSameInt(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		s    string
+		want bool
+	}{
+		{0, "0", true}, {7, "7", true}, {-5, "-5", true}, {1000003, "1000003", true},
+		{math.MaxInt64, "9223372036854775807", true}, {math.MinInt64, "-9223372036854775808", true},
+		{12, "012", false}, {12, "1.2e1", false}, {12, "", false}, {120, "12", false}, {12, "120", false},
+		{-12, "12", false}, {12, "-12", false}, {0, "-0", false}, {0, "", false},
+	} {
+		if got := sameInt(c.n, c.s); got != c.want {
+			t.Errorf("sameInt(%d, %q) = %v, want %v", c.n, c.s, got, c.want)
+		}
+	}
+	if !sameDigits(math.MaxUint64, "18446744073709551615") || sameDigits(math.MaxUint64, "18446744073709551614") {
+		t.Error("20-digit unsigned values")
 	}
 }

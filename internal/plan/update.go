@@ -82,14 +82,13 @@ func updateFields(t *Target, names []string) (*Write, error) {
 
 // written is the layer of attributes an update of fields leaves: the
 // values set (vals, in order) and nil for the ones removed.
-func written(fields []*model.Field, removed []bool, vals []types.AttributeValue) map[string]types.AttributeValue {
-	layer := make(map[string]types.AttributeValue, len(fields))
+func written(fields []*model.Field, removed []bool, vals []types.AttributeValue) []model.Attr {
+	layer := make([]model.Attr, len(fields))
 	for i, f := range fields {
-		if removed[i] {
-			layer[f.Attr] = nil
-			continue
+		layer[i].Name = f.Attr
+		if !removed[i] {
+			layer[i].Value, vals = vals[0], vals[1:]
 		}
-		layer[f.Attr], vals = vals[0], vals[1:]
 	}
 	return layer
 }
@@ -98,12 +97,7 @@ func written(fields []*model.Field, removed []bool, vals []types.AttributeValue)
 // when none are), leaving out the ones Update maintains itself.
 func updatedFields(m *model.Model, names []string, fields []*model.Field) ([]*model.Field, error) {
 	if len(names) == 0 {
-		for _, f := range m.Fields {
-			if !m.InPrimaryKey(f) && f != m.CreatedAt && f != m.Version && f != m.UpdatedAt {
-				fields = append(fields, f)
-			}
-		}
-		return fields, nil
+		return append(fields, m.Updatable()...), nil
 	}
 	for _, name := range names {
 		f, err := m.MustField(name)

@@ -67,16 +67,19 @@ type Write struct {
 
 	// track is set for a value of a tracked model, which remembers what
 	// the write left once it succeeded (Done).
-	track *tracking
+	track tracking
 }
 
 // tracking is what a write of a tracked value remembers in it once it
 // succeeded: the snapshot next, and the value and its codec (to decode
-// returned attributes into it).
+// returned attributes into it). returned: the write asks DynamoDB for the
+// attributes it updated (an UpdateBuilder's), which are decoded into the
+// value; without them what is stored is unknown.
 type tracking struct {
-	value reflect.Value
-	next  *model.Snapshot
-	codec *marshal.StructCodec
+	value    reflect.Value
+	next     *model.Snapshot
+	codec    *marshal.StructCodec
+	returned bool
 }
 
 // Undo restores the Go value the write changed.
@@ -141,7 +144,7 @@ func checkSize(m *model.Model, op string, item map[string]types.AttributeValue) 
 // remember makes the write, once it succeeded, leave next in t's value
 // (Save compares with it); callers check t.Model.Track first.
 func (w *Write) remember(t *Target, next *model.Snapshot) {
-	w.track = &tracking{value: t.Item, next: next, codec: t.Codec}
+	w.track = tracking{value: t.Item, next: next, codec: t.Codec}
 }
 
 // Done is called once w succeeded, with the attributes DynamoDB returned
@@ -154,18 +157,21 @@ func (w *Write) Done(returned map[string]types.AttributeValue) error {
 			return err
 		}
 	}
-	tr := w.track
-	if tr == nil {
+	tr := &w.track
+	if tr.next == nil {
 		return nil
 	}
 	next := tr.next
-	if len(returned) > 0 && w.Kind == WriteUpdate {
-		next = next.Over(returned)
-		if w.OnResult == nil {
+	switch {
+	case len(returned) > 0 && w.Kind == WriteUpdate && !next.Unknown:
+		next = next.Over(model.LayerOf(returned))
+		if w.OnResult == nil || tr.returned {
 			if err := tr.codec.Decode(returned, tr.value); err != nil {
 				return err
 			}
 		}
+	case tr.returned:
+		next = &model.Snapshot{Unknown: true} // (in a transaction, which returns nothing)
 	}
 	w.Model.Remember(tr.value, next)
 	return nil
