@@ -245,8 +245,8 @@ func TestSnapshotLayers(t *testing.T) {
 	cur := s
 	for i := 0; i < 20; i++ {
 		cur = cur.Over([]Attr{{"a", &types.AttributeValueMemberS{Value: strconv.Itoa(i)}}, {"b", nil}})
-		if cur.depth >= maxLayers {
-			t.Fatalf("depth %d after %d saves", cur.depth, i+1)
+		if cur.depth() >= maxLayers {
+			t.Fatalf("depth %d after %d saves", cur.depth(), i+1)
 		}
 	}
 	if v, ok := cur.Get("a"); !ok || v.(*types.AttributeValueMemberS).Value != "19" {
@@ -258,7 +258,7 @@ func TestSnapshotLayers(t *testing.T) {
 	if v, _ := s.Get("a"); v.(*types.AttributeValueMemberS).Value != "1" {
 		t.Error("the first snapshot is not modified")
 	}
-	if unknown := (&Snapshot{Unknown: true}).Over([]Attr{{"a", nil}}); !unknown.Unknown {
+	if u := Unknown().Over([]Attr{{"a", nil}}); !u.IsUnknown() {
 		t.Error("a layer over an unknown item is unknown")
 	}
 }

@@ -30,12 +30,27 @@ type Snapshot struct {
 	// Read lists the attributes a projected read asked for; nil when the
 	// whole item was read.
 	Read map[string]bool
-	// Unknown: a write changed the item without returning what it
-	// stored (an UpdateBuilder in a transaction, or whose ReturnValues
-	// the caller chose), so the value no longer knows it; Save refuses
-	// until the value is read again.
-	Unknown bool
-	depth   int
+}
+
+// unknown is the snapshot of Unknown.
+var unknown = &Snapshot{}
+
+// Unknown is the snapshot of a value whose item a write changed without
+// returning what it stored (an UpdateBuilder in a transaction, or whose
+// ReturnValues the caller chose): the value no longer knows it, and Save
+// refuses until it is read again.
+func Unknown() *Snapshot { return unknown }
+
+// IsUnknown reports whether s is Unknown().
+func (s *Snapshot) IsUnknown() bool { return s == unknown }
+
+// depth is the number of layers of s.
+func (s *Snapshot) depth() int {
+	n := 0
+	for l := s; l.Base != nil; l = l.Base {
+		n++
+	}
+	return n
 }
 
 // Attr is one attribute of a snapshot's layer.
@@ -74,14 +89,14 @@ func (s *Snapshot) Has(a string) bool {
 }
 
 // Over returns the snapshot of s with the attributes of layer (nil values:
-// removed) written over it. s is not modified; layer is kept. Over an
-// Unknown snapshot, it is s: what the item holds stays unknown.
+// removed) written over it. s is not modified; layer is kept. Over
+// Unknown(), it is Unknown(): what the item holds stays unknown.
 func (s *Snapshot) Over(layer []Attr) *Snapshot {
-	if s.Unknown {
+	if s.IsUnknown() {
 		return s
 	}
-	next := &Snapshot{Layer: layer, Base: s, Read: s.Read, depth: s.depth + 1}
-	if next.depth < maxLayers {
+	next := &Snapshot{Layer: layer, Base: s, Read: s.Read}
+	if next.depth() < maxLayers {
 		return next
 	}
 	return &Snapshot{Item: next.Flat(), Read: s.Read}

@@ -135,7 +135,7 @@ func updateActions(t *Target, a Actions, upsert bool) (*Write, error) {
 // which are decoded into the value and layered over its snapshot, so that
 // a Save after it neither sends them again nor misses a change back. With
 // ReturnValues of the caller's own, or in a transaction (which returns
-// nothing), the value forgets what is stored (Snapshot.Unknown).
+// nothing), the value forgets what is stored (model.Unknown).
 func trackActions(t *Target, w *Write) {
 	snap := t.Model.SnapshotOf(t.Item)
 	if snap == nil {
@@ -147,7 +147,7 @@ func trackActions(t *Target, w *Write) {
 		w.ReturnValues = types.ReturnValueUpdatedNew
 	case types.ReturnValueUpdatedNew, types.ReturnValueAllNew:
 	default:
-		w.track.next = &model.Snapshot{Unknown: true}
+		w.track.next = model.Unknown()
 		return
 	}
 	w.track.returned = true

@@ -49,7 +49,7 @@ func save(t *Target) (*Write, error) {
 	if snap == nil {
 		return create(t, "Save", true)
 	}
-	if snap.Unknown {
+	if snap.IsUnknown() {
 		return nil, fmt.Errorf("%w: Save %s: an UpdateBuilder changed the item without returning what it stored (in a transaction, or with ReturnValues of its own), so the value no longer knows what is stored; read it again before saving", errs.ErrValidation, m.Name())
 	}
 	key, err := Key(t, "Save")

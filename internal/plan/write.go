@@ -163,7 +163,7 @@ func (w *Write) Done(returned map[string]types.AttributeValue) error {
 	}
 	next := tr.next
 	switch {
-	case len(returned) > 0 && w.Kind == WriteUpdate && !next.Unknown:
+	case len(returned) > 0 && w.Kind == WriteUpdate && !next.IsUnknown():
 		next = next.Over(model.LayerOf(returned))
 		if w.OnResult == nil || tr.returned {
 			if err := tr.codec.Decode(returned, tr.value); err != nil {
@@ -171,7 +171,7 @@ func (w *Write) Done(returned map[string]types.AttributeValue) error {
 			}
 		}
 	case tr.returned:
-		next = &model.Snapshot{Unknown: true} // (in a transaction, which returns nothing)
+		next = model.Unknown() // (in a transaction, which returns nothing)
 	}
 	w.Model.Remember(tr.value, next)
 	return nil
