@@ -133,6 +133,12 @@ func (q *query) readKeys(unique []batchKey, proj getProjection, o core.BatchGetO
 		}
 	})
 	items := inKeyOrder(unique, found, int(retrieved.Load()))
+	if q.model.Tenant {
+		id, _ := q.tenantID() // checked when the keys were composed
+		if err := plan.CheckTenants(q.model, id, items); err != nil {
+			return nil, err
+		}
+	}
 	if err := firstError(errs); isContextError(err) {
 		return items, err // the context's own error, as every read returns it
 	}

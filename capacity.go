@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamorm/dynamorm/internal/tenant"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
 
@@ -141,17 +142,24 @@ func (q *query) record(write bool, ccs []*types.ConsumedCapacity) {
 func (q *query) recordShare(cc *types.ConsumedCapacity) { q.charge(cc, false) }
 
 // charge adds cc to the query's own total, the DB handle's collector and
-// the context's.
+// the context's (each also totals it for the scope's tenant).
 func (q *query) charge(cc *types.ConsumedCapacity, write bool) {
 	ctxCollector, _ := q.ctx.Value(capacityKey{}).(*core.CapacityCollector)
 	q.initCapacity().add(cc, write)
+	if q.db.collector == nil && ctxCollector == nil {
+		return
+	}
+	var tenantID string
+	if s := tenant.FromContext(q.ctx); s.Err == nil {
+		tenantID = s.ID
+	}
 	for _, c := range [...]*core.CapacityCollector{q.db.collector, ctxCollector} {
 		switch {
 		case c == nil:
 		case write:
-			c.RecordWrite(*cc)
+			c.RecordTenantWrite(tenantID, *cc)
 		default:
-			c.RecordRead(*cc)
+			c.RecordTenantRead(tenantID, *cc)
 		}
 	}
 }

@@ -26,7 +26,8 @@ import (
 //	v1.<base64url(JSON payload)>                      without a CursorKey
 //	v2.<base64url(nonce | AES-256-GCM(JSON payload))>  with a CursorKey
 //
-// The payload binds the cursor to the table, the index and a fingerprint of
+// The payload binds the cursor to the table, the index, the tenant (of a
+// tenant-scoped model's read) and a fingerprint of
 // every condition of the query (key condition, filter, and the conditions
 // evaluated on returned items), so a cursor from another query is rejected
 // rather than silently resuming somewhere else. With a CursorKey the payload
@@ -41,10 +42,13 @@ const (
 )
 
 type cursorPayload struct {
-	Table string                       `json:"t"`
-	Index string                       `json:"i,omitempty"`
-	Query string                       `json:"q"`
-	Key   map[string]map[string]string `json:"k"`
+	Table string `json:"t"`
+	Index string `json:"i,omitempty"`
+	// Tenant is the tenant of a read of a tenant-scoped model: another
+	// tenant's cursor is refused.
+	Tenant string                       `json:"n,omitempty"`
+	Query  string                       `json:"q"`
+	Key    map[string]map[string]string `json:"k"`
 }
 
 // encodeCursor returns the cursor that resumes r after key.
@@ -53,7 +57,7 @@ func encodeCursor(r *plan.Read, key map[string]types.AttributeValue, cursorKey [
 	if err != nil {
 		return "", err
 	}
-	p := cursorPayload{Table: r.Table, Index: r.Index, Query: fingerprint(r), Key: k}
+	p := cursorPayload{Table: r.Table, Index: r.Index, Tenant: r.Tenant, Query: fingerprint(r), Key: k}
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return "", err
@@ -180,6 +184,9 @@ func startKey(cursor string, r *plan.Read, m *model.Model, cursorKey []byte) (ma
 	}
 	if p.Table != r.Table || p.Index != r.Index {
 		return nil, fmt.Errorf("%w: it belongs to table %q index %q, not table %q index %q", core.ErrInvalidCursor, p.Table, p.Index, r.Table, r.Index)
+	}
+	if p.Tenant != r.Tenant {
+		return nil, fmt.Errorf("%w: it belongs to a read of another tenant", core.ErrInvalidCursor)
 	}
 	if p.Query != fingerprint(r) {
 		return nil, fmt.Errorf("%w: it belongs to another query on table %q (different conditions or filters)", core.ErrInvalidCursor, r.Table)

@@ -1,10 +1,15 @@
 package dynamorm
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
+	"github.com/dynamorm/dynamorm/internal/tenant"
+	"github.com/dynamorm/dynamorm/pkg/core"
 	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
 
@@ -67,15 +72,36 @@ func (db *DB) MoveItem(from, to any) error {
 // stores it: every field by the codec and, for an entity, its derived keys
 // and entity type. Lifecycle fields are encoded as they are (nothing is
 // stamped: MarshalItem writes nothing). It is the inverse of UnmarshalItem,
-// for building test items and stream images.
+// for building test items and stream images. A tenant-scoped model's item
+// belongs to a tenant: MarshalItem refuses it (ErrTenantRequired), and
+// db.MarshalItem encodes it for the handle's tenant.
 func MarshalItem(v any) (map[string]types.AttributeValue, error) {
+	return marshalItem(context.Background(), nil, v)
+}
+
+// MarshalItem is dynamorm.MarshalItem with db's converters and, for a
+// tenant-scoped model, db's tenant (its context's, or ForTenant's).
+func (db *DB) MarshalItem(v any) (map[string]types.AttributeValue, error) {
+	return marshalItem(db.ctx, db.shared.codecs, v)
+}
+
+func marshalItem(ctx context.Context, codecs *marshal.Codecs, v any) (map[string]types.AttributeValue, error) {
 	md, err := model.OfValue(v)
 	if err != nil {
 		return nil, err
 	}
-	item, err := marshal.Marshal(v)
+	var id string
+	if md.Tenant {
+		if id, err = tenant.FromContext(ctx).Require(md.Name()); err == nil && id == "" {
+			err = fmt.Errorf("%w: MarshalItem %s: an item belongs to one tenant, and the system scope names none", core.ErrTenantRequired, md.Name())
+		}
+		if err != nil {
+			return nil, fmt.Errorf("MarshalItem: %w", err)
+		}
+	}
+	item, err := codecs.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	return plan.Stored(md, item)
+	return plan.Stored(md, id, item)
 }

@@ -1,6 +1,7 @@
 package dynamorm
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"sort"
@@ -130,19 +131,39 @@ func containsString(s []string, v string) bool {
 //	case *Order: ...
 //	}
 //
-// An item of no entity given is an error wrapping ErrUnknownEntity.
+// An item of no entity given is an error wrapping ErrUnknownEntity. An
+// item of a tenant-scoped entity belongs to a tenant: EntityOf refuses it
+// (ErrTenantRequired); db.EntityOf decodes it in the handle's scope.
 func EntityOf[T Item](item T, entities ...any) (any, error) {
+	return entityOf(context.Background(), nil, sdkItem(item), entities)
+}
+
+// EntityOf is dynamorm.EntityOf with db's converters and tenant scope:
+// item (an SDK item or a stream image) of a tenant-scoped entity must be
+// stored for the handle's tenant (ErrCrossTenant otherwise); in the
+// system scope (AllTenants) items of every tenant are decoded.
+func (db *DB) EntityOf(item any, entities ...any) (any, error) {
+	it, err := anyItem(item)
+	if err != nil {
+		return nil, err
+	}
+	return entityOf(db.ctx, db.shared.codecs, it, entities)
+}
+
+func entityOf(ctx context.Context, codecs *marshal.Codecs, it map[string]types.AttributeValue, entities []any) (any, error) {
 	ts, err := entityTypes(entities)
 	if err != nil {
 		return nil, err
 	}
-	es, err := newEntitySet(nil, ts, nil) // the process-wide converters, as UnmarshalItem
+	es, err := newEntitySet(codecs, ts, nil) // nil: the process-wide converters, as UnmarshalItem
 	if err != nil {
 		return nil, err
 	}
-	it := sdkItem(item)
 	et, err := es.of(it)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkItemTenant(ctx, et.model, it); err != nil {
 		return nil, err
 	}
 	return et.decodeNew(it, false)

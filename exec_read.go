@@ -50,7 +50,7 @@ func (q *query) fetch(ctx context.Context, r *plan.Read, start map[string]types.
 			return page{}, wrapAWS("Query", q.model.Name(), r.Table, err)
 		}
 		q.recordRead(out.ConsumedCapacity)
-		return page{out.Items, out.LastEvaluatedKey, out.Count, out.ScannedCount}, nil
+		return page{out.Items, out.LastEvaluatedKey, out.Count, out.ScannedCount}, r.CheckTenants(out.Items)
 	}
 	out, err := q.db.api(r.Operation, 1).Scan(ctx, &dynamodb.ScanInput{
 		TableName:                 aws.String(r.Table),
@@ -71,7 +71,7 @@ func (q *query) fetch(ctx context.Context, r *plan.Read, start map[string]types.
 		return page{}, wrapAWS("Scan", q.model.Name(), r.Table, err)
 	}
 	q.recordRead(out.ConsumedCapacity)
-	return page{out.Items, out.LastEvaluatedKey, out.Count, out.ScannedCount}, nil
+	return page{out.Items, out.LastEvaluatedKey, out.Count, out.ScannedCount}, r.CheckTenants(out.Items)
 }
 
 func optional(s string) *string {
@@ -195,6 +195,9 @@ func (q *query) getItem(r *plan.Read) (map[string]types.AttributeValue, error) {
 		q.recordRead(out.ConsumedCapacity)
 		if out.Item != nil && !r.OfEntity(out.Item) {
 			return nil, nil // the key holds an item of another entity
+		}
+		if err := r.CheckTenant(out.Item); err != nil {
+			return nil, err
 		}
 		if out.Item != nil || attempt >= q.retries {
 			return out.Item, nil

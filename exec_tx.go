@@ -24,6 +24,10 @@ func (db *DB) commit(ops plan.Writes) error {
 	if len(ops) == 0 {
 		return nil
 	}
+	if err := checkTenants(db.ctx, ops); err != nil {
+		ops.Undo()
+		return err
+	}
 	ops = ops.WithGuards() // unique guards join the transaction
 	items, err := transactItems(ops)
 	if err != nil {

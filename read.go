@@ -53,7 +53,12 @@ func (q *query) planRead(kind readKind) (*plan.Read, error) {
 	if kind == readFirst && len(where) == 0 && q.filter.Cond == nil && len(q.filter.Children) == 0 {
 		return nil, q.firstWithoutKey()
 	}
+	tenantID, err := q.tenantID()
+	if err != nil {
+		return nil, err
+	}
 	r, err := plan.PlanRead(plan.ReadInput{
+		Tenant:     tenantID,
 		Model:      q.model,
 		Table:      q.table(),
 		Index:      q.index,
@@ -475,5 +480,6 @@ func (q *query) explanation(r *plan.Read) *core.Explanation {
 	if l := r.Lookup; l != nil {
 		e.Then = "GetItem of the item the guard of unique " + l.Unique.Name + " names (its " + plan.OwnerKeyAttr + "), which must still hold the value"
 	}
+	e.Tenant = r.ExplainTenant()
 	return e
 }

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/internal/tenant"
 	"github.com/dynamorm/dynamorm/pkg/core"
 )
@@ -102,4 +105,106 @@ func (db *DB) checkTenantTable(m *model.Model, v reflect.Value) error {
 		return fmt.Errorf("%w: %s: table %q is declared tenant-scoped (session.Config.TenantTables), and a model that owns its table cannot be: embed dynamorm.Entity with the tenant option (the tenant is the first segment of the composed keys)", core.ErrInvalidModel, m.Name(), table)
 	}
 	return fmt.Errorf("%w: %s: table %q is declared tenant-scoped (session.Config.TenantTables); add the tenant option to the tag of its embedded dynamorm.Entity", core.ErrInvalidModel, m.Name(), table)
+}
+
+// tenantID is the tenant an operation of q works for: "" for a model
+// that is not tenant-scoped, and in the system scope; the scope's error
+// (ErrTenantRequired without a tenant).
+func (q *query) tenantID() (string, error) {
+	if q.model == nil || !q.model.Tenant {
+		return "", nil
+	}
+	return tenant.FromContext(q.ctx).Require(q.model.Name())
+}
+
+// writeTenant is the tenant an operation on q's value (a write, or a read
+// by its key) is for: the scope's, which must be the one the value was
+// read for (if it was); in the system scope, the one the value was read
+// for.
+func (q *query) writeTenant() (string, error) {
+	id, err := q.tenantID()
+	if err != nil || !q.model.Tenant {
+		return id, err
+	}
+	read := storedTenant(q.model, q.item)
+	switch {
+	case id == "" && read == "":
+		return "", fmt.Errorf("%w: %s: in the system scope an operation on a value is for the tenant the value was read for, and this value was not read; give its tenant with dynamorm.WithTenant", core.ErrTenantRequired, q.model.Name())
+	case id == "":
+		return read, nil
+	case read != "" && read != id:
+		return "", fmt.Errorf("%w: %s: the value was read for another tenant than %q; copy its fields into a new value to write them for this tenant", core.ErrCrossTenant, q.model.Name(), id)
+	}
+	return id, nil
+}
+
+// storedTenant is the tenant v (a value of m) was read for, "" when it
+// was not read.
+func storedTenant(m *model.Model, v reflect.Value) string {
+	if !v.IsValid() || !m.Tenant {
+		return ""
+	}
+	if !v.CanAddr() {
+		p := reflect.New(v.Type())
+		p.Elem().Set(v)
+		v = p.Elem()
+	}
+	if s := m.SnapshotOf(v); s != nil {
+		av, _ := s.Get(tenant.Attr)
+		if sv, ok := av.(*types.AttributeValueMemberS); ok {
+			return sv.Value
+		}
+	}
+	return ""
+}
+
+// TenantOf returns the tenant v (a value of a tenant-scoped model, or a
+// pointer to one) was read for or last written to: in the system scope,
+// the tenant of each item read.
+func TenantOf(v any) (string, bool) {
+	m, err := model.OfValue(v)
+	if err != nil {
+		return "", false
+	}
+	id := storedTenant(m, reflect.Indirect(reflect.ValueOf(v)))
+	return id, id != ""
+}
+
+// checkTenants refuses to send writes of tenant-scoped models in ctx
+// when one was planned for another tenant than ctx's (a transaction built
+// in one context and executed in another): ErrCrossTenant. In the system
+// scope every write goes to its own tenant.
+func checkTenants(ctx context.Context, ws plan.Writes) error {
+	var s tenant.Scope
+	scoped := false
+	for i, w := range ws {
+		if !w.Model.Tenant {
+			continue
+		}
+		if !scoped {
+			s, scoped = tenant.FromContext(ctx), true
+		}
+		id, err := s.Require(w.Model.Name())
+		if err != nil {
+			return fmt.Errorf("operation %d (%s): %w", i, w.Op, err)
+		}
+		if id != "" && w.Tenant != id {
+			return fmt.Errorf("%w: operation %d (%s %s) was built for another tenant than %q, the context's", core.ErrCrossTenant, i, w.Op, w.Model.Name(), id)
+		}
+	}
+	return nil
+}
+
+// checkItemTenant refuses item, an item of tenant-scoped model m decoded
+// outside a read (a stream image), without a tenant in ctx or when it is
+// stored for another tenant.
+func checkItemTenant(ctx context.Context, m *model.Model, item map[string]types.AttributeValue) error {
+	if !m.Tenant {
+		return nil
+	}
+	id, err := tenant.FromContext(ctx).Require(m.Name())
+	if err != nil {
+		return fmt.Errorf("%w (decoding an item outside a read: use the DB's UnmarshalItem or EntityOf on a handle with a tenant, or AllTenants)", err)
+	}
+	return plan.CheckTenant(m, id, item)
 }

@@ -27,7 +27,7 @@ type plainNote struct {
 func (plainNote) TableName() string { return "notes" }
 
 func scopeErr(db *DB) error {
-	_, err := tenant.FromContext(db.ctx).Require("Get", "Note")
+	_, err := tenant.FromContext(db.ctx).Require("Note")
 	return err
 }
 
@@ -55,7 +55,7 @@ func TestForTenantBindsDerivedHandles(t *testing.T) {
 		}
 	}
 	q := a.Model(&tenantNote{}).WithContext(WithTenant(context.Background(), "b")).(*query)
-	if _, err := tenant.FromContext(q.ctx).Require("Get", "Note"); !errors.Is(err, ErrCrossTenant) {
+	if _, err := tenant.FromContext(q.ctx).Require("Note"); !errors.Is(err, ErrCrossTenant) {
 		t.Errorf("query of a bound handle given another tenant's context: %v, want ErrCrossTenant", err)
 	}
 	if err := scopeErr(db.ForTenant("no spaces")); !errors.Is(err, ErrValidation) {

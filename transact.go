@@ -55,6 +55,7 @@ func (t *transaction) add(op string, m any, build func(q *query) (*plan.Write, e
 	}
 	q := newQuery(t.db, m)
 	q.transact = true
+	q.ctx = t.ctx // the tenant of the builder's context
 	var w *plan.Write
 	err := q.err
 	if err == nil {
@@ -283,6 +284,9 @@ func (db *DB) transactGetInto(dests []any) error {
 			return errs.At("TransactGet "+q.model.Name(), fmt.Sprintf("destination %d", i), err)
 		}
 		w := &plan.Write{Op: "Get", Model: q.model, Table: q.table(), Key: key}
+		if w.Tenant, err = q.tenantID(); err != nil {
+			return errs.At("TransactGet "+q.model.Name(), fmt.Sprintf("destination %d", i), err)
+		}
 		id := w.ID()
 		if j, dup := seen[id]; dup {
 			return fmt.Errorf("%w: TransactGet: destinations %d and %d are both %s in table %s; DynamoDB allows one read per item", core.ErrValidation, j, i, w.Describe(), w.Table)
@@ -303,6 +307,9 @@ func (db *DB) transactGetInto(dests []any) error {
 		if r.Item == nil || !plan.OfModel(ops[i].Model, r.Item) { // (a guard is no item of the model)
 			missing = append(missing, fmt.Sprintf("destination %d (%s in table %s)", i, ops[i].Describe(), ops[i].Table))
 			continue
+		}
+		if err := plan.CheckTenant(ops[i].Model, ops[i].Tenant, r.Item); err != nil {
+			return fmt.Errorf("TransactGet: destination %d: %w", i, err)
 		}
 		if err := db.decodeOne(r.Item, dests[i], nil); err != nil {
 			return fmt.Errorf("TransactGet: destination %d: %w", i, err)

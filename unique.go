@@ -86,6 +86,9 @@ func (q *query) readPrior(t *plan.Target, key map[string]types.AttributeValue, a
 		return nil, wrapAWS("GetItem", t.Model.Name(), t.Table, err)
 	}
 	q.recordRead(out.ConsumedCapacity)
+	if err := plan.CheckTenant(t.Model, t.Tenant, out.Item); err != nil {
+		return nil, err
+	}
 	if e := t.Model.Entity; e != nil && out.Item != nil {
 		if s, ok := out.Item[e.TypeAttr].(*types.AttributeValueMemberS); !ok || s.Value != e.Name {
 			return &plan.Prior{}, nil // another entity's item: none of this one

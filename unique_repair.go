@@ -63,6 +63,12 @@ func (db *DB) RepairUnique(ctx context.Context, model any, fix bool) (*UniqueRep
 	if len(m.Uniques) == 0 {
 		return nil, fmt.Errorf("%w: RepairUnique: %s has no unique constraints", core.ErrValidation, m.Name())
 	}
+	if id, err := q.tenantID(); err != nil || m.Tenant && id == "" {
+		if err == nil {
+			err = fmt.Errorf("%w: %s: each tenant's values are unique apart; repair one tenant at a time (dynamorm.WithTenant)", core.ErrTenantRequired, m.Name())
+		}
+		return nil, fmt.Errorf("RepairUnique: %w", err)
+	}
 	items, guards, err := q.scanForRepair()
 	if err != nil {
 		return nil, err
@@ -106,7 +112,8 @@ func (q *query) scanForRepair() (items, guards []map[string]types.AttributeValue
 	if err := q.ConsistentRead().Scan(&list); err != nil {
 		return nil, nil, err
 	}
-	_, _, err = q.walk(q.ctx, plan.GuardScan(q.model, q.table()), nil, 0, 0, func(page []map[string]types.AttributeValue) bool {
+	id, _ := q.tenantID()
+	_, _, err = q.walk(q.ctx, plan.GuardScan(q.model, id, q.table()), nil, 0, 0, func(page []map[string]types.AttributeValue) bool {
 		guards = append(guards, page...)
 		return true
 	})
@@ -116,8 +123,9 @@ func (q *query) scanForRepair() (items, guards []map[string]types.AttributeValue
 // checkItem checks the guard of u's value in item it.
 func (q *query) checkItem(rep *UniqueReport, u *model.Unique, it map[string]types.AttributeValue, byID, owners map[string]map[string]types.AttributeValue, used map[string]bool, fix bool) {
 	m := q.model
+	tenantID, _ := q.tenantID()
 	vals := plan.ItemValues(u, it)
-	key, ok, err := plan.GuardKey(m, u, vals)
+	key, ok, err := plan.GuardKey(m, tenantID, u, vals)
 	if err != nil || !ok {
 		return // no value: nothing to reserve
 	}
@@ -134,7 +142,7 @@ func (q *query) checkItem(rep *UniqueReport, u *model.Unique, it map[string]type
 	if found {
 		previous = attrString(g[plan.OwnerAttr])
 		p.Owner = guardOwner(m, g)
-		if other, ok := owners[previous]; ok && sameValue(m, u, other, key) {
+		if other, ok := owners[previous]; ok && sameValue(m, tenantID, u, other, key) {
 			p.Duplicate = true
 			used[gid] = true
 			rep.Misowned = append(rep.Misowned, p)
@@ -148,7 +156,7 @@ func (q *query) checkItem(rep *UniqueReport, u *model.Unique, it map[string]type
 	}
 	used[gid] = true
 	if fix {
-		w, err := plan.ReserveFor(m, q.table(), u, vals, ownerKey, previous)
+		w, err := plan.ReserveFor(m, tenantID, q.table(), u, vals, ownerKey, previous)
 		if err == nil {
 			err = q.send(w)
 		}
@@ -162,8 +170,8 @@ func (q *query) checkItem(rep *UniqueReport, u *model.Unique, it map[string]type
 }
 
 // sameValue reports whether item holds the value whose guard key is key.
-func sameValue(m *model.Model, u *model.Unique, item, key map[string]types.AttributeValue) bool {
-	k, ok, err := plan.GuardKey(m, u, plan.ItemValues(u, item))
+func sameValue(m *model.Model, tenantID string, u *model.Unique, item, key map[string]types.AttributeValue) bool {
+	k, ok, err := plan.GuardKey(m, tenantID, u, plan.ItemValues(u, item))
 	return err == nil && ok && plan.KeyID(m, k) == plan.KeyID(m, key)
 }
 

@@ -336,6 +336,14 @@ func (u *updateBuilder) updateKey() (map[string]types.AttributeValue, map[*model
 	if q.filter.Cond != nil || len(q.filter.Children) > 0 {
 		return nil, nil, fmt.Errorf("%w: UpdateBuilder on %s: Filter selects what a read returns and does not apply to updates; use Condition(field, op, value) for a condition on the stored item", core.ErrValidation, q.model.Name())
 	}
+	var tenantID string
+	if q.model.Tenant {
+		t := q.target()
+		if err := t.CheckTenant(); err != nil {
+			return nil, nil, err
+		}
+		tenantID = t.Tenant
+	}
 	if len(q.where) == 0 && q.item.IsValid() {
 		if q.model.Entity != nil {
 			t := q.target()
@@ -352,7 +360,7 @@ func (u *updateBuilder) updateKey() (map[string]types.AttributeValue, map[*model
 		given[c.Field] = c.Values[0]
 	}
 	if q.model.Entity != nil {
-		return plan.EntityKey(q.model, "UpdateBuilder", func(f *model.Field) (types.AttributeValue, bool, error) {
+		return plan.EntityKey(q.model, tenantID, "UpdateBuilder", func(f *model.Field) (types.AttributeValue, bool, error) {
 			v, ok := given[f]
 			return v, ok, nil
 		})

@@ -104,7 +104,11 @@ func (q *query) requireItem(op string) error {
 
 // target is what the write planner needs of the query.
 func (q *query) target() plan.Target {
-	return plan.Target{Model: q.model, Codec: q.codec, Item: q.item, Table: q.table(), Conds: q.conds, Clock: q.db.shared.clock}
+	t := plan.Target{Model: q.model, Codec: q.codec, Item: q.item, Table: q.table(), Conds: q.conds, Clock: q.db.shared.clock}
+	if q.model.Tenant {
+		t.Tenant, t.TenantErr = q.writeTenant()
+	}
+	return t
 }
 
 // planWrite checks that the query has a model value and plans the write

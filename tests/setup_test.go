@@ -23,6 +23,20 @@ type countingClient struct {
 	core.DynamoDBAPI
 	writes atomic.Int64
 	reads  atomic.Int64
+	batch  atomic.Int64 // BatchWriteItem and TransactGetItems (in neither count above)
+}
+
+// sent is the number of item requests sent so far, of every kind.
+func (c *countingClient) sent() int64 { return c.writes.Load() + c.reads.Load() + c.batch.Load() }
+
+func (c *countingClient) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	c.batch.Add(1)
+	return c.DynamoDBAPI.BatchWriteItem(ctx, in, o...)
+}
+
+func (c *countingClient) TransactGetItems(ctx context.Context, in *dynamodb.TransactGetItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactGetItemsOutput, error) {
+	c.batch.Add(1)
+	return c.DynamoDBAPI.TransactGetItems(ctx, in, o...)
 }
 
 func (c *countingClient) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {

@@ -36,7 +36,11 @@ const DefaultTypeAttr = "_type"
 // Template is how a derived key is composed: segments joined by '#', each a
 // literal or the encoding of one field's value (see package keyenc).
 type Template struct {
-	Segments   []Segment
+	Segments []Segment
+	// Tenant: the key is a partition key of a tenant-scoped model, whose
+	// value begins with the tenant's prefix (package tenant) before the
+	// segments.
+	Tenant     bool
 	components []*Field
 }
 

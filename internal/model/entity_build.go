@@ -27,6 +27,7 @@ func (m *Model) buildEntity(mt markerTag) error {
 		if err != nil {
 			return fmt.Errorf("%s: %v", d.attr, err)
 		}
+		tpl.Tenant = m.Tenant && !d.sk
 		f := &Field{GoName: d.attr, Attr: d.attr, Type: stringType, Template: tpl, attrPath: []string{d.attr}}
 		switch {
 		case d.index == "" && !d.sk:

@@ -61,6 +61,7 @@ func (m *Model) buildIteration(n int) error {
 	}
 	tpl := &Template{
 		Segments:   []Segment{{Literal: m.Entity.Name}, {Bucket: it}},
+		Tenant:     m.Tenant, // a partition key: each tenant's buckets apart
 		components: m.keyFields,
 	}
 	f := &Field{GoName: attr, Attr: attr, Type: stringType, Template: tpl, attrPath: []string{attr}}

@@ -8,6 +8,7 @@ import (
 	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/tenant"
 )
 
 // ActionKind is one kind of UpdateBuilder action.
@@ -88,12 +89,15 @@ func updateActions(t *Target, a Actions, upsert bool) (*Write, error) {
 		// An item the upsert creates has its entity type and the
 		// attributes of its key components, as a put would.
 		up.Set(b.Name(m.Entity.TypeAttr), b.Value(entityValue(m)))
+		if m.Tenant {
+			up.Set(b.Name(tenant.Attr), b.Value(&types.AttributeValueMemberS{Value: t.Tenant}))
+		}
 		for _, c := range m.KeyFields() {
 			if v, ok := a.Components[c]; ok && !touched[c] {
 				up.Set(b.Name(c.Attr), b.Value(v))
 			}
 		}
-		if err := renderKeyOnlyDerived(m, a, &b, &up); err != nil {
+		if err := renderKeyOnlyDerived(m, t.Tenant, a, &b, &up); err != nil {
 			return nil, err
 		}
 		extra = append(extra, absentOrEntity(&b, m))

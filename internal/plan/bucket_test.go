@@ -30,14 +30,18 @@ func TestBuckets(t *testing.T) {
 			"ID": &types.AttributeValueMemberS{Value: fmt.Sprintf("e%d", i)},
 			"At": &types.AttributeValueMemberN{Value: fmt.Sprint(i % 7)},
 		}
-		if err := deriveItem(m, item, "Create"); err != nil {
+		if err := deriveItem(m, "", item, "Create"); err != nil {
 			t.Fatal(err)
 		}
-		b, missing, err := Bucket(it, func(c *model.Field) (types.AttributeValue, error) { return item[c.Attr], nil })
+		b, missing, err := Bucket(it, "", func(c *model.Field) (types.AttributeValue, error) { return item[c.Attr], nil })
 		if err != nil || missing != nil {
 			t.Fatal(err, missing)
 		}
-		if got, want := item["iter10pk"], BucketKey(it, b); got.(*types.AttributeValueMemberS).Value != want.(*types.AttributeValueMemberS).Value || want.(*types.AttributeValueMemberS).Value != fmt.Sprintf("ev#%d", b) {
+		want, err := BucketKey(it, "", b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := item["iter10pk"]; got.(*types.AttributeValueMemberS).Value != want.(*types.AttributeValueMemberS).Value || want.(*types.AttributeValueMemberS).Value != fmt.Sprintf("ev#%d", b) {
 			t.Fatalf("item %d stores %v, bucket %d is %v", i, got, b, want)
 		}
 		counts[b]++
@@ -48,7 +52,7 @@ func TestBuckets(t *testing.T) {
 		}
 	}
 	// A missing component makes no bucket (the put fails on the key first).
-	_, missing, _ := Bucket(it, func(c *model.Field) (types.AttributeValue, error) { return nil, nil })
+	_, missing, _ := Bucket(it, "", func(c *model.Field) (types.AttributeValue, error) { return nil, nil })
 	if missing == nil || missing.GoName != "ID" {
 		t.Errorf("bucket of an empty key: missing %v", missing)
 	}

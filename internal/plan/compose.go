@@ -37,10 +37,14 @@ func partitionCond(in ReadInput, k *model.Field) keyCond {
 		if in.Bucket == nil {
 			return keyCond{}
 		}
-		return keyCond{cond: keyCondition(k, expr.Eq, BucketKey(it, *in.Bucket)), ok: true, exact: true}
+		av, err := BucketKey(it, in.Tenant, *in.Bucket)
+		if err != nil {
+			return keyCond{} // (PlanRead refuses a tenant-scoped bucket without a tenant)
+		}
+		return keyCond{cond: keyCondition(k, expr.Eq, av), ok: true, exact: true}
 	}
 	var used []int
-	av, missing, err := Compose(k, func(c *model.Field) (types.AttributeValue, error) {
+	av, missing, err := Compose(k, in.Tenant, func(c *model.Field) (types.AttributeValue, error) {
 		p := findCond(in.Where, c, func(op expr.Op) bool { return op == expr.Eq })
 		if p < 0 {
 			return nil, nil

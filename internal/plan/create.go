@@ -40,7 +40,7 @@ func put(t *Target, op string, ch *Changes) (*Write, error) {
 	if err != nil {
 		return nil, errs.Within(op+" "+t.Model.Name(), err)
 	}
-	if err := deriveItem(t.Model, item, op); err != nil {
+	if err := deriveItem(t.Model, t.Tenant, item, op); err != nil {
 		return nil, err
 	}
 	for _, f := range []*model.Field{t.Model.PK, t.Model.SK} {

@@ -11,31 +11,40 @@ import (
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/keyenc"
 	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/tenant"
 )
 
 // Compose composes derived key k from the encoded values of its
 // components, which value gives. A component without a value (absent,
 // NULL, or an empty string or binary) makes the key absent: it returns a
-// nil value and that component.
+// nil value and that component. The partition key of a tenant-scoped model
+// begins with the prefix of tenantID (package tenant); without one it is
+// ErrTenantRequired. tenantID is ignored for other keys.
 //
 // The bucket segment of an iteration key is the bucket of the primary key
 // composed from the same values (see Bucket).
-func Compose(k *model.Field, value func(*model.Field) (types.AttributeValue, error)) (types.AttributeValue, *model.Field, error) {
-	return compose(k, value, -1)
+func Compose(k *model.Field, tenantID string, value func(*model.Field) (types.AttributeValue, error)) (types.AttributeValue, *model.Field, error) {
+	return compose(k, tenantID, value, -1)
 }
 
-// BucketKey is the iteration key of bucket n of iteration it: the key the
-// iterator queries.
-func BucketKey(it *model.Iteration, n int) types.AttributeValue {
-	av, _, _ := compose(it.Key, nil, n) // no field segments: no error
-	return av
+// BucketKey is the iteration key of bucket n of iteration it (of tenant
+// tenantID, for a tenant-scoped entity): the key the iterator queries.
+func BucketKey(it *model.Iteration, tenantID string, n int) (types.AttributeValue, error) {
+	av, _, err := compose(it.Key, tenantID, nil, n) // no field segments: no missing component
+	return av, err
 }
 
 // compose is Compose, with the bucket segment's value given when bucket is
 // not negative.
-func compose(k *model.Field, value func(*model.Field) (types.AttributeValue, error), bucket int) (types.AttributeValue, *model.Field, error) {
+func compose(k *model.Field, tenantID string, value func(*model.Field) (types.AttributeValue, error), bucket int) (types.AttributeValue, *model.Field, error) {
 	var stack [96]byte
 	buf := stack[:0]
+	if k.Template.Tenant {
+		if tenantID == "" {
+			return nil, nil, fmt.Errorf("%w: the key %s (%s) of a tenant-scoped entity begins with the tenant, and none is given", errs.ErrTenantRequired, k.Attr, k.Template)
+		}
+		buf = tenant.AppendPrefix(buf, tenantID)
+	}
 	for i, s := range k.Template.Segments {
 		if i > 0 {
 			buf = append(buf, keyenc.Separator)
@@ -45,7 +54,7 @@ func compose(k *model.Field, value func(*model.Field) (types.AttributeValue, err
 			if n < 0 {
 				var missing *model.Field
 				var err error
-				if n, missing, err = Bucket(s.Bucket, value); err != nil || missing != nil {
+				if n, missing, err = Bucket(s.Bucket, tenantID, value); err != nil || missing != nil {
 					return nil, missing, err
 				}
 			}
@@ -71,13 +80,14 @@ func compose(k *model.Field, value func(*model.Field) (types.AttributeValue, err
 }
 
 // Bucket is the iteration bucket of the item whose key components value
-// gives: the FNV-1a hash of its composed primary key, modulo the bucket
-// count. It depends only on the key, so an item never changes bucket.
-func Bucket(it *model.Iteration, value func(*model.Field) (types.AttributeValue, error)) (int, *model.Field, error) {
+// gives: the FNV-1a hash of its composed primary key (tenant tenantID's,
+// for a tenant-scoped entity), modulo the bucket count. It depends only on
+// the key, so an item never changes bucket.
+func Bucket(it *model.Iteration, tenantID string, value func(*model.Field) (types.AttributeValue, error)) (int, *model.Field, error) {
 	const offset, prime = 2166136261, 16777619 // FNV-1a, 32 bits
 	h := uint32(offset)
 	for _, k := range it.Primary {
-		av, missing, err := compose(k, value, -1)
+		av, missing, err := compose(k, tenantID, value, -1)
 		if err != nil || missing != nil {
 			return 0, missing, err
 		}
@@ -107,7 +117,7 @@ func (t *Target) fieldValue(f *model.Field) (types.AttributeValue, error) {
 	if f.Template == nil {
 		return t.Codec.EncodeAttr(t.Item, f.Attr)
 	}
-	av, _, err := Compose(f, func(c *model.Field) (types.AttributeValue, error) {
+	av, _, err := Compose(f, t.Tenant, func(c *model.Field) (types.AttributeValue, error) {
 		return t.Codec.EncodeAttr(t.Item, c.Attr)
 	})
 	return av, err
@@ -119,7 +129,7 @@ func (t *Target) primaryKeyValue(f *model.Field, op string) (types.AttributeValu
 	if f.Template == nil {
 		return t.Codec.EncodeAttr(t.Item, f.Attr)
 	}
-	av, missing, err := Compose(f, func(c *model.Field) (types.AttributeValue, error) {
+	av, missing, err := Compose(f, t.Tenant, func(c *model.Field) (types.AttributeValue, error) {
 		return t.Codec.EncodeAttr(t.Item, c.Attr)
 	})
 	if err == nil && missing != nil {
@@ -128,18 +138,19 @@ func (t *Target) primaryKeyValue(f *model.Field, op string) (types.AttributeValu
 	return av, err
 }
 
-// deriveItem adds an entity's derived keys and entity type to item, the
-// encoding of its Go value: every key from the item's own attributes. An
-// index key with a component that has no value is left out (the item is
-// not in that index, as for a sparse index of a plain model).
-func deriveItem(m *model.Model, item map[string]types.AttributeValue, op string) error {
+// deriveItem adds an entity's derived keys and entity type (and, for a
+// tenant-scoped model, its tenant, tenantID) to item, the encoding of its
+// Go value: every key from the item's own attributes. An index key with a
+// component that has no value is left out (the item is not in that index,
+// as for a sparse index of a plain model).
+func deriveItem(m *model.Model, tenantID string, item map[string]types.AttributeValue, op string) error {
 	e := m.Entity
 	if e == nil {
 		return nil
 	}
 	fromItem := func(c *model.Field) (types.AttributeValue, error) { return item[c.Attr], nil }
 	for _, k := range e.Keys {
-		av, missing, err := Compose(k, fromItem)
+		av, missing, err := Compose(k, tenantID, fromItem)
 		if err != nil {
 			return err
 		}
@@ -152,6 +163,9 @@ func deriveItem(m *model.Model, item map[string]types.AttributeValue, op string)
 		item[k.Attr] = av
 	}
 	item[e.TypeAttr] = entityValue(m)
+	if m.Tenant {
+		item[tenant.Attr] = &types.AttributeValueMemberS{Value: tenantID}
+	}
 	return nil
 }
 
@@ -228,11 +242,12 @@ func absentOrEntity(b *expr.Builder, m *model.Model) string {
 	return notExists(b, m) + " OR " + isEntity(b, m)
 }
 
-// EntityKey is the primary key of an entity and the values of its
-// components, from the components' values given by value (the model value,
-// or the Where equalities naming the item). A component without a value
-// is an error naming it.
-func EntityKey(m *model.Model, op string, value func(*model.Field) (types.AttributeValue, bool, error)) (map[string]types.AttributeValue, map[*model.Field]types.AttributeValue, error) {
+// EntityKey is the primary key of an entity (of tenant tenantID, for a
+// tenant-scoped one) and the values of its components, from the
+// components' values given by value (the model value, or the Where
+// equalities naming the item). A component without a value is an error
+// naming it.
+func EntityKey(m *model.Model, tenantID, op string, value func(*model.Field) (types.AttributeValue, bool, error)) (map[string]types.AttributeValue, map[*model.Field]types.AttributeValue, error) {
 	comps := make(map[*model.Field]types.AttributeValue, 2)
 	for _, c := range m.KeyFields() {
 		v, ok, err := value(c)
@@ -248,7 +263,7 @@ func EntityKey(m *model.Model, op string, value func(*model.Field) (types.Attrib
 		if k == nil {
 			continue
 		}
-		av, missing, err := Compose(k, func(c *model.Field) (types.AttributeValue, error) { return comps[c], nil })
+		av, missing, err := Compose(k, tenantID, func(c *model.Field) (types.AttributeValue, error) { return comps[c], nil })
 		if err != nil {
 			return nil, nil, err
 		}
@@ -265,16 +280,17 @@ func EntityKey(m *model.Model, op string, value func(*model.Field) (types.Attrib
 
 // ItemKey is EntityKey from t's Go value.
 func ItemKey(t *Target, op string) (map[string]types.AttributeValue, map[*model.Field]types.AttributeValue, error) {
-	return EntityKey(t.Model, op, func(c *model.Field) (types.AttributeValue, bool, error) {
+	return EntityKey(t.Model, t.Tenant, op, func(c *model.Field) (types.AttributeValue, bool, error) {
 		av, err := t.Codec.EncodeAttr(t.Item, c.Attr)
 		return av, av != nil, err
 	})
 }
 
 // Stored is item (the codec's encoding of a value of m) as dynamorm
-// stores it: for an entity, with its derived keys and entity type added.
-func Stored(m *model.Model, item map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
-	if err := deriveItem(m, item, "MarshalItem"); err != nil {
+// stores it: for an entity, with its derived keys and entity type (and the
+// tenant tenantID of a tenant-scoped one) added.
+func Stored(m *model.Model, tenantID string, item map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
+	if err := deriveItem(m, tenantID, item, "MarshalItem"); err != nil {
 		return nil, err
 	}
 	return item, nil

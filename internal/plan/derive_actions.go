@@ -76,7 +76,7 @@ func renderDerivedKey(t *Target, a Actions, b *expr.Builder, up *expr.Update, op
 		return fmt.Errorf("%w: %w: %s %s: the update sets a component of %s (%s) but not %s; Set %s too so the key can be recomputed",
 			errs.ErrIncompleteKey, errs.ErrValidation, op, m.Name(), k.Attr, k.Template, strings.Join(missing, ", "), strings.Join(missing, ", "))
 	}
-	av, absent, err := Compose(k, func(c *model.Field) (types.AttributeValue, error) {
+	av, absent, err := Compose(k, t.Tenant, func(c *model.Field) (types.AttributeValue, error) {
 		if v, ok := set[c]; ok {
 			return v, nil
 		}
@@ -105,12 +105,12 @@ func derivedNames(ks []*model.Field) string {
 // of primary-key components only (the iteration key, an index keyed by an
 // ID): no action changes them, and an item the upsert creates needs them
 // as a put would give them.
-func renderKeyOnlyDerived(m *model.Model, a Actions, b *expr.Builder, up *expr.Update) error {
+func renderKeyOnlyDerived(m *model.Model, tenantID string, a Actions, b *expr.Builder, up *expr.Update) error {
 	for _, k := range m.Entity.Keys {
 		if k.PK || k.SK || !keyOnly(k, a.Components) {
 			continue
 		}
-		av, missing, err := Compose(k, func(c *model.Field) (types.AttributeValue, error) { return a.Components[c], nil })
+		av, missing, err := Compose(k, tenantID, func(c *model.Field) (types.AttributeValue, error) { return a.Components[c], nil })
 		if err != nil {
 			return err
 		}

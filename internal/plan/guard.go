@@ -1,14 +1,17 @@
 package plan
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamorm/dynamorm/internal/attr"
+	"github.com/dynamorm/dynamorm/internal/errs"
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/keyenc"
 	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/tenant"
 )
 
 // A guard item reserves one value of a unique constraint. It lives in the
@@ -54,18 +57,24 @@ func GuardScope(m *model.Model, u *model.Unique) string { return u.Scope }
 
 // GuardKey is the key of the guard of u's value vals (one per field of u,
 // none empty) in m's table, and false when a value is empty (an item
-// without a value reserves nothing).
-func GuardKey(m *model.Model, u *model.Unique, vals []types.AttributeValue) (map[string]types.AttributeValue, bool, error) {
+// without a value reserves nothing). The guard of a tenant-scoped model
+// begins with the prefix of tenantID, so that each tenant's values are
+// reserved apart; without a tenant it is ErrTenantRequired.
+func GuardKey(m *model.Model, tenantID string, u *model.Unique, vals []types.AttributeValue) (map[string]types.AttributeValue, bool, error) {
 	for _, v := range vals {
 		if emptyComponent(v) {
 			return nil, false, nil
 		}
 	}
-	// Tenancy (issue 17) joins here: the tenant becomes the first segment
-	// of the guard's partition key, so that each tenant's values are
-	// reserved apart.
 	var stack [128]byte
-	buf := append(append(stack[:0], GuardPrefix...), keyenc.Separator)
+	buf := stack[:0]
+	if m.Tenant {
+		if tenantID == "" {
+			return nil, false, fmt.Errorf("%w: the unique guards of %s begin with the tenant, and none is given", errs.ErrTenantRequired, m.Name())
+		}
+		buf = tenant.AppendPrefix(buf, tenantID)
+	}
+	buf = append(append(buf, GuardPrefix...), keyenc.Separator)
 	buf = append(buf, u.Scope...)
 	for i, f := range u.Fields {
 		buf = append(buf, keyenc.Separator)
@@ -122,7 +131,7 @@ func OwnerID(m *model.Model, key map[string]types.AttributeValue) (string, error
 // the constraint existed), never when another item holds it.
 func guardWrite(t *Target, u *model.Unique, vals []types.AttributeValue, owner map[string]types.AttributeValue, put bool) (*Write, error) {
 	m := t.Model
-	key, ok, err := GuardKey(m, u, vals)
+	key, ok, err := GuardKey(m, t.Tenant, u, vals)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -132,19 +141,19 @@ func guardWrite(t *Target, u *model.Unique, vals []types.AttributeValue, owner m
 	}
 	var b expr.Builder
 	cond := "attribute_not_exists(" + b.Name(m.PK.Attr) + ") OR " + b.Name(OwnerAttr) + " = " + b.Value(&types.AttributeValueMemberS{Value: id})
-	w := &Write{Model: m, Table: t.Table, Cond: cond, Names: b.Names(), Values: b.Values(), HasConditions: true,
+	w := &Write{Model: m, Table: t.Table, Tenant: t.Tenant, Cond: cond, Names: b.Names(), Values: b.Values(), HasConditions: true,
 		Guard: &Guard{Unique: u, Values: vals, Owner: owner, Put: put, id: id}}
 	if !put {
 		w.Kind, w.Op, w.Key = WriteDelete, "ReleaseUnique", key
 		return w, nil
 	}
-	w.Kind, w.Op, w.Item = WritePut, "ReserveUnique", GuardItem(m, u, key, id, owner)
+	w.Kind, w.Op, w.Item = WritePut, "ReserveUnique", GuardItem(m, t.Tenant, u, key, id, owner)
 	return w, nil
 }
 
 // GuardItem is the stored guard of key for the owner whose key is owner
-// (encoded as id).
-func GuardItem(m *model.Model, u *model.Unique, key map[string]types.AttributeValue, id string, owner map[string]types.AttributeValue) map[string]types.AttributeValue {
+// (encoded as id); a tenant-scoped model's guard stores its tenant.
+func GuardItem(m *model.Model, tenantID string, u *model.Unique, key map[string]types.AttributeValue, id string, owner map[string]types.AttributeValue) map[string]types.AttributeValue {
 	item := make(map[string]types.AttributeValue, len(key)+4)
 	for k, v := range key {
 		item[k] = v
@@ -154,6 +163,9 @@ func GuardItem(m *model.Model, u *model.Unique, key map[string]types.AttributeVa
 	item[OwnerKeyAttr] = &types.AttributeValueMemberM{Value: owner}
 	if m.Entity != nil {
 		item[m.Entity.TypeAttr] = &types.AttributeValueMemberS{Value: GuardType}
+	}
+	if m.Tenant {
+		item[tenant.Attr] = &types.AttributeValueMemberS{Value: tenantID}
 	}
 	return item
 }

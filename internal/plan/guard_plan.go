@@ -31,11 +31,11 @@ func planGuards(t *Target, s WriteSpec, w *Write) error {
 		if err != nil {
 			return err
 		}
-		oldKey, hadOld, err := GuardKey(m, u, old)
+		oldKey, hadOld, err := GuardKey(m, t.Tenant, u, old)
 		if err != nil {
 			return errs.Within(w.Op+" "+m.Name(), err)
 		}
-		newKey, hasNew, err := GuardKey(m, u, next)
+		newKey, hasNew, err := GuardKey(m, t.Tenant, u, next)
 		if err != nil {
 			return fmt.Errorf("%w: %s %s: unique %s: %v", errs.ErrValidation, w.Op, m.Name(), u.Name, err)
 		}

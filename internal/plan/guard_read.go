@@ -5,6 +5,7 @@ import (
 
 	"github.com/dynamorm/dynamorm/internal/expr"
 	"github.com/dynamorm/dynamorm/internal/model"
+	"github.com/dynamorm/dynamorm/internal/tenant"
 )
 
 // Lookup is a read by a unique constraint: a GetItem of the guard of the
@@ -14,11 +15,12 @@ import (
 type Lookup struct {
 	Unique *model.Unique
 	Values []types.AttributeValue // the value of each field of Unique
+	Tenant string                 // the tenant of a tenant-scoped model
 }
 
 // Holds reports whether item (the owner read) holds the lookup's value.
 func (l *Lookup) Holds(m *model.Model, item map[string]types.AttributeValue) bool {
-	want, ok, err := GuardKey(m, l.Unique, l.Values)
+	want, ok, err := GuardKey(m, l.Tenant, l.Unique, l.Values)
 	if err != nil || !ok {
 		return false
 	}
@@ -26,7 +28,7 @@ func (l *Lookup) Holds(m *model.Model, item map[string]types.AttributeValue) boo
 	for i, f := range l.Unique.Fields {
 		vals[i] = item[f.Attr]
 	}
-	got, ok, err := GuardKey(m, l.Unique, vals)
+	got, ok, err := GuardKey(m, l.Tenant, l.Unique, vals)
 	return err == nil && ok && KeyID(m, got) == KeyID(m, want)
 }
 
@@ -44,12 +46,12 @@ func planLookup(in ReadInput, r *Read) bool {
 		if !ok {
 			continue
 		}
-		key, ok, err := GuardKey(m, u, vals)
+		key, ok, err := GuardKey(m, in.Tenant, u, vals)
 		if err != nil || !ok {
 			return false
 		}
 		r.Operation, r.Key, r.KeyAttrs = GetItem, key, tableKeyAttrs(m)
-		r.Lookup = &Lookup{Unique: u, Values: vals}
+		r.Lookup = &Lookup{Unique: u, Values: vals, Tenant: in.Tenant}
 		r.entity = m.Entity
 		if len(in.Projection) > 0 {
 			keep := tableKeyAttrs(m)
@@ -58,6 +60,9 @@ func planLookup(in ReadInput, r *Read) bool {
 			}
 			if m.Entity != nil {
 				keep = append(keep, m.Entity.TypeAttr)
+			}
+			if m.Tenant {
+				keep = append(keep, tenant.Attr)
 			}
 			var b expr.Builder
 			r.Projection = b.Projection(WithKeys(in.Projection, keep))
@@ -87,7 +92,7 @@ func lookupValues(where []Condition, u *model.Unique) ([]types.AttributeValue, b
 
 // GuardRead is the first request of lookup r: the GetItem of the guard.
 func (r *Read) GuardRead() *Read {
-	return &Read{Operation: GetItem, Table: r.Table, Key: r.Key, Consistent: r.Consistent, KeyAttrs: r.KeyAttrs}
+	return &Read{Operation: GetItem, Table: r.Table, Key: r.Key, Consistent: r.Consistent, KeyAttrs: r.KeyAttrs, Tenant: r.Tenant, tenantModel: r.tenantModel}
 }
 
 // OwnerRead is the second request of lookup r, given the guard read (nil

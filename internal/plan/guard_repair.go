@@ -9,8 +9,8 @@ import (
 )
 
 // GuardScan is a strongly consistent Scan of the guards of m's unique
-// constraints in table.
-func GuardScan(m *model.Model, table string) *Read {
+// constraints in table (of tenant tenantID's, for a tenant-scoped model).
+func GuardScan(m *model.Model, tenantID, table string) *Read {
 	var b expr.Builder
 	name := m.Name()
 	if m.Entity != nil {
@@ -19,6 +19,9 @@ func GuardScan(m *model.Model, table string) *Read {
 	prefix := string(append(keyenc.AppendString(nil, name), keyenc.Separator))
 	r := &Read{Operation: Scan, Table: table, Forward: true, Consistent: true, KeyAttrs: tableKeyAttrs(m)}
 	r.Filter = "begins_with(" + b.Name(GuardAttr) + ", " + b.Value(&types.AttributeValueMemberS{Value: prefix}) + ")"
+	if m.Tenant {
+		r.Filter += " AND " + tenantIs(&b, tenantID)
+	}
 	r.Names, r.Values = b.Names(), b.Values()
 	return r
 }
@@ -32,11 +35,12 @@ func ItemValues(u *model.Unique, item map[string]types.AttributeValue) []types.A
 	return vals
 }
 
-// ReserveFor is the reservation of u's value vals for owner, in table;
+// ReserveFor is the reservation of u's value vals for owner, in table
+// (for tenant tenantID, of a tenant-scoped model);
 // with previous (an owner's encoded key) it may take the guard over from
 // that owner too.
-func ReserveFor(m *model.Model, table string, u *model.Unique, vals []types.AttributeValue, owner map[string]types.AttributeValue, previous string) (*Write, error) {
-	w, err := guardWrite(&Target{Model: m, Table: table}, u, vals, owner, true)
+func ReserveFor(m *model.Model, tenantID, table string, u *model.Unique, vals []types.AttributeValue, owner map[string]types.AttributeValue, previous string) (*Write, error) {
+	w, err := guardWrite(&Target{Model: m, Table: table, Tenant: tenantID}, u, vals, owner, true)
 	if err != nil || w == nil || previous == "" {
 		return w, err
 	}

@@ -34,6 +34,11 @@ func KeyOf(item map[string]types.AttributeValue, attrs []string) map[string]type
 
 // Key encodes the primary key of t's item, rejecting empty key values.
 func Key(t *Target, op string) (map[string]types.AttributeValue, error) {
+	if t.Model.Tenant {
+		if err := t.CheckTenant(); err != nil {
+			return nil, err
+		}
+	}
 	key := make(map[string]types.AttributeValue, 2)
 	for _, f := range []*model.Field{t.Model.PK, t.Model.SK} {
 		if f == nil {

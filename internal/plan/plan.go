@@ -38,8 +38,17 @@ type WriteSpec struct {
 // (derived keys, an entity type, a tenant prefix, unique guards; see
 // docs/architecture.md) is added here, in one place.
 func PlanWrite(t Target, s WriteSpec) (*Write, error) {
+	if t.Model.Tenant {
+		if err := t.CheckTenant(); err != nil {
+			return nil, err
+		}
+	}
 	if len(t.Model.Uniques) == 0 {
-		return planOp(&t, s)
+		w, err := planOp(&t, s)
+		if w != nil {
+			w.Tenant = t.Tenant
+		}
+		return w, err
 	}
 	orig := t
 	if err := holdPrior(&t, s); err != nil {
@@ -49,6 +58,7 @@ func PlanWrite(t Target, s WriteSpec) (*Write, error) {
 	if err != nil || w == nil {
 		return nil, err // (a Save of an unchanged value plans no write)
 	}
+	w.Tenant = t.Tenant
 	if err := planGuards(&t, s, w); err != nil {
 		w.Undo()
 		return nil, err
@@ -57,6 +67,18 @@ func PlanWrite(t Target, s WriteSpec) (*Write, error) {
 		w.retry = &replan{t: orig, s: s, prior: p}
 	}
 	return w, nil
+}
+
+// CheckTenant refuses a write of a tenant-scoped model without a tenant:
+// the scope's error, or ErrTenantRequired.
+func (t *Target) CheckTenant() error {
+	switch {
+	case t.TenantErr != nil:
+		return t.TenantErr
+	case t.Tenant == "":
+		return fmt.Errorf("%w: %s %s: the model is tenant-scoped and the write has no tenant", errs.ErrTenantRequired, nameOr(t.OpName, "write"), t.Model.Name())
+	}
+	return nil
 }
 
 // planOp plans the write itself, without the guards of unique constraints.

@@ -52,6 +52,11 @@ type ReadInput struct {
 	// Bucket, with Index the iteration index of Model, makes the read a
 	// Query of that bucket of the index (see model.Iteration).
 	Bucket *int
+	// Tenant is the tenant a read of a tenant-scoped model works for: the
+	// first segment of the partition keys it reads, and the stored tenant
+	// a Scan is restricted to. "" in the system scope: keys cannot be
+	// composed (the read is a Scan of every tenant's items).
+	Tenant string
 }
 
 // Read is a planned read.
@@ -93,6 +98,10 @@ type Read struct {
 	// Lookup, on a GetItem, makes it a read by a unique constraint: Key
 	// is the guard's, and the owner it names is read next (guard_read.go).
 	Lookup *Lookup
+	// Tenant is the tenant whose items the read returns, for a
+	// tenant-scoped model (tenantModel); "" in the system scope.
+	Tenant      string
+	tenantModel *model.Model
 	// PostFilter holds Where conditions on the queried keys that a key
 	// condition cannot express (<>, IN, CONTAINS, ...). DynamoDB does not
 	// allow them in a Query's filter, so they are evaluated on each item
@@ -140,11 +149,17 @@ func (c candidate) name() string {
 
 // PlanRead chooses GetItem, Query or Scan for in and renders its expressions.
 func PlanRead(in ReadInput) (*Read, error) {
+	if in.Bucket != nil && in.Model.Tenant && in.Tenant == "" {
+		return nil, fmt.Errorf("%w: %s: the iteration buckets of a tenant-scoped entity are each tenant's; iterate with a tenant (the system scope has none)", errs.ErrTenantRequired, in.Model.Name())
+	}
 	cands, err := candidates(in)
 	if err != nil {
 		return nil, err
 	}
 	r := &Read{Table: in.Table, Forward: true, Consistent: in.Consistent, Segment: in.Segment, Total: in.Total}
+	if in.Model.Tenant {
+		r.Tenant, r.tenantModel = in.Tenant, in.Model
+	}
 	if planGet(in, r) || planLookup(in, r) {
 		return r, nil
 	}
@@ -163,6 +178,11 @@ func PlanRead(in ReadInput) (*Read, error) {
 		}
 	} else {
 		rest = planScan(in, r)
+		if in.Model.Tenant && in.Tenant != "" {
+			// A scan reads every tenant's items: only the tenant's are
+			// returned (the others are read, and paid for).
+			rest = append(rest, tenantNode(in.Tenant))
+		}
 	}
 	if m := in.Model; m.Entity != nil && !in.AnyEntity {
 		// Only items of this entity: the key condition may match others
@@ -188,7 +208,7 @@ func PlanRead(in ReadInput) (*Read, error) {
 	}
 	order(in, r, idx)
 	if len(in.Projection) > 0 && !in.Count {
-		r.Projection = b.Projection(WithKeys(in.Projection, r.KeyAttrs))
+		r.Projection = b.Projection(WithKeys(in.Projection, withTenantAttr(in.Model, r.KeyAttrs)))
 	}
 	r.Names, r.Values = b.Names(), b.Values()
 	return r, nil
@@ -212,7 +232,7 @@ func planGet(in ReadInput, r *Read) bool {
 	if in.ForceScan || in.AnyEntity || in.Index != "" || in.Count || len(in.Filter.Children) > 0 || in.Filter.Cond != nil {
 		return false
 	}
-	key, ok := fullKey(in.Model, in.Where)
+	key, ok := fullKey(in.Model, in.Tenant, in.Where)
 	if !ok {
 		return false
 	}
@@ -221,7 +241,7 @@ func planGet(in ReadInput, r *Read) bool {
 	r.KeyAttrs = tableKeyAttrs(in.Model)
 	var b expr.Builder
 	if len(in.Projection) > 0 {
-		keep := r.KeyAttrs
+		keep := withTenantAttr(in.Model, r.KeyAttrs)
 		if e := in.Model.Entity; e != nil && !in.AnyEntity {
 			r.entity = e
 			keep = append(slices.Clip(keep), e.TypeAttr)
@@ -472,9 +492,9 @@ func findCond(conds []Condition, f *model.Field, ok func(expr.Op) bool) int {
 
 // fullKey returns the primary key when the conditions are exactly equality
 // on the table's partition key and, if it has one, its sort key.
-func fullKey(m *model.Model, conds []Condition) (map[string]types.AttributeValue, bool) {
+func fullKey(m *model.Model, tenantID string, conds []Condition) (map[string]types.AttributeValue, bool) {
 	if m.Entity != nil {
-		return fullEntityKey(m, conds)
+		return fullEntityKey(m, tenantID, conds)
 	}
 	want := 1
 	if m.SK != nil {
@@ -553,7 +573,7 @@ func keyInTree(n expr.Node, c *candidate) string {
 
 // fullEntityKey is fullKey for an entity: every Where condition is an
 // equality on a component, and together they give the whole primary key.
-func fullEntityKey(m *model.Model, conds []Condition) (map[string]types.AttributeValue, bool) {
+func fullEntityKey(m *model.Model, tenantID string, conds []Condition) (map[string]types.AttributeValue, bool) {
 	if len(conds) > 64 {
 		return nil, false
 	}
@@ -572,7 +592,7 @@ func fullEntityKey(m *model.Model, conds []Condition) (map[string]types.Attribut
 		if k == nil {
 			continue
 		}
-		av, missing, err := Compose(k, value)
+		av, missing, err := Compose(k, tenantID, value)
 		if err != nil || missing != nil {
 			return nil, false
 		}

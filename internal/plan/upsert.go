@@ -56,7 +56,7 @@ func upsertKeepingCreated(t *Target, b *expr.Builder, ch *Changes) (*Write, erro
 	if err != nil {
 		return nil, errs.Within(op+" "+t.Model.Name(), err)
 	}
-	if err := deriveItem(t.Model, item, op); err != nil {
+	if err := deriveItem(t.Model, t.Tenant, item, op); err != nil {
 		return nil, err
 	}
 	if err := checkSize(t.Model, op, item); err != nil {
@@ -98,12 +98,16 @@ func upsertKeepingCreated(t *Target, b *expr.Builder, ch *Changes) (*Write, erro
 
 // upsertedFields are the attributes an upsert writes: every field and, for
 // an entity, its derived index keys (which are set, or removed when a
-// component has no value) and its entity type.
+// component has no value), its entity type and (tenant-scoped) its tenant.
 func upsertedFields(m *model.Model) []*model.Field {
 	if m.Entity == nil {
 		return m.Fields
 	}
 	out := append([]*model.Field(nil), m.Fields...)
 	out = append(out, m.Entity.Keys...)
-	return append(out, &model.Field{GoName: m.Entity.TypeAttr, Attr: m.Entity.TypeAttr})
+	out = append(out, &model.Field{GoName: m.Entity.TypeAttr, Attr: m.Entity.TypeAttr})
+	if m.Tenant {
+		out = append(out, tenantField)
+	}
+	return out
 }

@@ -56,6 +56,8 @@ type Write struct {
 	Guards Writes
 	// Guard is set on a guard write: what it reserves or releases.
 	Guard *Guard
+	// Tenant is the tenant of a tenant-scoped model's write (Target.Tenant).
+	Tenant string
 	// Known is what OnResult receives when w is sent in a transaction
 	// with its guards (which returns no attributes): the attributes the
 	// write keeps from the stored item, read beforehand (an upsert's
@@ -128,6 +130,11 @@ type Target struct {
 	// Prior is the stored item's unique values, for the writes NeedsPrior
 	// names (nil otherwise).
 	Prior *Prior
+	// Tenant is the tenant a write of a tenant-scoped model is for (the
+	// first segment of its partition keys, stored in tenant.Attr);
+	// TenantErr, when set, is why there is none (PlanWrite returns it).
+	Tenant    string
+	TenantErr error
 }
 
 // MaxItemSize is DynamoDB's limit on the size of one item, in bytes.

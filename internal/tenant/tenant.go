@@ -137,15 +137,15 @@ func clip(id string) string {
 	return id
 }
 
-// Require is the scope's tenant for an operation on tenant-scoped model
-// (named in the error): the scope's Err, ErrTenantRequired without a
-// tenant, or the id ("" in the system scope without one).
-func (s Scope) Require(op, model string) (string, error) {
+// Require is the scope's tenant for an operation on a tenant-scoped
+// model (named in the error): the scope's Err, ErrTenantRequired without a
+// tenant, or the id ("" in the system scope).
+func (s Scope) Require(model string) (string, error) {
 	switch {
 	case s.Err != nil:
-		return "", fmt.Errorf("%s %s: %w", op, model, s.Err)
+		return "", fmt.Errorf("%s: %w", model, s.Err)
 	case s.ID == "" && !s.System:
-		return "", fmt.Errorf("%w: %s %s: %s is tenant-scoped; give the context a tenant (dynamorm.WithTenant(ctx, id) and db.WithContext(ctx), or db.ForTenant(id)), or use dynamorm.AllTenants(ctx, reason) for work across tenants", errs.ErrTenantRequired, op, model, model)
+		return "", fmt.Errorf("%w: %s is tenant-scoped; give the context a tenant (dynamorm.WithTenant(ctx, id) and db.WithContext(ctx), or db.ForTenant(id)), or use dynamorm.AllTenants(ctx, reason) for work across tenants", errs.ErrTenantRequired, model)
 	}
 	return s.ID, nil
 }

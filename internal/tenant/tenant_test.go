@@ -84,30 +84,30 @@ func TestScope(t *testing.T) {
 	if s := FromContext(ctx); s.Set() {
 		t.Fatalf("background scope %+v is set", s)
 	}
-	if _, err := FromContext(ctx).Require("Create", "Order"); !errors.Is(err, errs.ErrTenantRequired) {
+	if _, err := FromContext(ctx).Require("Order"); !errors.Is(err, errs.ErrTenantRequired) {
 		t.Fatalf("Require without a tenant = %v, want ErrTenantRequired", err)
 	}
 	a := With(ctx, "a")
-	if id, err := FromContext(a).Require("Create", "Order"); err != nil || id != "a" {
+	if id, err := FromContext(a).Require("Order"); err != nil || id != "a" {
 		t.Fatalf("Require in tenant a = %q, %v", id, err)
 	}
-	if id, _ := FromContext(With(a, "b")).Require("Create", "Order"); id != "b" {
+	if id, _ := FromContext(With(a, "b")).Require("Order"); id != "b" {
 		t.Fatalf("With over another tenant = %q, want b (an unbound context may change tenant)", id)
 	}
-	if _, err := FromContext(With(ctx, "a b")).Require("Get", "Order"); !errors.Is(err, errs.ErrValidation) {
+	if _, err := FromContext(With(ctx, "a b")).Require("Order"); !errors.Is(err, errs.ErrValidation) {
 		t.Fatalf("invalid id: %v, want ErrValidation", err)
 	}
 	sys := System(a, "export")
 	if s := FromContext(sys); !s.System || s.ID != "" || s.Reason != "export" {
 		t.Fatalf("system scope = %+v", s)
 	}
-	if _, err := FromContext(sys).Require("Scan", "Order"); err != nil {
+	if _, err := FromContext(sys).Require("Order"); err != nil {
 		t.Fatalf("Require in the system scope = %v", err)
 	}
 	if s := FromContext(With(sys, "c")); s.System || s.ID != "c" {
 		t.Fatalf("With inside the system scope = %+v, want tenant c only", s)
 	}
-	if _, err := FromContext(System(ctx, "")).Require("Scan", "Order"); !errors.Is(err, errs.ErrValidation) {
+	if _, err := FromContext(System(ctx, "")).Require("Order"); !errors.Is(err, errs.ErrValidation) {
 		t.Fatalf("system scope without a reason: %v", err)
 	}
 }
@@ -125,17 +125,17 @@ func TestBind(t *testing.T) {
 		"Bind another tenant":    Bind(ctx, "b"),
 		"Bind over a bad tenant": Bind(With(context.Background(), "#"), "a"),
 	} {
-		_, err := FromContext(c).Require("Get", "Order")
+		_, err := FromContext(c).Require("Order")
 		if err == nil {
 			t.Errorf("%s: no error", name)
 		} else if name != "Bind over a bad tenant" && !errors.Is(err, errs.ErrCrossTenant) {
 			t.Errorf("%s: %v, want ErrCrossTenant", name, err)
 		}
 	}
-	if id, err := FromContext(With(ctx, "a")).Require("Get", "Order"); err != nil || id != "a" {
+	if id, err := FromContext(With(ctx, "a")).Require("Order"); err != nil || id != "a" {
 		t.Fatalf("With the bound tenant again = %q, %v", id, err)
 	}
-	if id, err := FromContext(Bind(With(context.Background(), "a"), "a")).Require("Get", "Order"); err != nil || id != "a" {
+	if id, err := FromContext(Bind(With(context.Background(), "a"), "a")).Require("Order"); err != nil || id != "a" {
 		t.Fatalf("Bind over the same tenant = %q, %v", id, err)
 	}
 }

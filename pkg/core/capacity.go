@@ -14,6 +14,10 @@ type ConsumedCapacity struct {
 	Requests   int                 // requests that reported capacity
 	Tables     map[string]Capacity // by table name
 	Indexes    map[string]Capacity // by "table/index"
+	// Tenants is by tenant: the requests made in a tenant's scope
+	// (dynamorm.WithTenant, db.ForTenant), of any model. Requests outside
+	// one (the system scope included) are in no tenant's total.
+	Tenants map[string]Capacity
 }
 
 // Capacity is read and write units.
@@ -35,20 +39,32 @@ type CapacityCollector struct {
 
 // RecordRead adds what DynamoDB reported for a read request (GetItem,
 // Query, Scan, BatchGetItem, TransactGetItems).
-func (c *CapacityCollector) RecordRead(ccs ...types.ConsumedCapacity) { c.record(false, ccs) }
+func (c *CapacityCollector) RecordRead(ccs ...types.ConsumedCapacity) { c.record("", false, ccs) }
 
 // RecordWrite adds what DynamoDB reported for a write request (PutItem,
 // UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems).
-func (c *CapacityCollector) RecordWrite(ccs ...types.ConsumedCapacity) { c.record(true, ccs) }
+func (c *CapacityCollector) RecordWrite(ccs ...types.ConsumedCapacity) { c.record("", true, ccs) }
 
-func (c *CapacityCollector) record(write bool, ccs []types.ConsumedCapacity) {
+// RecordTenantRead is RecordRead for a request made in the scope of
+// tenant (also added to the tenant's total, ConsumedCapacity.Tenants).
+func (c *CapacityCollector) RecordTenantRead(tenant string, ccs ...types.ConsumedCapacity) {
+	c.record(tenant, false, ccs)
+}
+
+// RecordTenantWrite is RecordWrite for a request made in the scope of
+// tenant.
+func (c *CapacityCollector) RecordTenantWrite(tenant string, ccs ...types.ConsumedCapacity) {
+	c.record(tenant, true, ccs)
+}
+
+func (c *CapacityCollector) record(tenant string, write bool, ccs []types.ConsumedCapacity) {
 	if c == nil || len(ccs) == 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, cc := range ccs {
-		c.total.add(cc, write)
+		c.total.add(cc, write, tenant)
 	}
 }
 
@@ -69,11 +85,14 @@ func (c *CapacityCollector) Reset() {
 	c.mu.Unlock()
 }
 
-func (t *ConsumedCapacity) add(cc types.ConsumedCapacity, isWrite bool) {
+func (t *ConsumedCapacity) add(cc types.ConsumedCapacity, isWrite bool, tenant string) {
 	t.Requests++
 	read, write := units(cc.ReadCapacityUnits, cc.WriteCapacityUnits, cc.CapacityUnits, isWrite)
 	t.ReadUnits += read
 	t.WriteUnits += write
+	if tenant != "" {
+		t.Tenants = mergeCapacity(t.Tenants, map[string]Capacity{tenant: {ReadUnits: read, WriteUnits: write}})
+	}
 	if cc.TableName != nil {
 		if t.Tables == nil {
 			t.Tables = map[string]Capacity{}
@@ -131,6 +150,7 @@ func (c *ConsumedCapacity) Merge(other ConsumedCapacity) {
 	c.Requests += other.Requests
 	c.Tables = mergeCapacity(c.Tables, other.Tables)
 	c.Indexes = mergeCapacity(c.Indexes, other.Indexes)
+	c.Tenants = mergeCapacity(c.Tenants, other.Tenants)
 }
 
 func mergeCapacity(into, from map[string]Capacity) map[string]Capacity {
@@ -148,6 +168,6 @@ func mergeCapacity(into, from map[string]Capacity) map[string]Capacity {
 
 func (c ConsumedCapacity) clone() ConsumedCapacity {
 	out := ConsumedCapacity{ReadUnits: c.ReadUnits, WriteUnits: c.WriteUnits, Requests: c.Requests}
-	out.Merge(ConsumedCapacity{Tables: c.Tables, Indexes: c.Indexes})
+	out.Merge(ConsumedCapacity{Tables: c.Tables, Indexes: c.Indexes, Tenants: c.Tenants})
 	return out
 }

@@ -45,6 +45,10 @@ type Explanation struct {
 	// this one (the GetItem of the constraint's guard item): the GetItem of
 	// the item the guard names, which must still hold the value.
 	Then string
+	// Tenant says how a read of a tenant-scoped model is kept to the
+	// tenant and what that costs: the key's tenant prefix, or (a Scan) the
+	// filter on the stored tenant, which reads every tenant's items.
+	Tenant string
 }
 
 // String renders the explanation on one line per part, placeholders resolved
@@ -86,6 +90,9 @@ func (e *Explanation) String() string {
 		line("page size", fmt.Sprint(e.Limit))
 	}
 	line("then", e.Then)
+	if e.Tenant != "" {
+		fmt.Fprintf(&b, "  tenant: %s\n", e.Tenant)
+	}
 	return b.String()
 }
 
