@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"errors"
+	"iter"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -37,11 +38,18 @@ func tenantOps(db *dynamorm.DB, ctx context.Context, image map[string]events.Dyn
 		"Count":          func() error { _, err := db.Model(&tnOrder{}).Count(); return err },
 		"AllPaginated":   func() error { _, err := db.Model(&tnOrder{}).Limit(1).AllPaginated(&list); return err },
 		"Explain":        func() error { _, err := db.Model(&tnOrder{}).Explain(); return err },
-		"BatchGet":       func() error { return db.Model(&tnOrder{}).BatchGet([]any{order()}, &list) },
-		"BatchCreate":    func() error { return db.Model(&tnOrder{}).AllowOverwrite().BatchCreate([]tnOrder{*order()}) },
-		"BatchDelete":    func() error { return db.Model(&tnOrder{}).BatchDelete([]any{order()}) },
-		"BatchWrite":     func() error { return db.Model(&tnOrder{}).AllowOverwrite().BatchWrite([]any{order()}, []any{order()}) },
-		"BatchUpdate":    func() error { return db.Model(&tnOrder{}).BatchUpdateWithOptions([]any{order()}, []string{"Total"}) },
+		"Items": func() error {
+			return firstErr(dynamorm.Items[tnOrder](db.Model(&tnOrder{}).Where("CustomerID", "=", "c1")))
+		},
+		"Pages": func() error { return firstErr(dynamorm.Pages[tnOrder](db.Model(&tnOrder{}))) },
+		"CollectionItems": func() error {
+			return firstErr(db.Model(&tnCustomer{ID: "c1"}).CollectionItems(tnCustomer{}, tnOrder{}))
+		},
+		"BatchGet":    func() error { return db.Model(&tnOrder{}).BatchGet([]any{order()}, &list) },
+		"BatchCreate": func() error { return db.Model(&tnOrder{}).AllowOverwrite().BatchCreate([]tnOrder{*order()}) },
+		"BatchDelete": func() error { return db.Model(&tnOrder{}).BatchDelete([]any{order()}) },
+		"BatchWrite":  func() error { return db.Model(&tnOrder{}).AllowOverwrite().BatchWrite([]any{order()}, []any{order()}) },
+		"BatchUpdate": func() error { return db.Model(&tnOrder{}).BatchUpdateWithOptions([]any{order()}, []string{"Total"}) },
 		"Transaction": func() error {
 			return db.Transaction(func(tx *dynamorm.Tx) error { return tx.Model(order()).Create() })
 		},
@@ -129,4 +137,14 @@ func TestTenantScopeErrorsSendNothing(t *testing.T) {
 		}
 	}
 	require.Equal(t, before, e.count.sent(), "requests sent in a failed scope")
+}
+
+// firstErr is the first error an iterator yields (nil for none).
+func firstErr[T any](seq iter.Seq2[T, error]) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
