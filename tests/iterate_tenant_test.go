@@ -76,8 +76,12 @@ func TestIterateTenantIsolation(t *testing.T) {
 	if _, err := dynamorm.Iterate[itTenantEvent](e.db.Model(&itTenantEvent{}), dynamorm.IterateOptions{}).Checkpoint(); !errors.Is(err, core.ErrTenantRequired) {
 		t.Errorf("iteration without a tenant: %v, want ErrTenantRequired", err)
 	}
+	system := dynamorm.AllTenants(context.Background(), "test: iteration has no system scope")
+	if _, err := dynamorm.Iterate[itTenantEvent](e.db.WithContext(system).Model(&itTenantEvent{}), dynamorm.IterateOptions{}).Checkpoint(); !errors.Is(err, core.ErrTenantRequired) {
+		t.Errorf("iteration in the system scope: %v, want ErrTenantRequired", err)
+	}
 	if sent := e.count.reads.Load() - before; sent != 0 {
-		t.Errorf("a refused iteration sent %d reads", sent)
+		t.Errorf("refused iterations sent %d reads", sent)
 	}
 
 	// A checkpoint is the tenant's.
