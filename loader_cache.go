@@ -26,11 +26,11 @@ type cacheKey struct{ tenant, table, key string }
 // cacheEntry is what the scope knows of one item: being read (ready open),
 // read or written (item; nil when there is none), or stale.
 type cacheEntry struct {
-	ready  chan struct{}                   // closed once item and err are set
-	item   map[string]types.AttributeValue // the stored item; nil: none
-	err    error                           // the key could not be read
-	stale  bool                            // written in a way the scope does not know: read again, consistently
-	charge *types.ConsumedCapacity         // set by the batch: what the reader that asked first is charged
+	ready chan struct{}                   // closed once item and err are set
+	item  map[string]types.AttributeValue // the stored item; nil: none
+	err   error                           // the key could not be read
+	stale bool                            // written in a way the scope does not know: read again, consistently
+	owner *query                          // the reader that asked first: the batch charges it its share
 }
 
 // known is the ready channel of entries that need no read.
@@ -79,7 +79,8 @@ func (q *query) readKey(r *plan.Read) (map[string]types.AttributeValue, error) {
 
 // get returns the item of r from the cache, or joins (or starts) the batch
 // that reads it and waits for it, as long as q's context allows. The reader
-// that asked for a key first is charged what reading it cost.
+// that asked for a key first is charged what reading it cost (by the
+// batch, also when it stopped waiting).
 func (l *Loader) get(q *query, r *plan.Read) (map[string]types.AttributeValue, error) {
 	if l.err != nil {
 		return nil, l.err
@@ -97,9 +98,6 @@ func (l *Loader) get(q *query, r *plan.Read) (map[string]types.AttributeValue, e
 	case <-q.ctx.Done():
 		return nil, q.ctx.Err()
 	}
-	if first && e.charge != nil {
-		q.recordShare(e.charge)
-	}
 	if e.err != nil {
 		return nil, e.err
 	}
@@ -113,7 +111,7 @@ func (l *Loader) get(q *query, r *plan.Read) (map[string]types.AttributeValue, e
 // consistent one when the entry was stale), starting the group's window or
 // sending it when it is full. l.mu is held.
 func (l *Loader) enqueue(q *query, r *plan.Read, ck cacheKey, stale bool) *cacheEntry {
-	e := &cacheEntry{ready: make(chan struct{})}
+	e := &cacheEntry{ready: make(chan struct{}), owner: q}
 	l.entries[ck] = e
 	gk := groupKey{model: q.model, table: r.Table, tenant: ck.tenant, consistent: stale}
 	g := l.pending[gk]
@@ -170,6 +168,7 @@ func (l *Loader) flush(g *loadGroup) {
 	l.charge(g, bq.usageTotal())
 	l.mu.Lock()
 	for i, e := range g.entries {
+		e.owner = nil // (the query is its reader's)
 		if e.err != nil && l.entries[g.cache[i]] == e {
 			delete(l.entries, g.cache[i]) // an unread key is not cached
 		}
@@ -223,7 +222,7 @@ func (l *Loader) charge(g *loadGroup, total core.ConsumedCapacity) {
 		}
 		u := min(itemReadUnits(e.item, g.gk.consistent), left)
 		left -= u
-		e.charge = readCapacity(g.gk.table, u)
+		e.owner.recordShare(readCapacity(g.gk.table, u))
 	}
 	if left > 0 {
 		l.leftOver(g.gk.tenant, *readCapacity(g.gk.table, left))

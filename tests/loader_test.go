@@ -335,7 +335,7 @@ func TestLoaderInvalidOptions(t *testing.T) {
 // its context's error; the batch still serves the others.
 func TestLoaderReaderContext(t *testing.T) {
 	_, db, rec := loaderEnv(t, 2)
-	ctx, _ := dynamorm.WithLoader(context.Background(), dynamorm.LoaderWindow(200*time.Millisecond))
+	ctx, scope := dynamorm.WithLoader(context.Background(), dynamorm.LoaderWindow(200*time.Millisecond))
 	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -346,13 +346,19 @@ func TestLoaderReaderContext(t *testing.T) {
 		defer wg.Done()
 		other, otherErr = getUser(db.WithContext(ctx), "u01")
 	}()
-	_, err := getUser(db.WithContext(short), "u00")
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	gone := db.WithContext(short).Model(&loaderUser{ID: "u00"})
+	var u0 loaderUser
+	assert.ErrorIs(t, gone.First(&u0), context.DeadlineExceeded)
 	wg.Wait()
 	require.NoError(t, otherErr)
 	assert.Equal(t, "user 1", other.Name)
 	_, batches := rec.reads()
 	assert.Equal(t, []int{2}, batches, "the waiting reader's key was read with the other")
+	// The reader that left is still charged the read it asked for, so the
+	// scope's unattributed capacity is only what no reader asked for.
+	assert.Equal(t, 0.5, gone.ConsumedCapacity().ReadUnits)
+	assert.Zero(t, scope.Unattributed().ReadUnits)
+	assert.Equal(t, 1.0, scope.Capacity().ReadUnits)
 	u, err := getUser(db.WithContext(ctx), "u00")
 	require.NoError(t, err)
 	assert.Equal(t, "user 0", u.Name)
