@@ -116,7 +116,7 @@ func LoaderFrom(ctx context.Context) *Loader {
 
 // Capacity returns what everything done in the scope consumed so far —
 // reads (batched or not), queries, scans, writes and transactions — in
-// total and per table and index, as DynamoDB reported it.
+// total and per table, index and tenant (Tenants), as DynamoDB reported it.
 func (l *Loader) Capacity() core.ConsumedCapacity {
 	return l.sum(l.capacity, nil)
 }
@@ -175,9 +175,9 @@ func recordFor(by map[string]*core.CapacityCollector, tenant string, cc types.Co
 		by[tenant] = c
 	}
 	if write {
-		c.RecordWrite(cc)
+		c.RecordTenantWrite(tenant, cc)
 	} else {
-		c.RecordRead(cc)
+		c.RecordTenantRead(tenant, cc)
 	}
 	return by
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dynamorm/dynamorm"
+	"github.com/dynamorm/dynamorm/pkg/core"
 	"github.com/dynamorm/dynamorm/tests/testenv"
 )
 
@@ -69,4 +70,6 @@ func TestLoaderTenants(t *testing.T) {
 	total := scope.Capacity()
 	assert.InDelta(t, total.ReadUnits, a.ReadUnits+g.ReadUnits, 1e-9)
 	assert.InDelta(t, total.WriteUnits, a.WriteUnits, 1e-9)
+	assert.Equal(t, map[string]core.Capacity{"acme": {ReadUnits: a.ReadUnits, WriteUnits: a.WriteUnits}, "globex": {ReadUnits: g.ReadUnits}},
+		total.Tenants, "the total's own split by tenant agrees")
 }
