@@ -134,8 +134,11 @@ func (q *query) readKeys(unique []batchKey, proj getProjection, o core.BatchGetO
 	})
 	items := inKeyOrder(unique, found, int(retrieved.Load()))
 	if q.model.Tenant {
-		id, _ := q.tenantID() // checked when the keys were composed
-		if err := plan.CheckTenants(q.model, id, items); err != nil {
+		id, err := q.tenantID()
+		if err == nil {
+			err = plan.CheckTenants(q.model, id, items)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
