@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -105,8 +106,7 @@ func TestLoaderUnprocessedKeys(t *testing.T) {
 }
 
 func atoi(t *testing.T, s string) int {
-	var n int
-	_, err := fmt.Sscan(s, &n)
+	n, err := strconv.Atoi(s) // not fmt.Sscan, which reads "09" as octal and stops at the 9
 	require.NoError(t, err)
 	return n
 }
