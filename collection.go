@@ -10,7 +10,6 @@ import (
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/internal/plan"
 	"github.com/dynamorm/dynamorm/pkg/core"
-	"github.com/dynamorm/dynamorm/pkg/marshal"
 )
 
 var rawItemsType = reflect.TypeOf([]map[string]types.AttributeValue(nil))
@@ -60,7 +59,7 @@ func (q *query) collectionInto(dest any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("%w: Collection needs a pointer to a struct with a field per entity, or to a slice of maps, got %T", core.ErrValidation, dest)
 	}
-	es, err := collectionSlots(q.db.shared.codecs, rv.Elem().Type())
+	es, err := collectionSlots(q.db, rv.Elem().Type())
 	if err != nil {
 		return err
 	}
@@ -105,7 +104,7 @@ func (q *query) collectionItems(entities []any, yield func(any, error) bool) err
 		yield(nil, err)
 		return err
 	}
-	es, err := newEntitySet(q.db.shared.codecs, ts, nil)
+	es, err := newEntitySet(q.db, ts, nil)
 	if err != nil {
 		yield(nil, err)
 		return err
@@ -153,7 +152,7 @@ func (q *query) collection() ([]map[string]types.AttributeValue, error) {
 
 // collectionSlots maps the entities of a Collection struct's fields to
 // the fields.
-func collectionSlots(codecs *marshal.Codecs, st reflect.Type) (*entitySet, error) {
+func collectionSlots(db *DB, st reflect.Type) (*entitySet, error) {
 	var ts []reflect.Type
 	var slots []int
 	for i := 0; i < st.NumField(); i++ {
@@ -174,7 +173,7 @@ func collectionSlots(codecs *marshal.Codecs, st reflect.Type) (*entitySet, error
 		}
 		ts, slots = append(ts, t), append(slots, i)
 	}
-	return newEntitySet(codecs, ts, slots)
+	return newEntitySet(db, ts, slots)
 }
 
 // fill decodes item into field f of a Collection struct: appended to a

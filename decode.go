@@ -25,23 +25,41 @@ func (db *DB) decodeOne(item map[string]types.AttributeValue, dest any, read map
 	if err != nil {
 		return err
 	}
+	m := modelOf(v.Elem().Type())
+	item, err = db.open(m, v.Elem(), item)
+	if err != nil {
+		return err
+	}
 	v.Elem().SetZero()
 	if err := codec.Decode(item, v.Elem()); err != nil {
 		return err
 	}
-	remember(trackedModel(v.Elem().Type()), v.Elem(), item, read)
+	remember(trackedOf(m), v.Elem(), item, read)
 	return nil
 }
 
-// trackedModel is the model of struct type t when its values are tracked
-// (it embeds Entity or Tracked), nil otherwise.
-func trackedModel(t reflect.Type) *model.Model {
+// modelOf is the model of struct type t, nil when t is no valid model
+// (the codec decodes it as a plain struct).
+func modelOf(t reflect.Type) *model.Model {
 	m, err := model.Of(t)
-	if err != nil || m.Track == nil {
+	if err != nil {
 		return nil
 	}
 	return m
 }
+
+// trackedOf is m when its values are tracked (it embeds Entity or
+// Tracked), nil otherwise.
+func trackedOf(m *model.Model) *model.Model {
+	if m == nil || m.Track == nil {
+		return nil
+	}
+	return m
+}
+
+// trackedModel is the model of struct type t when its values are tracked,
+// nil otherwise.
+func trackedModel(t reflect.Type) *model.Model { return trackedOf(modelOf(t)) }
 
 // remember makes v, a decoded value of m (nil: not tracked), remember
 // the item it was decoded from. Items are not modified once read, so the
@@ -88,7 +106,8 @@ func (db *DB) decodeAll(items []map[string]types.AttributeValue, dest any, read 
 	if err != nil {
 		return err
 	}
-	tracked := trackedModel(st)
+	m := modelOf(st)
+	tracked := trackedOf(m)
 	out := reflect.MakeSlice(sv.Type(), len(items), len(items))
 	for i, item := range items {
 		elem := out.Index(i)
@@ -96,7 +115,11 @@ func (db *DB) decodeAll(items []map[string]types.AttributeValue, dest any, read 
 			elem.Set(reflect.New(st))
 			elem = elem.Elem()
 		}
-		if err := codec.Decode(item, elem); err != nil {
+		item, err := db.open(m, elem, item)
+		if err == nil {
+			err = codec.Decode(item, elem)
+		}
+		if err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
 		remember(tracked, elem, item, read)

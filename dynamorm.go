@@ -39,6 +39,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dynamorm/dynamorm/internal/envelope"
 	"github.com/dynamorm/dynamorm/internal/model"
 	"github.com/dynamorm/dynamorm/pkg/core"
 	"github.com/dynamorm/dynamorm/pkg/marshal"
@@ -70,6 +71,7 @@ type shared struct {
 	requireLoader bool
 
 	codecs *marshal.Codecs // the process-wide converters and the DB's own
+	keys   *envelope.Keys  // field encryption (nil: no KMS configuration)
 
 	mu       sync.Mutex
 	registry []reflect.Type // models registered for Migrate
@@ -84,8 +86,12 @@ func New(cfg session.Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys, err := newKeys(cfg)
+	if err != nil {
+		return nil, err
+	}
 	return &DB{
-		shared:   &shared{client: client, codecs: marshal.NewCodecs(), clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry, tenantTables: tableSet(cfg.TenantTables), requireLoader: cfg.RequireLoader},
+		shared:   &shared{client: client, keys: keys, codecs: marshal.NewCodecs(), clock: cfg.Now, cursorKey: cfg.CursorKey, noScans: cfg.ForbidImplicitScans, prefix: cfg.TableNamePrefix, retry: cfg.BatchRetry, tenantTables: tableSet(cfg.TenantTables), requireLoader: cfg.RequireLoader},
 		ctx:      context.Background(),
 		observer: cfg.Observer,
 	}, nil

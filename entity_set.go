@@ -23,6 +23,7 @@ type entitySet struct {
 }
 
 type entityType struct {
+	db    *DB // whose keys decrypt (nil: none)
 	model *model.Model
 	codec *marshal.StructCodec
 	slot  int // the destination field of a Collection struct, -1 for none
@@ -30,7 +31,11 @@ type entityType struct {
 
 // newEntitySet builds the set of the entity types ts; slots are their
 // destination fields (nil for none).
-func newEntitySet(codecs *marshal.Codecs, ts []reflect.Type, slots []int) (*entitySet, error) {
+func newEntitySet(db *DB, ts []reflect.Type, slots []int) (*entitySet, error) {
+	var codecs *marshal.Codecs
+	if db != nil {
+		codecs = db.shared.codecs
+	}
 	es := &entitySet{byName: map[string]entityType{}}
 	for i, t := range ts {
 		md, err := model.Of(t)
@@ -51,7 +56,7 @@ func newEntitySet(codecs *marshal.Codecs, ts []reflect.Type, slots []int) (*enti
 		if slots != nil {
 			slot = slots[i]
 		}
-		es.byName[md.Entity.Name] = entityType{model: md, codec: codec, slot: slot}
+		es.byName[md.Entity.Name] = entityType{db: db, model: md, codec: codec, slot: slot}
 		if !containsString(es.attrs, md.Entity.TypeAttr) {
 			es.attrs = append(es.attrs, md.Entity.TypeAttr)
 		}
@@ -86,6 +91,10 @@ func (es *entitySet) of(item map[string]types.AttributeValue) (entityType, error
 // read (track) makes the value remember item, a stream image does not.
 func (et entityType) decodeNew(item map[string]types.AttributeValue, track bool) (any, error) {
 	p := reflect.New(et.model.Type)
+	item, err := et.db.open(et.model, p.Elem(), item)
+	if err != nil {
+		return nil, err
+	}
 	if err := et.codec.Decode(item, p.Elem()); err != nil {
 		return nil, err
 	}
@@ -135,7 +144,7 @@ func containsString(s []string, v string) bool {
 // item of a tenant-scoped entity belongs to a tenant: EntityOf refuses it
 // (ErrTenantRequired); db.EntityOf decodes it in the handle's scope.
 func EntityOf[T Item](item T, entities ...any) (any, error) {
-	return entityOf(context.Background(), nil, sdkItem(item), entities)
+	return entityOf(nil, sdkItem(item), entities)
 }
 
 // EntityOf is dynamorm.EntityOf with db's converters and tenant scope:
@@ -147,15 +156,21 @@ func (db *DB) EntityOf(item any, entities ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return entityOf(db.ctx, db.shared.codecs, it, entities)
+	return entityOf(db, it, entities)
 }
 
-func entityOf(ctx context.Context, codecs *marshal.Codecs, it map[string]types.AttributeValue, entities []any) (any, error) {
+// entityOf decodes it with db's converters, keys and scope (a nil db:
+// the process-wide converters, no keys, no scope).
+func entityOf(db *DB, it map[string]types.AttributeValue, entities []any) (any, error) {
 	ts, err := entityTypes(entities)
 	if err != nil {
 		return nil, err
 	}
-	es, err := newEntitySet(codecs, ts, nil) // nil: the process-wide converters, as UnmarshalItem
+	ctx := context.Background()
+	if db != nil {
+		ctx = db.ctx
+	}
+	es, err := newEntitySet(db, ts, nil)
 	if err != nil {
 		return nil, err
 	}

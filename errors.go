@@ -31,6 +31,7 @@ var (
 	ErrUniqueViolation   = core.ErrUniqueViolation
 	ErrTenantRequired    = core.ErrTenantRequired
 	ErrCrossTenant       = core.ErrCrossTenant
+	ErrEncryption        = core.ErrEncryption
 )
 
 // OpError is the error of a request DynamoDB rejected. It names the

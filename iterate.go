@@ -171,7 +171,7 @@ func (it *Iterator[T]) run(op string, emit func(iterPage, []T) bool) error {
 
 // read is run as the call of q.
 func (it *Iterator[T]) read(q *query, emit func(iterPage, []T) bool) error {
-	dec, err := decoderOf[T](q.db.shared.codecs, readAttrs(q.fields))
+	dec, err := decoderOf[T](q.db, readAttrs(q.fields))
 	if err != nil {
 		return err
 	}

@@ -174,6 +174,9 @@ func (q *query) condition(field, op string, value any) (plan.Condition, error) {
 	if err != nil {
 		return plan.Condition{}, fmt.Errorf("%w (on %s of %s)", err, field, q.model.Name())
 	}
+	if f, ok := q.model.FieldByAttr(t.path[0]); ok && f.Encrypted && (o.Arity() != 0 || t.field == nil) {
+		return plan.Condition{}, fmt.Errorf("%w: %s %s of %s: %s is encrypted, and DynamoDB would compare the stored envelope, never the value; only exists and not_exists apply to it (filter in Go after reading)", core.ErrValidation, field, o, q.model.Name(), f.GoName)
+	}
 	vals, err := encodeOperands(t, o, value)
 	if err != nil {
 		return plan.Condition{}, fmt.Errorf("%s %s of %s: %w", field, o, q.model.Name(), err)

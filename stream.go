@@ -33,7 +33,7 @@ type Item interface {
 // it is an error wrapping ErrUnknownEntity; EntityOf decodes an item of any
 // of several entities.
 func UnmarshalItem[T Item](item T, dest any) error {
-	return unmarshalOne(context.Background(), nil, sdkItem(item), dest)
+	return unmarshalOne(nil, sdkItem(item), dest)
 }
 
 // UnmarshalItems decodes items into dest, a pointer to a slice of structs or
@@ -41,7 +41,7 @@ func UnmarshalItem[T Item](item T, dest any) error {
 // An error names the index of the item that failed. Like UnmarshalItem, it
 // uses the process-wide converters.
 func UnmarshalItems[T Item](items []T, dest any) error {
-	return unmarshalItems(context.Background(), nil, len(items), func(i int) map[string]types.AttributeValue { return sdkItem(items[i]) }, dest)
+	return unmarshalItems(nil, len(items), func(i int) map[string]types.AttributeValue { return sdkItem(items[i]) }, dest)
 }
 
 // UnmarshalItem is dynamorm.UnmarshalItem with db's converters (registered
@@ -52,18 +52,29 @@ func (db *DB) UnmarshalItem(item any, dest any) error {
 	if err != nil {
 		return err
 	}
-	return unmarshalOne(db.ctx, db.shared.codecs, m, dest)
+	return unmarshalOne(db, m, dest)
 }
 
-// unmarshalOne decodes item into dest with codecs (nil: the process-wide
-// converters), after checking an entity's type and, for a tenant-scoped
-// model, that item is stored for the tenant of ctx.
-func unmarshalOne(ctx context.Context, codecs *marshal.Codecs, item map[string]types.AttributeValue, dest any) error {
+// unmarshalOne decodes item into dest with db's converters and keys (a nil
+// db: the process-wide converters, no keys, no scope), after checking an
+// entity's type and, for a tenant-scoped model, that item is stored for
+// the tenant of db's context; encrypted fields are decrypted.
+func unmarshalOne(db *DB, item map[string]types.AttributeValue, dest any) error {
 	if err := checkEntity(item, dest); err != nil {
 		return err
 	}
+	ctx, codecs := context.Background(), (*marshal.Codecs)(nil)
+	if db != nil {
+		ctx, codecs = db.ctx, db.shared.codecs
+	}
 	if m, err := model.OfValue(dest); err == nil && m.Tenant {
 		if err := checkItemTenant(ctx, m, item); err != nil {
+			return err
+		}
+	}
+	if v := reflect.ValueOf(dest); v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+		var err error
+		if item, err = db.open(modelOf(v.Elem().Type()), v.Elem(), item); err != nil {
 			return err
 		}
 	}
@@ -75,9 +86,9 @@ func unmarshalOne(ctx context.Context, codecs *marshal.Codecs, item map[string]t
 func (db *DB) UnmarshalItems(items any, dest any) error {
 	switch l := items.(type) {
 	case []map[string]types.AttributeValue:
-		return unmarshalItems(db.ctx, db.shared.codecs, len(l), func(i int) map[string]types.AttributeValue { return l[i] }, dest)
+		return unmarshalItems(db, len(l), func(i int) map[string]types.AttributeValue { return l[i] }, dest)
 	case []map[string]events.DynamoDBAttributeValue:
-		return unmarshalItems(db.ctx, db.shared.codecs, len(l), func(i int) map[string]types.AttributeValue { return marshal.FromStreamImage(l[i]) }, dest)
+		return unmarshalItems(db, len(l), func(i int) map[string]types.AttributeValue { return marshal.FromStreamImage(l[i]) }, dest)
 	}
 	return fmt.Errorf("%w: UnmarshalItems takes []map[string]types.AttributeValue or stream images ([]map[string]events.DynamoDBAttributeValue), got %T", core.ErrValidation, items)
 }
@@ -94,7 +105,7 @@ func anyItem(item any) (map[string]types.AttributeValue, error) {
 }
 
 // unmarshalItems decodes the n items item(i) into the slice dest points to.
-func unmarshalItems(ctx context.Context, codecs *marshal.Codecs, n int, item func(i int) map[string]types.AttributeValue, dest any) error {
+func unmarshalItems(db *DB, n int, item func(i int) map[string]types.AttributeValue, dest any) error {
 	rv := reflect.ValueOf(dest)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Slice {
 		return fmt.Errorf("%w: UnmarshalItems needs a pointer to a slice, got %T", core.ErrValidation, dest)
@@ -109,7 +120,7 @@ func unmarshalItems(ctx context.Context, codecs *marshal.Codecs, n int, item fun
 		} else {
 			target = target.Addr()
 		}
-		if err := unmarshalOne(ctx, codecs, item(i), target.Interface()); err != nil {
+		if err := unmarshalOne(db, item(i), target.Interface()); err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
 	}

@@ -112,7 +112,7 @@ func Items[T any](q core.Query) iter.Seq2[T, error] {
 			return
 		}
 		dq, c := dq.begin("Items")
-		dec, err := decoderOf[T](dq.db.shared.codecs, readAttrs(dq.fields))
+		dec, err := decoderOf[T](dq.db, readAttrs(dq.fields))
 		if err == nil && len(dq.preload) > 0 {
 			n := 0 // items decoded, for error messages
 			err = dq.lazily(func(items []map[string]types.AttributeValue) (bool, error) {
@@ -162,7 +162,7 @@ func Pages[T any](q core.Query) iter.Seq2[[]T, error] {
 			return
 		}
 		dq, c := dq.begin("Pages")
-		dec, err := decoderOf[T](dq.db.shared.codecs, readAttrs(dq.fields))
+		dec, err := decoderOf[T](dq.db, readAttrs(dq.fields))
 		if err == nil {
 			n := 0 // items decoded before this page, for error messages
 			err = dq.lazily(func(items []map[string]types.AttributeValue) (bool, error) {
@@ -255,6 +255,8 @@ func newTarget[T any]() (*T, any) {
 // decoder decodes items into values of T, a struct or a pointer to one,
 // with the struct's codec looked up once.
 type decoder[T any] struct {
+	db      *DB          // whose keys decrypt
+	model   *model.Model // T's model (nil: not a model)
 	codec   *marshal.StructCodec
 	ptr     bool         // T is a pointer to the struct
 	tracked *model.Model // the struct's model when its values are tracked
@@ -263,7 +265,8 @@ type decoder[T any] struct {
 
 // decoderOf returns the decoder of T's items, read through a projection
 // of the attributes read (nil: whole items).
-func decoderOf[T any](codecs *marshal.Codecs, read map[string]bool) (*decoder[T], error) {
+func decoderOf[T any](db *DB, read map[string]bool) (*decoder[T], error) {
+	codecs := db.shared.codecs
 	t := reflect.TypeFor[T]()
 	st := t
 	if t.Kind() == reflect.Pointer {
@@ -276,7 +279,8 @@ func decoderOf[T any](codecs *marshal.Codecs, read map[string]bool) (*decoder[T]
 	if err != nil {
 		return nil, err
 	}
-	return &decoder[T]{codec: codec, ptr: st != t, tracked: trackedModel(st), read: read}, nil
+	m := modelOf(st)
+	return &decoder[T]{db: db, model: m, codec: codec, ptr: st != t, tracked: trackedOf(m), read: read}, nil
 }
 
 // decode decodes item into *dest, which holds the zero T.
@@ -285,6 +289,10 @@ func (d *decoder[T]) decode(item map[string]types.AttributeValue, dest *T) error
 	if d.ptr {
 		v.Set(reflect.New(d.codec.Type()))
 		v = v.Elem()
+	}
+	item, err := d.db.open(d.model, v, item)
+	if err != nil {
+		return err
 	}
 	if err := d.codec.Decode(item, v); err != nil {
 		return err

@@ -108,6 +108,9 @@ func (q *query) target() plan.Target {
 	if q.model.Tenant {
 		t.Tenant, t.TenantErr = q.writeTenant()
 	}
+	if len(q.model.Encrypted) > 0 {
+		t.Seal = q.db.sealing()
+	}
 	return t
 }
 

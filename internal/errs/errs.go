@@ -59,6 +59,12 @@ var (
 	// ErrUniqueViolation: a write would give an item a value of a unique
 	// constraint that another item holds.
 	ErrUniqueViolation = errors.New("dynamorm: unique constraint violated")
+
+	// ErrEncryption: an encrypted field could not be encrypted (no key
+	// configured, KMS failed; nothing was written) or decrypted (KMS cannot
+	// decrypt its data key, the envelope was altered, or the value was moved
+	// from another item, attribute or tenant).
+	ErrEncryption = errors.New("dynamorm: field encryption")
 )
 
 // Tenancy sentinels; see pkg/core.

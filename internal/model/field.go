@@ -28,6 +28,9 @@ type Field struct {
 	UpdatedAt bool // set on every write
 	ULID      bool // filled with a new ULID on create when empty
 	Counter   bool // Save sends ADD of the difference from the value read
+	// Encrypted: the value is stored as an envelope (B) sealed with a KMS
+	// data key and bound to its item and attribute (internal/envelope).
+	Encrypted bool
 
 	Indexes []IndexRole // secondary indexes this field is a key of
 
@@ -251,6 +254,7 @@ func fieldAt(t reflect.Type, lv level, i int) (*Field, *level, error) {
 		UpdatedAt:      tg.updatedAt,
 		ULID:           tg.ulid,
 		Counter:        tg.counter,
+		Encrypted:      tg.encrypted,
 		Indexes:        tg.indexes,
 		Unique:         tg.unique,
 		CaseFold:       tg.caseFold,
@@ -345,8 +349,36 @@ func checkFieldOptions(owner reflect.Type, f *Field) error {
 		return fmt.Errorf("%s: a counter must be a number (an integer or a float), not %s", where, f.Type)
 	case f.Counter && (f.PK || f.SK || f.Version || len(f.Indexes) > 0 || f.Set):
 		return fmt.Errorf("%s: a counter cannot be a key, an index key, a set or the version; tag it counter alone", where)
+	case f.Encrypted:
+		return checkEncrypted(where, f)
 	}
 	return nil
+}
+
+// checkEncrypted refuses the roles an encrypted field cannot have: its
+// stored value is an envelope that differs on every write and that
+// DynamoDB cannot compare, index or add to.
+func checkEncrypted(where string, f *Field) error {
+	role := ""
+	switch {
+	case f.PK || f.SK:
+		role = "a table key (keys are stored in plaintext, and an envelope differs on every write)"
+	case len(f.Indexes) > 0:
+		role = "an index key (DynamoDB indexes the stored envelope, which differs on every write)"
+	case f.Unique != "":
+		role = "unique (the guard item would hold the plaintext value as its key)"
+	case f.Version:
+		role = "the version (its condition compares the stored number)"
+	case f.Counter:
+		role = "a counter (DynamoDB cannot ADD to an envelope)"
+	case f.TTL:
+		role = "the ttl (DynamoDB reads the stored number to expire the item)"
+	case f.CreatedAt || f.UpdatedAt:
+		role = "created_at or updated_at (kept by conditions and if_not_exists on the stored value)"
+	default:
+		return nil
+	}
+	return fmt.Errorf("%s: an encrypted field cannot be %s; drop encrypted or the other option", where, role)
 }
 
 func isPlainScalar(f *Field) bool {
@@ -357,7 +389,7 @@ func isPlainScalar(f *Field) bool {
 		return false
 	}
 	return f.Type.NumMethod() == 0 && reflect.PointerTo(f.Type).NumMethod() == 0 &&
-		!f.Set && !f.TTL && !f.UnixTime && len(f.Indexes) == 0 && !f.ThroughPointer
+		!f.Set && !f.TTL && !f.UnixTime && len(f.Indexes) == 0 && !f.ThroughPointer && !f.Encrypted
 }
 
 func isNumber(t reflect.Type) bool {

@@ -41,6 +41,8 @@ type Model struct {
 	// Uniques are the model's unique constraints, in the order of their
 	// first field (see unique.go).
 	Uniques []*Unique
+	// Encrypted are the fields tagged encrypted, in declaration order.
+	Encrypted []*Field
 
 	rels *relations // relationship fields (relation.go)
 
@@ -190,6 +192,9 @@ func build(t reflect.Type) (*Model, error) {
 	}
 	sort.Slice(m.Indexes, func(i, j int) bool { return m.Indexes[i].Name < m.Indexes[j].Name })
 	m.updatable = m.computeUpdatable()
+	if err := m.checkEncryptedComponents(); err != nil {
+		return nil, err
+	}
 	if err := m.buildUniques(); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
@@ -239,6 +244,9 @@ func (m *Model) addField(f *Field) error {
 	}
 	if f.ULID {
 		m.ULIDs = append(m.ULIDs, f)
+	}
+	if f.Encrypted {
+		m.Encrypted = append(m.Encrypted, f)
 	}
 	if (f.PK || f.SK || len(f.Indexes) > 0) && f.KeyType() == "" {
 		return fmt.Errorf("%s.%s: a key must be a string, number or []byte (or time.Time, or a type whose converter stores S, N or B), not %s; change the field type or drop the key option%s", name, f.GoName, f.Type, keyTypeProblem(f.Type))
@@ -352,4 +360,25 @@ func (m *Model) Index(name string) (*Index, bool) {
 // IsKey reports whether f is a key of the table or of any index.
 func (m *Model) IsKey(f *Field) bool {
 	return f.PK || f.SK || len(f.Indexes) > 0
+}
+
+// checkEncryptedComponents refuses an encrypted field that an entity's
+// derived key is composed of: the key would hold its plaintext.
+func (m *Model) checkEncryptedComponents() error {
+	for _, f := range m.Encrypted {
+		if derived := m.DerivedFrom(f); len(derived) > 0 {
+			return fmt.Errorf("%s.%s: an encrypted field cannot be a component of the derived key %s, which stores it in plaintext; drop encrypted or take it out of the key template", m.Name(), f.GoName, derived[0].Attr)
+		}
+	}
+	return nil
+}
+
+// IsEncrypted reports whether attribute a holds an encrypted field's envelope.
+func (m *Model) IsEncrypted(a string) bool {
+	for _, f := range m.Encrypted {
+		if f.Attr == a {
+			return true
+		}
+	}
+	return false
 }

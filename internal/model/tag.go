@@ -22,6 +22,7 @@ type tag struct {
 	unixTime  bool
 	ulid      bool
 	counter   bool
+	encrypted bool
 	unique    string // unique or unique:NAME: the constraint's name ("" when not unique)
 	caseFold  bool   // casefold: the unique value is compared case-insensitively
 	indexes   []IndexRole
@@ -87,6 +88,8 @@ func parseTag(s string) (tag, error) {
 			}
 		case "casefold":
 			t.caseFold = true
+		case "encrypted":
+			t.encrypted = true
 		case "attr":
 			if arg == "" {
 				return t, fmt.Errorf(`option "attr" needs a name, as in attr:my_name`)
@@ -110,7 +113,7 @@ func parseTag(s string) (tag, error) {
 		case "":
 			return t, fmt.Errorf("empty option in tag %q", s)
 		default:
-			return t, fmt.Errorf("unknown option %q (known: pk, sk, index:NAME,pk|sk, lsi:NAME, attr:NAME, omitempty, set, version, ttl, created_at, updated_at, unixtime, ulid, counter, unique, unique:NAME, casefold, -)", opt)
+			return t, fmt.Errorf("unknown option %q (known: pk, sk, index:NAME,pk|sk, lsi:NAME, attr:NAME, omitempty, set, version, ttl, created_at, updated_at, unixtime, ulid, counter, unique, unique:NAME, casefold, encrypted, -)", opt)
 		}
 		if hasArg && name != "attr" && name != "index" && name != "lsi" && name != "unique" {
 			return t, fmt.Errorf("option %q takes no argument", name)

@@ -20,6 +20,7 @@ const (
 	OpDelete                     // Delete
 	OpCheck                      // a transaction's ConditionCheck
 	OpSave                       // Save: the changes since the value was read
+	OpReEncrypt                  // DB.ReEncrypt: encrypted values rewritten under the current key
 )
 
 // WriteSpec says what to write: the operation and the fields of an Update.
@@ -43,23 +44,61 @@ func PlanWrite(t Target, s WriteSpec) (*Write, error) {
 			return nil, err
 		}
 	}
+	if len(t.Model.Encrypted) > 0 {
+		return planSealed(&t, s)
+	}
+	return planGuarded(&t, s)
+}
+
+// planSealed plans a write of a model with encrypted fields: the write,
+// its guards, then the encryption of the values it writes (sealWrite),
+// bound to the write's tenant.
+func planSealed(t *Target, s WriteSpec) (*Write, error) {
+	if t.Seal != nil && t.Model.Tenant {
+		seal := *t.Seal
+		seal.Tenant = t.Tenant
+		t.Seal = &seal
+	}
+	var w *Write
+	var err error
+	if s.Op == OpReEncrypt {
+		w, err = reEncrypt(t)
+		if w != nil {
+			w.Tenant = t.Tenant
+		}
+	} else {
+		w, err = planGuarded(t, s)
+	}
+	if err != nil || w == nil {
+		return nil, err
+	}
+	if err := sealWrite(t, w, s.Op != OpReEncrypt); err != nil {
+		w.Undo()
+		return nil, err
+	}
+	w.seal = t.Seal
+	return w, nil
+}
+
+// planGuarded plans the write and the guards of its unique constraints.
+func planGuarded(t *Target, s WriteSpec) (*Write, error) {
 	if len(t.Model.Uniques) == 0 {
-		w, err := planOp(&t, s)
+		w, err := planOp(t, s)
 		if w != nil {
 			w.Tenant = t.Tenant
 		}
 		return w, err
 	}
-	orig := t
-	if err := holdPrior(&t, s); err != nil {
+	orig := *t
+	if err := holdPrior(t, s); err != nil {
 		return nil, err
 	}
-	w, err := planOp(&t, s)
+	w, err := planOp(t, s)
 	if err != nil || w == nil {
 		return nil, err // (a Save of an unchanged value plans no write)
 	}
 	w.Tenant = t.Tenant
-	if err := planGuards(&t, s, w); err != nil {
+	if err := planGuards(t, s, w); err != nil {
 		w.Undo()
 		return nil, err
 	}

@@ -206,6 +206,11 @@ func PlanRead(in ReadInput) (*Read, error) {
 	if r.Filter, err = renderFilter(&b, rest, in.Filter); err != nil {
 		return nil, err
 	}
+	if len(in.Model.Encrypted) > 0 {
+		if err := checkOperands(in.Model, "Filter", r.Filter, b.Names()); err != nil {
+			return nil, err
+		}
+	}
 	order(in, r, idx)
 	if len(in.Projection) > 0 && !in.Count {
 		r.Projection = b.Projection(WithKeys(in.Projection, withTenantAttr(in.Model, r.KeyAttrs)))

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"time"
 
@@ -70,6 +71,9 @@ type Write struct {
 	// track is set for a value of a tracked model, which remembers what
 	// the write left once it succeeded (Done).
 	track tracking
+	// seal opens encrypted attributes DynamoDB returns (nil: the model has
+	// none).
+	seal *Sealing
 }
 
 // tracking is what a write of a tracked value remembers in it once it
@@ -135,6 +139,9 @@ type Target struct {
 	// TenantErr, when set, is why there is none (PlanWrite returns it).
 	Tenant    string
 	TenantErr error
+	// Seal encrypts the model's encrypted fields (see seal.go); nil when
+	// the DB has no KMS configuration.
+	Seal *Sealing
 }
 
 // MaxItemSize is DynamoDB's limit on the size of one item, in bytes.
@@ -159,6 +166,17 @@ func (w *Write) remember(t *Target, next *model.Snapshot) {
 // makes a tracked value remember the item as stored now (returned
 // attributes, such as a counter's total, are decoded into it too).
 func (w *Write) Done(returned map[string]types.AttributeValue) error {
+	if w.seal != nil && len(returned) > 0 {
+		withKey := maps.Clone(returned)
+		maps.Copy(withKey, w.KeyMap())
+		opened, err := w.seal.Open(w.Table, w.Model, withKey)
+		if err != nil {
+			return err
+		}
+		for a := range returned {
+			returned[a] = opened[a]
+		}
+	}
 	if w.OnResult != nil && returned != nil {
 		if err := w.OnResult(returned); err != nil {
 			return err

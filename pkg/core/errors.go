@@ -75,4 +75,10 @@ var (
 	// written under another, or a handle bound to one tenant was given a
 	// context of another.
 	ErrCrossTenant = errs.ErrCrossTenant
+
+	// ErrEncryption: an encrypted field could not be encrypted (no KMS
+	// configuration, or KMS failed: nothing was written) or decrypted (KMS
+	// cannot decrypt its data key, the stored envelope was altered, or the
+	// value was copied from another item, attribute or tenant).
+	ErrEncryption = errs.ErrEncryption
 )

@@ -108,6 +108,26 @@ type Config struct {
 	// cancellation of the DB (see core.Observer); a handle can replace it
 	// with DB.WithObserver.
 	Observer core.Observer
+
+	// KMSKeyARN is the AWS KMS key that fields tagged `dynamorm:"encrypted"`
+	// are encrypted under (envelope encryption: a data key from KMS
+	// GenerateDataKey seals each value with AES-256-GCM, bound to its
+	// table, entity, item key, attribute and tenant). Values written under
+	// an earlier key still decrypt while KMSClient can decrypt their data
+	// key (DB.ReEncrypt rewrites them under this one).
+	KMSKeyARN string
+	// KMSClient makes the two KMS calls field encryption needs; see
+	// core.KMSClient (pkg/kmskeys adapts a *kms.Client).
+	KMSClient core.KMSClient
+	// DataKeyMaxAge bounds how long one data key encrypts new values, and
+	// how long a decrypted data key is cached (default 5 minutes).
+	DataKeyMaxAge time.Duration
+	// DataKeyMaxUses bounds how many values one data key encrypts
+	// (default 10,000).
+	DataKeyMaxUses int
+	// DecryptedKeyCacheSize bounds how many decrypted data keys are
+	// cached, by encrypted data key (default 1,000).
+	DecryptedKeyCacheSize int
 }
 
 // NewClient builds the DynamoDB client described by c. It makes no network
