@@ -183,14 +183,20 @@ func TestFaultRuleLatency(t *testing.T) {
 	t.Parallel()
 	db, inj := ruleDB(t, 1, &shopOrder{})
 	require.NoError(t, db.Model(&shopOrder{ID: "o1"}).Create())
-	require.NoError(t, inj.Add(faults.Rule{Kind: faults.Stall, Op: "GetItem", Times: 2, Delay: 80 * time.Millisecond}))
+	require.NoError(t, inj.Add(faults.Rule{Kind: faults.Stall, Op: "GetItem", Times: 1, Delay: 80 * time.Millisecond}))
 	start := time.Now()
 	require.NoError(t, db.Model(&shopOrder{ID: "o1"}).First(&shopOrder{}))
 	assert.GreaterOrEqual(t, time.Since(start), 80*time.Millisecond)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	// A stall far longer than the caller's deadline ends with the deadline.
+	// The deadline leaves the request ample time to reach the stall on a
+	// loaded machine (with 10 ms it sometimes expired before).
+	require.NoError(t, inj.Add(faults.Rule{Kind: faults.Stall, Op: "GetItem", Times: 1, Delay: time.Minute}))
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
+	start = time.Now()
 	err := db.WithContext(ctx).Model(&shopOrder{ID: "o1"}).First(&shopOrder{})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 30*time.Second, "the stall ends with the caller's deadline")
 	assert.Equal(t, int64(2), inj.Count(faults.Stall))
 }
 
